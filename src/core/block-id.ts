@@ -1,0 +1,37 @@
+// 128-bit block identifiers: 32 lowercase hex characters in the API, 16 bytes on disk. Ingestion
+// derives ids from stable keys (workspace + file + kind + qualified name) so that re-ingesting the
+// same code yields the same ids instead of duplicating the graph.
+import { createHash } from 'node:crypto';
+import { invalidArgument } from './errors.js';
+
+export type BlockId = string;
+
+const blockIdPattern = /^[0-9a-f]{32}$/;
+
+export function isBlockId(value: unknown): value is BlockId {
+  return typeof value === 'string' && blockIdPattern.test(value);
+}
+
+export function assertBlockId(value: unknown, what = 'block id'): asserts value is BlockId {
+  if (!isBlockId(value)) {
+    const shown = typeof value === 'string' ? JSON.stringify(value.slice(0, 64)) : typeof value;
+    throw invalidArgument(`${what} must be 32 lowercase hex characters, got ${shown}`);
+  }
+}
+
+/** A deterministic id from a string key: the first 16 bytes of its SHA-256. */
+export function blockIdFromKey(key: string): BlockId {
+  return createHash('sha256').update(key, 'utf8').digest('hex').slice(0, 32);
+}
+
+export function blockIdToBytes(id: BlockId, target: Uint8Array, offset: number): void {
+  Buffer.from(target.buffer, target.byteOffset, target.byteLength).write(id, offset, 16, 'hex');
+}
+
+export function blockIdFromBytes(source: Uint8Array, offset: number): BlockId {
+  return Buffer.from(source.buffer, source.byteOffset, source.byteLength).toString(
+    'hex',
+    offset,
+    offset + 16,
+  );
+}

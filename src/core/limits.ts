@@ -1,0 +1,79 @@
+// Every bound of the system, in one place, with its unit last. Relations between bounds are
+// asserted once at the bottom so a change that breaks one fails at load time.
+import { assert } from './assert.js';
+
+const KiB = 1024;
+const MiB = 1024 * KiB;
+
+export const limits = {
+  blockIdBytes: 16,
+  sourceUriBytesMax: 64 * KiB,
+  metadataBytesMax: 1 * MiB,
+  contentBytesMax: 16 * MiB,
+  edgePropertiesBytesMax: 1 * KiB,
+  /** Operations in one atomic batch. */
+  batchOperationsMax: 100_000,
+  /** Encoded size of one batch in the write-ahead log. */
+  batchBytesMax: 256 * MiB,
+  walSegmentBytesDefault: 64 * MiB,
+  walSegmentBytesMin: 4 * KiB,
+  memtableBytesDefault: 64 * MiB,
+  memtableBytesMin: 64 * KiB,
+  arenaSlabBytes: 4 * MiB,
+  sstableDataBlockBytes: 16 * KiB,
+  blockCacheBytesDefault: 64 * MiB,
+  tableMetadataBytesDefault: 256 * MiB,
+  bloomBitsPerKey: 10,
+  compactionTierFanIn: 4,
+  compactionTierSizeRatio: 2,
+  /** Tables in tier 0 before writes are slowed; double that and they wait for compaction. */
+  tablesBeforeBackpressure: 8,
+  edgeTypeCodeMax: 0xffff,
+  workspaceNameBytesMax: 128,
+  fileBytesMaxDefault: 2 * MiB,
+  traceDepthMax: 100,
+  resultCountMax: 10_000,
+  requestFrameBytesMax: 64 * KiB,
+  connectionsMax: 100,
+
+  // Ingestion (src/ingest). A file beyond `fileBytesMaxDefault` is skipped and counted.
+  /** Source text kept in one block; longer text is cut and the cut is recorded in metadata. */
+  ingestContentBytesMax: 64 * KiB,
+  /** The `signature` metadata: the declaration's header line, trimmed. */
+  ingestSignatureCharsMax: 240,
+  /** Nesting of one recorded expression (`a.b().c.d()`); deeper parts become unknown. */
+  ingestValueRefDepthMax: 8,
+  /** Entities kept from one file (generated files can declare a great many). */
+  ingestEntitiesPerFileMax: 50_000,
+  /** Call sites plus references kept from one file; the rest are dropped and counted. */
+  ingestSitesPerFileMax: 200_000,
+  /** Distinct unresolved callee names listed in a caller's metadata (all are counted). */
+  ingestUnresolvedNamesMax: 16,
+  /** A name-only guess with more candidates than this is recorded as ambiguous, not fanned out. */
+  ingestNameCandidatesMax: 3,
+  /** Implementations one interface-typed call may dispatch to. */
+  ingestDispatchTargetsMax: 16,
+  /** Steps along extends/implements chains, alias chains and re-export chains. */
+  ingestChainDepthMax: 32,
+  ingestWorkersDefault: 2,
+  ingestWorkersMax: 32,
+  /** Files a worker parses per message: large enough to amortise messaging, small enough to balance. */
+  ingestBatchFiles: 24,
+  /** Bytes read from a file to decide whether it is binary (a NUL byte means binary). */
+  binarySniffBytes: 8 * KiB,
+  /** Directory depth below the root the walker descends. */
+  walkDepthMax: 128,
+  /** A .gitignore or .kausalignore larger than this is ignored as a whole (and counted). */
+  ignoreFileBytesMax: 1 * MiB,
+  /** A project configuration file (tsconfig.json, go.mod) larger than this is not read. */
+  projectConfigBytesMax: 1 * MiB,
+} as const;
+
+assert(limits.contentBytesMax + limits.metadataBytesMax + limits.sourceUriBytesMax < limits.batchBytesMax);
+assert(limits.arenaSlabBytes <= limits.memtableBytesDefault);
+assert(limits.walSegmentBytesMin < limits.walSegmentBytesDefault);
+assert(limits.compactionTierFanIn >= 2);
+assert(limits.ingestContentBytesMax <= limits.contentBytesMax);
+assert(limits.ingestSignatureCharsMax * 3 < limits.metadataBytesMax);
+assert(limits.ingestWorkersDefault >= 1 && limits.ingestWorkersDefault <= limits.ingestWorkersMax);
+assert(limits.binarySniffBytes <= limits.fileBytesMaxDefault);

@@ -1,0 +1,112 @@
+// The embedding surface: a synchronous database of blocks and typed edges in one directory.
+// It validates at the boundary and delegates to the storage engine; by default it runs on the
+// real file system, and tests pass a SimVfs instead.
+import { hostname } from 'node:os';
+import type { BlockId } from './core/block-id.js';
+import type { Clock } from './core/clock.js';
+import type { BlockInput, ContextBlock, GraphEdge, StoredEdge, WriteOperation } from './core/types.js';
+import { StorageEngine, type EdgeQuery, type StorageStats, type WriteResult } from './storage/engine.js';
+import type { PlantedBugs } from './storage/options.js';
+import { NodeVfs } from './vfs/node-vfs.js';
+import type { Vfs } from './vfs/vfs.js';
+
+export interface DatabaseOptions {
+  /** Flush the memtable to a table at this many bytes (default 64 MiB). */
+  readonly memtableBytes?: number;
+  /** Rotate write-ahead log segments at this size (default 64 MiB). */
+  readonly walSegmentBytes?: number;
+  /** Budget of the decoded data-block cache (default 64 MiB). */
+  readonly blockCacheBytes?: number;
+  /** Budget for table indexes and bloom filters held in memory (default 256 MiB). */
+  readonly tableMetadataBytes?: number;
+  readonly tableBlockBytes?: number;
+  /** The file system; defaults to the real one. */
+  readonly vfs?: Vfs;
+  readonly clock?: Clock;
+  /** Test-only: plant known bugs so the simulator can prove it catches them. */
+  readonly plantedBugs?: PlantedBugs;
+}
+
+export type DatabaseStats = StorageStats;
+
+export class Database {
+  private constructor(private readonly engine: StorageEngine) {}
+
+  /** Opens the database in `directory`, creating it when missing; takes an exclusive lock. */
+  static open(directory: string, options: DatabaseOptions = {}): Database {
+    const { vfs, ...rest } = options;
+    const engine = StorageEngine.open(directory, {
+      ...rest,
+      vfs: vfs ?? new NodeVfs(),
+      lockOwner: `KausalDB (pid ${process.pid} on ${hostname()})`,
+    });
+    return new Database(engine);
+  }
+
+  get directory(): string {
+    return this.engine.directory;
+  }
+
+  putBlock(block: BlockInput): WriteResult {
+    return this.engine.write([{ kind: 'put_block', block }]);
+  }
+
+  getBlock(id: BlockId): ContextBlock | undefined {
+    return this.engine.getBlock(id);
+  }
+
+  deleteBlock(id: BlockId): WriteResult {
+    return this.engine.write([{ kind: 'delete_block', id }]);
+  }
+
+  putEdge(edge: GraphEdge): WriteResult {
+    return this.engine.write([{ kind: 'put_edge', edge }]);
+  }
+
+  deleteEdge(edge: Pick<GraphEdge, 'source' | 'target' | 'type'>): WriteResult {
+    return this.engine.write([{ kind: 'delete_edge', edge }]);
+  }
+
+  outgoingEdges(id: BlockId, query?: EdgeQuery): StoredEdge[] {
+    return this.engine.outgoingEdges(id, query);
+  }
+
+  incomingEdges(id: BlockId, query?: EdgeQuery): StoredEdge[] {
+    return this.engine.incomingEdges(id, query);
+  }
+
+  /** Applies every operation or none, durably, with one fsync. */
+  write(operations: readonly WriteOperation[]): WriteResult {
+    return this.engine.write(operations);
+  }
+
+  scanBlocks(): Generator<ContextBlock> {
+    return this.engine.scanBlocks();
+  }
+
+  scanEdges(): Generator<StoredEdge> {
+    return this.engine.scanEdges();
+  }
+
+  flush(): void {
+    this.engine.flush();
+  }
+
+  /** Merges every table into one, dropping shadowed versions and tombstones. */
+  compact(): void {
+    this.engine.compact();
+  }
+
+  /** Runs a bounded slice of background work; returns true while more is pending. */
+  maintenance(entryBudget?: number): boolean {
+    return this.engine.maintenance(entryBudget);
+  }
+
+  stats(): DatabaseStats {
+    return this.engine.stats();
+  }
+
+  close(): void {
+    this.engine.close();
+  }
+}

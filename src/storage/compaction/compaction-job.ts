@@ -1,0 +1,73 @@
+// One compaction: merges a run of adjacent tables into a new table, a bounded number of entries per
+// step, so that writes interleave with it instead of stopping for it. Shadowed versions are
+// dropped. A tombstone is dropped only when the run includes the oldest table of the database:
+// then no older data can hold its key. Never by age alone.
+import type { StoredEntry } from '../entry.js';
+import { mergeNewest } from '../merge.js';
+import type { TableReader } from '../sstable/table-reader.js';
+import type { TableSummary, TableWriter } from '../sstable/table-writer.js';
+
+export interface CompactionOutput {
+  readonly inputs: readonly TableReader[];
+  /** Undefined when every entry was dropped (all tombstones, say). */
+  readonly summary: TableSummary | undefined;
+  readonly entriesRead: number;
+}
+
+export interface CompactionHooks {
+  /** Test-only switch: drop tombstones even when older data may still hold their key. */
+  readonly dropTombstonesAlways?: boolean;
+}
+
+export class CompactionJob {
+  private readonly merged: Iterator<StoredEntry>;
+  private entriesRead = 0;
+  private done = false;
+
+  constructor(
+    readonly inputs: readonly TableReader[],
+    private readonly includesOldest: boolean,
+    readonly outputNumber: number,
+    readonly outputPath: string,
+    private readonly writer: TableWriter,
+    private readonly hooks: CompactionHooks = {},
+  ) {
+    this.merged = mergeNewest(inputs.map((table) => table.entries()))[Symbol.iterator]();
+  }
+
+  get finished(): boolean {
+    return this.done;
+  }
+
+  get bytesWritten(): number {
+    return this.writer.bytesWritten;
+  }
+
+  /** Merges up to `entryBudget` entries; returns the output once the merge is complete. */
+  step(entryBudget: number): CompactionOutput | undefined {
+    for (let count = 0; count < entryBudget; count++) {
+      const next = this.merged.next();
+      if (next.done === true) return this.finish();
+      this.entriesRead += 1;
+      const entry = next.value;
+      const dropTombstone = this.includesOldest || this.hooks.dropTombstonesAlways === true;
+      if (entry.tombstone && dropTombstone) continue;
+      this.writer.add(entry.key, entry.sequence, entry.tombstone, entry.value, entry.valueStart, entry.valueEnd);
+    }
+    return undefined;
+  }
+
+  abandon(): void {
+    this.done = true;
+    this.writer.abandon();
+  }
+
+  private finish(): CompactionOutput {
+    this.done = true;
+    if (this.writer.entriesWritten === 0) {
+      this.writer.abandon();
+      return { inputs: this.inputs, summary: undefined, entriesRead: this.entriesRead };
+    }
+    return { inputs: this.inputs, summary: this.writer.finish(), entriesRead: this.entriesRead };
+  }
+}

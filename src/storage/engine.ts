@@ -1,0 +1,632 @@
+// The storage engine: write-ahead log, memtable, immutable tables and size-tiered compaction,
+// owned by one thread. Invariants:
+// - A batch is acknowledged only after its WAL frame is durable; it is applied to the memtable
+//   after that, so the memtable never holds data the log does not.
+// - Tables are listed newest first with disjoint, descending sequence ranges (flushes add at the
+//   front; compaction replaces adjacent runs), so a point read stops at the first holder of a key.
+// - A table joins the database only when a synced manifest snapshot names it; WAL segments are
+//   deleted only after a snapshot records that tables cover them.
+// - After a failed WAL append or manifest commit the outcome on disk is unknown, so the engine
+//   stops accepting writes (fail-stop); a reopen recovers from what is durable.
+import { assert } from '../core/assert.js';
+import { assertBlockId, type BlockId } from '../core/block-id.js';
+import { KausalError, invalidArgument } from '../core/errors.js';
+import { limits } from '../core/limits.js';
+import type { ContextBlock, EdgeType, StoredEdge, WriteOperation } from '../core/types.js';
+import { validateBlock, validateEdge, validateEdgeType, validateOperations } from '../core/validate.js';
+import type { VfsLock } from '../vfs/vfs.js';
+import { joinPath } from '../vfs/vfs.js';
+import { CompactionJob, type CompactionOutput } from './compaction/compaction-job.js';
+import { pickCompaction, tierOf, type TieringPolicy } from './compaction/tiering.js';
+import { decodeBlock, decodeEdge } from './decode.js';
+import type { StoredEntry } from './entry.js';
+import {
+  blockKey,
+  keyspaceBlock,
+  keyspaceIncoming,
+  keyspaceOutgoing,
+  incomingPrefix,
+  outgoingPrefix,
+} from './keys.js';
+import { Manifest, type ManifestState, type TableRecord } from './manifest/manifest.js';
+import { SlabPool } from './memtable/arena.js';
+import { Memtable } from './memtable/memtable.js';
+import { mergeNewest, newestByKey } from './merge.js';
+import { resolveStorageOptions, type ResolvedStorageOptions, type StorageOptions } from './options.js';
+import { removeOrphans } from './orphans.js';
+import { BlockCache } from './sstable/block-cache.js';
+import { tableFileName } from './sstable/table-format.js';
+import { TableMetadataBudget, TableReader, removeQuietly } from './sstable/table-reader.js';
+import { TableWriter } from './sstable/table-writer.js';
+import { BatchEncoder, type EncodableOperation } from './wal/batch-encoder.js';
+import { applyFrame } from './wal/frame-apply.js';
+import { walHeaderBytes } from './wal/wal-format.js';
+import { WriteAheadLog } from './wal/wal.js';
+import type { WalRecovery } from './wal/wal.js';
+
+export interface WriteResult {
+  readonly firstSequence: number;
+  readonly lastSequence: number;
+}
+
+export interface EdgeQuery {
+  readonly type?: EdgeType;
+}
+
+export interface TierStats {
+  readonly tier: number;
+  readonly tables: number;
+  readonly bytes: number;
+}
+
+export interface StorageStats {
+  readonly lastSequence: number;
+  readonly memtableEntries: number;
+  readonly memtableBytes: number;
+  readonly tables: number;
+  readonly tiers: readonly TierStats[];
+  readonly tableBytes: number;
+  readonly walBytesWritten: number;
+  readonly tableBytesWritten: number;
+  readonly writeAmplification: number;
+  readonly flushes: number;
+  readonly compactions: number;
+  readonly compactionInProgress: boolean;
+  readonly blockCacheBytes: number;
+  readonly blockCacheHitRate: number;
+  readonly tableMetadataBytes: number;
+  readonly recovery: WalRecovery;
+  readonly failed: boolean;
+  readonly lastBackgroundError: string | undefined;
+}
+
+/** Memtable growth tolerated while flushes keep failing, as a multiple of its budget. */
+const memtableOverrunFactor = 4;
+
+export class StorageEngine {
+  private readonly encoder = new BatchEncoder();
+  private readonly pool: SlabPool;
+  private readonly cache: BlockCache;
+  private readonly metadataBudget: TableMetadataBudget;
+  private readonly policy: TieringPolicy;
+  private memtable: Memtable;
+  private immutable: { memtable: Memtable; walStart: number } | undefined;
+  private tables: TableReader[] = [];
+  private job: CompactionJob | undefined;
+  private lastSequence = 0;
+  private nextFileNumber = 1;
+  private failure: KausalError | undefined;
+  private backgroundError: string | undefined;
+  private closed = false;
+  private recovery: WalRecovery = { lastSequence: 0, segmentsReplayed: 0, framesReplayed: 0, tornBytesTruncated: 0 };
+  private readonly counters = { tableBytesWritten: 0, flushes: 0, compactions: 0 };
+
+  private constructor(
+    readonly directory: string,
+    private readonly options: ResolvedStorageOptions,
+    private readonly lock: VfsLock,
+    private readonly manifest: Manifest,
+    private readonly wal: WriteAheadLog,
+  ) {
+    this.pool = new SlabPool(limits.arenaSlabBytes, Math.ceil(options.memtableBytes / limits.arenaSlabBytes) + 1);
+    this.memtable = new Memtable(this.pool);
+    this.cache = new BlockCache(options.blockCacheBytes);
+    this.metadataBudget = new TableMetadataBudget(options.tableMetadataBytes);
+    this.policy = {
+      baseBytes: Math.max(limits.memtableBytesMin, Math.floor(options.memtableBytes / 2)),
+      sizeRatio: limits.compactionTierSizeRatio,
+      fanIn: limits.compactionTierFanIn,
+    };
+  }
+
+  /** Opens (creating when missing) the database in `directory` and recovers it. */
+  static open(directory: string, storageOptions: StorageOptions): StorageEngine {
+    const options = resolveStorageOptions(storageOptions);
+    const { vfs } = options;
+    vfs.mkdir(directory);
+    const lock = vfs.lock(joinPath(directory, 'LOCK'), options.lockOwner);
+    const manifest = new Manifest(vfs, directory);
+    const wal = new WriteAheadLog(vfs, directory, options.walSegmentBytes);
+    const engine = new StorageEngine(directory, options, lock, manifest, wal);
+    try {
+      engine.recover();
+      return engine;
+    } catch (error) {
+      engine.releaseResources();
+      throw error;
+    }
+  }
+
+  // ---- writes -------------------------------------------------------------------------------
+
+  /** Applies `operations` atomically and durably (one WAL frame, one fsync). */
+  write(operations: readonly WriteOperation[]): WriteResult {
+    this.checkWritable();
+    validateOperations(operations);
+    const encodable = operations.map(toEncodable);
+    if (encodable.length === 0) return { firstSequence: this.lastSequence + 1, lastSequence: this.lastSequence };
+    if (this.memtable.bytes > this.options.memtableBytes * memtableOverrunFactor && this.backgroundError) {
+      throw new KausalError('IO_ERROR', `writes are paused: flushing keeps failing (${this.backgroundError})`);
+    }
+    const firstSequence = this.lastSequence + 1;
+    const frame = this.encoder.encode(encodable, firstSequence);
+    try {
+      this.wal.append(frame, this.options.plantedBugs.skipWalSync !== true);
+    } catch (error) {
+      throw this.failStop(error);
+    }
+    applyFrame(frame, 0, frame.length - walHeaderBytes, this.memtable, 'a new batch');
+    this.lastSequence = firstSequence + encodable.length - 1;
+    this.afterWrite(encodable.length);
+    return { firstSequence, lastSequence: this.lastSequence };
+  }
+
+  /** Writes the memtable to a table now. */
+  flush(): void {
+    this.checkWritable();
+    this.flushMemtable();
+  }
+
+  /** Full compaction: flushes, then merges every table into one, dropping all tombstones. */
+  compact(): void {
+    this.checkWritable();
+    this.flushMemtable();
+    this.abandonCompaction();
+    if (this.tables.length === 0) return;
+    this.startCompaction({ start: 0, count: this.tables.length });
+    this.runCompactionToEnd();
+  }
+
+  /** Runs pending background work (a flush retry, compaction steps) within `entryBudget`. */
+  maintenance(entryBudget = 50_000): boolean {
+    this.checkWritable();
+    if (this.immutable !== undefined) this.tryBackground(() => this.flushImmutable());
+    this.compactionStep(entryBudget);
+    return this.job !== undefined || pickCompaction(this.manifest.state.tables, this.policy) !== undefined;
+  }
+
+  // ---- reads --------------------------------------------------------------------------------
+
+  getBlock(id: BlockId): ContextBlock | undefined {
+    this.checkOpen();
+    assertBlockId(id);
+    const entry = this.findNewest(blockKey(id));
+    return entry === undefined || entry.tombstone ? undefined : decodeBlock(entry, this.directory);
+  }
+
+  outgoingEdges(id: BlockId, query: EdgeQuery = {}): StoredEdge[] {
+    this.checkOpen();
+    assertBlockId(id);
+    if (query.type !== undefined) validateEdgeType(query.type);
+    return this.edgesWithPrefix(outgoingPrefix(id, query.type));
+  }
+
+  incomingEdges(id: BlockId, query: EdgeQuery = {}): StoredEdge[] {
+    this.checkOpen();
+    assertBlockId(id);
+    if (query.type !== undefined) validateEdgeType(query.type);
+    return this.edgesWithPrefix(incomingPrefix(id, query.type));
+  }
+
+  /** Every live block in id order (a merged view with tombstones applied). */
+  *scanBlocks(): Generator<ContextBlock> {
+    for (const entry of this.scanKeyspace(keyspaceBlock, keyspaceOutgoing)) {
+      yield decodeBlock(entry, this.directory);
+    }
+  }
+
+  /** Every live edge, ordered by source, type, target. */
+  *scanEdges(): Generator<StoredEdge> {
+    for (const entry of this.scanKeyspace(keyspaceOutgoing, keyspaceIncoming)) {
+      yield decodeEdge(entry, this.directory);
+    }
+  }
+
+  stats(): StorageStats {
+    this.checkOpen();
+    const tiers = new Map<number, { tables: number; bytes: number }>();
+    let tableBytes = 0;
+    for (const table of this.manifest.state.tables) {
+      const tier = tierOf(table.fileBytes, this.policy);
+      const current = tiers.get(tier) ?? { tables: 0, bytes: 0 };
+      tiers.set(tier, { tables: current.tables + 1, bytes: current.bytes + table.fileBytes });
+      tableBytes += table.fileBytes;
+    }
+    const walBytes = this.wal.bytesWritten;
+    const lookups = this.cache.hits + this.cache.misses;
+    return {
+      lastSequence: this.lastSequence,
+      memtableEntries: this.memtable.entryCount,
+      memtableBytes: this.memtable.bytes,
+      tables: this.tables.length,
+      tiers: [...tiers].sort((a, b) => a[0] - b[0]).map(([tier, value]) => ({ tier, ...value })),
+      tableBytes,
+      walBytesWritten: walBytes,
+      tableBytesWritten: this.counters.tableBytesWritten,
+      writeAmplification: walBytes === 0 ? 0 : (walBytes + this.counters.tableBytesWritten) / walBytes,
+      flushes: this.counters.flushes,
+      compactions: this.counters.compactions,
+      compactionInProgress: this.job !== undefined,
+      blockCacheBytes: this.cache.usedBytes,
+      blockCacheHitRate: lookups === 0 ? 0 : this.cache.hits / lookups,
+      tableMetadataBytes: this.metadataBudget.usedBytes,
+      recovery: this.recovery,
+      failed: this.failure !== undefined,
+      lastBackgroundError: this.backgroundError,
+    };
+  }
+
+  /** Flushes the memtable (so the next open replays nothing) and releases every resource. */
+  close(): void {
+    if (this.closed) return;
+    try {
+      if (this.failure === undefined) {
+        this.abandonCompaction();
+        this.flushMemtable();
+      }
+    } finally {
+      this.closed = true;
+      this.releaseResources();
+    }
+  }
+
+  get isClosed(): boolean {
+    return this.closed;
+  }
+
+  // ---- recovery -----------------------------------------------------------------------------
+
+  private recover(): void {
+    const { vfs } = this.options;
+    const state = this.manifest.load();
+    removeOrphans(vfs, this.directory, state);
+    for (const record of state.tables) this.tables.push(this.openTable(record));
+    const segments = this.wal.listSegments(state.walStart);
+    this.recovery = this.wal.recover(segments, this.memtable);
+    this.lastSequence = Math.max(state.lastSequence, this.recovery.lastSequence);
+    this.nextFileNumber = state.nextFileNumber;
+    const lastSegment = segments[segments.length - 1];
+    this.wal.startSegment(Math.max(state.walStart, lastSegment === undefined ? 1 : lastSegment + 1));
+  }
+
+  private openTable(record: TableRecord): TableReader {
+    const path = joinPath(this.directory, tableFileName(record.number));
+    const reader = TableReader.open(this.options.vfs, path, record.number, this.cache, this.metadataBudget);
+    if (reader.fileBytes !== record.fileBytes || reader.entryCount !== record.entryCount) {
+      reader.release();
+      throw new KausalError(
+        'CORRUPTION',
+        `table ${path} does not match the manifest (${reader.fileBytes} bytes, expected ${record.fileBytes})`,
+      );
+    }
+    return reader;
+  }
+
+  // ---- flush --------------------------------------------------------------------------------
+
+  private afterWrite(operationCount: number): void {
+    if (this.memtable.bytes >= this.options.memtableBytes || this.immutable !== undefined) {
+      this.tryBackground(() => this.flushMemtable());
+    }
+    const pressure = this.tables.length - limits.tablesBeforeBackpressure;
+    if (pressure >= limits.tablesBeforeBackpressure) {
+      // Far behind: this write waits until the current merge completes.
+      this.runCompactionToEnd();
+      return;
+    }
+    const base = Math.max(4096, operationCount * 8);
+    this.compactionStep(pressure > 0 ? base * 8 : base);
+  }
+
+  private flushMemtable(): void {
+    if (this.immutable !== undefined) {
+      this.flushImmutable();
+      if (this.immutable !== undefined) return;
+    }
+    if (this.memtable.entryCount === 0) return;
+    const frozen = this.memtable;
+    this.memtable = new Memtable(this.pool);
+    try {
+      this.wal.startSegment(this.wal.currentSegment + 1);
+    } catch (error) {
+      this.immutable = { memtable: frozen, walStart: this.wal.currentSegment };
+      throw this.failStop(error);
+    }
+    // Every segment below the new one holds only data of `frozen` (or older, already flushed).
+    this.immutable = { memtable: frozen, walStart: this.wal.currentSegment };
+    this.flushImmutable();
+  }
+
+  private flushImmutable(): void {
+    const immutable = this.immutable;
+    assert(immutable !== undefined, 'no memtable to flush');
+    const frozen = immutable.memtable;
+    const { reader, record } = this.writeTable((writer) => {
+      for (const key of frozen.sortedKeys()) {
+        const entry = frozen.entry(key);
+        writer.add(key, entry.sequence, entry.tombstone, entry.value, entry.valueStart, entry.valueEnd);
+      }
+    });
+    const state = this.manifest.state;
+    this.commitManifest(
+      {
+        ...state,
+        nextFileNumber: this.nextFileNumber,
+        walStart: immutable.walStart,
+        lastSequence: Math.max(state.lastSequence, record.maxSequence),
+        tables: [record, ...state.tables],
+      },
+      [reader],
+    );
+    this.tables.unshift(reader);
+    this.immutable = undefined;
+    frozen.release();
+    this.counters.flushes += 1;
+    try {
+      this.wal.deleteSegmentsBefore(immutable.walStart);
+    } catch {
+      // Harmless: segments below walStart are removed at the next open.
+    }
+  }
+
+  /** Writes a new table with `fill`, makes it durable, and opens it. */
+  private writeTable(fill: (writer: TableWriter) => void): { reader: TableReader; record: TableRecord } {
+    const { vfs } = this.options;
+    const number = this.nextFileNumber++;
+    const path = joinPath(this.directory, tableFileName(number));
+    const writer = new TableWriter(vfs.createExclusive(path), this.options.tableBlockBytes);
+    let summary;
+    try {
+      fill(writer);
+      summary = writer.finish(this.options.plantedBugs.installTableBeforeSync !== true);
+      vfs.syncDirectory(this.directory);
+    } catch (error) {
+      writer.abandon();
+      removeQuietly(vfs, path);
+      throw error;
+    }
+    this.counters.tableBytesWritten += summary.fileBytes;
+    const record: TableRecord = { number, ...summary };
+    return { reader: this.openTable(record), record };
+  }
+
+  // ---- compaction ---------------------------------------------------------------------------
+
+  private compactionStep(entryBudget: number): void {
+    if (this.job === undefined) {
+      const pick = pickCompaction(this.manifest.state.tables, this.policy);
+      if (pick === undefined) return;
+      if (!this.tryBackground(() => this.startCompaction(pick))) return;
+    }
+    const job = this.job;
+    if (job === undefined) return;
+    let output: CompactionOutput | undefined;
+    const stepped = this.tryBackground(() => {
+      output = job.step(entryBudget);
+    });
+    if (!stepped) {
+      this.abandonCompaction();
+      return;
+    }
+    if (output !== undefined) this.installCompaction(output);
+  }
+
+  private runCompactionToEnd(): void {
+    while (this.job !== undefined || pickCompaction(this.manifest.state.tables, this.policy) !== undefined) {
+      const before = this.counters.compactions;
+      this.compactionStep(Number.MAX_SAFE_INTEGER);
+      if (this.counters.compactions === before) return; // failed; the error is recorded
+    }
+  }
+
+  private startCompaction(pick: { start: number; count: number }): void {
+    const { vfs } = this.options;
+    const inputs = this.tables.slice(pick.start, pick.start + pick.count);
+    const includesOldest = pick.start + pick.count === this.tables.length;
+    const number = this.nextFileNumber++;
+    const path = joinPath(this.directory, tableFileName(number));
+    const writer = new TableWriter(vfs.createExclusive(path), this.options.tableBlockBytes);
+    for (const input of inputs) input.retain();
+    this.job = new CompactionJob(inputs, includesOldest, number, path, writer, {
+      dropTombstonesAlways: this.options.plantedBugs.dropTombstonesInCompaction === true,
+    });
+  }
+
+  private installCompaction(output: CompactionOutput): void {
+    const job = this.job;
+    assert(job !== undefined, 'no compaction to install');
+    this.job = undefined;
+    const { vfs } = this.options;
+    let replacement: { reader: TableReader; record: TableRecord } | undefined;
+    try {
+      if (output.summary === undefined) {
+        removeQuietly(vfs, job.outputPath);
+      } else {
+        vfs.syncDirectory(this.directory);
+        const record: TableRecord = { number: job.outputNumber, ...output.summary };
+        replacement = { reader: this.openTable(record), record };
+        this.counters.tableBytesWritten += output.summary.fileBytes;
+      }
+    } catch (error) {
+      for (const input of output.inputs) input.release();
+      removeQuietly(vfs, job.outputPath);
+      this.backgroundError = describe(error);
+      return;
+    }
+    const inputNumbers = new Set(output.inputs.map((table) => table.number));
+    const state = this.manifest.state;
+    const start = state.tables.findIndex((table) => inputNumbers.has(table.number));
+    assert(start >= 0, 'compaction inputs left the manifest');
+    const records = replacement === undefined ? [] : [replacement.record];
+    const readers = replacement === undefined ? [] : [replacement.reader];
+    this.commitManifest(
+      {
+        ...state,
+        nextFileNumber: this.nextFileNumber,
+        tables: [...state.tables.slice(0, start), ...records, ...state.tables.slice(start + inputNumbers.size)],
+      },
+      readers,
+    );
+    this.tables.splice(start, inputNumbers.size, ...readers);
+    for (const input of output.inputs) {
+      input.markObsolete();
+      input.release(); // the engine's hold
+      input.release(); // the job's hold
+    }
+    this.counters.compactions += 1;
+  }
+
+  private abandonCompaction(): void {
+    const job = this.job;
+    if (job === undefined) return;
+    this.job = undefined;
+    job.abandon();
+    for (const input of job.inputs) input.release();
+    removeQuietly(this.options.vfs, job.outputPath);
+  }
+
+  // ---- shared helpers -----------------------------------------------------------------------
+
+  private commitManifest(next: ManifestState, newReaders: readonly TableReader[]): void {
+    try {
+      this.manifest.commit(next);
+    } catch (error) {
+      for (const reader of newReaders) reader.release();
+      throw this.failStop(error);
+    }
+  }
+
+  private findNewest(key: string): StoredEntry | undefined {
+    const fromMemtable = this.memtable.get(key) ?? this.immutable?.memtable.get(key);
+    if (fromMemtable !== undefined) return fromMemtable;
+    for (const table of this.tables) {
+      const entry = table.get(key);
+      if (entry !== undefined) return entry;
+    }
+    return undefined;
+  }
+
+  private edgesWithPrefix(prefix: string): StoredEdge[] {
+    const newest = new Map<string, StoredEntry>();
+    for (const memtable of this.liveMemtables()) {
+      for (const key of memtable.keysWithAdjacency(prefix)) {
+        if (key.startsWith(prefix)) newestByKey([memtable.entry(key)], newest);
+      }
+    }
+    for (const table of this.tables) newestByKey(table.scanPrefix(prefix), newest);
+    const keys = [...newest.keys()].sort();
+    const edges: StoredEdge[] = [];
+    for (const key of keys) {
+      const entry = newest.get(key) as StoredEntry;
+      if (!entry.tombstone) edges.push(decodeEdge(entry, this.directory));
+    }
+    return edges;
+  }
+
+  /** Live entries with keys in [low, high), merged across memtables and tables. */
+  private *scanKeyspace(low: string, high: string): Generator<StoredEntry> {
+    this.checkOpen();
+    const memtables = this.liveMemtables();
+    const tables = [...this.tables];
+    for (const memtable of memtables) memtable.retain();
+    for (const table of tables) table.retain();
+    try {
+      const streams: Iterable<StoredEntry>[] = [
+        ...memtables.map((memtable) => memtableRange(memtable, low, high)),
+        ...tables.map((table) => below(table.entries(low), high)),
+      ];
+      for (const entry of mergeNewest(streams)) {
+        if (!entry.tombstone) yield entry;
+      }
+    } finally {
+      for (const memtable of memtables) memtable.release();
+      for (const table of tables) table.release();
+    }
+  }
+
+  private liveMemtables(): Memtable[] {
+    return this.immutable === undefined ? [this.memtable] : [this.memtable, this.immutable.memtable];
+  }
+
+  private tryBackground(work: () => void): boolean {
+    try {
+      work();
+      return true;
+    } catch (error) {
+      if (error instanceof KausalError && (error.code === 'FAIL_STOP' || error.code === 'CRASHED')) throw error;
+      if (this.failure !== undefined) throw this.failure;
+      this.backgroundError = describe(error);
+      return false;
+    }
+  }
+
+  private failStop(error: unknown): unknown {
+    if (this.failure === undefined) {
+      this.failure = new KausalError(
+        'FAIL_STOP',
+        `the database at ${this.directory} stopped accepting writes after an I/O failure (${describe(error)}); ` +
+          'close and reopen it to recover from what is durable',
+        { cause: error },
+      );
+    }
+    return error;
+  }
+
+  private checkOpen(): void {
+    if (this.closed) throw new KausalError('CLOSED', `the database at ${this.directory} is closed`);
+  }
+
+  private checkWritable(): void {
+    this.checkOpen();
+    if (this.failure !== undefined) throw this.failure;
+  }
+
+  private releaseResources(): void {
+    this.job?.abandon();
+    this.job = undefined;
+    for (const table of this.tables) table.release();
+    this.tables = [];
+    this.wal.close();
+    this.manifest.close();
+    this.lock.release();
+  }
+}
+
+function toEncodable(operation: WriteOperation): EncodableOperation {
+  switch (operation?.kind) {
+    case 'put_block': {
+      const { block, metadataJson } = validateBlock(operation.block);
+      return { kind: 'put_block', block, metadataJson };
+    }
+    case 'delete_block':
+      assertBlockId(operation.id);
+      return operation;
+    case 'put_edge': {
+      const { edge, propertiesJson } = validateEdge(operation.edge);
+      return { kind: 'put_edge', edge, propertiesJson };
+    }
+    case 'delete_edge':
+      return { kind: 'delete_edge', edge: validateEdge(operation.edge, false).edge };
+    default:
+      throw invalidArgument(
+        `unknown write operation kind ${JSON.stringify((operation as { kind?: unknown } | undefined)?.kind ?? null)}`,
+      );
+  }
+}
+
+function* memtableRange(memtable: Memtable, low: string, high: string): Generator<StoredEntry> {
+  for (const key of memtable.sortedKeys()) {
+    if (key >= low && key < high) yield memtable.entry(key);
+  }
+}
+
+function* below(entries: Iterable<StoredEntry>, high: string): Generator<StoredEntry> {
+  for (const entry of entries) {
+    if (entry.key >= high) return;
+    yield entry;
+  }
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

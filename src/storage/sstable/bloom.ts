@@ -1,0 +1,94 @@
+// Bloom filter over a table's keys: block keys and edge adjacency prefixes (keyspace + node id).
+// Tombstones are keys like any other, so "absent from the filter" means the table holds neither a
+// value nor a tombstone for that key, and skipping the table can never hide a deletion.
+import { limits } from '../../core/limits.js';
+
+/** Two independent 32-bit hashes of a latin1 key (FNV-1a and a multiplicative mix). */
+function hashPair(key: string): [number, number] {
+  let h1 = 0x811c9dc5;
+  let h2 = 0x9747b28c;
+  for (let index = 0; index < key.length; index++) {
+    const code = key.charCodeAt(index);
+    h1 = Math.imul(h1 ^ code, 0x01000193);
+    h2 = Math.imul(h2 ^ code, 0x5bd1e995);
+    h2 ^= h2 >>> 15;
+  }
+  h1 ^= h1 >>> 16;
+  h1 = Math.imul(h1, 0x85ebca6b);
+  h1 ^= h1 >>> 13;
+  return [h1 >>> 0, (h2 | 1) >>> 0];
+}
+
+export class BloomBuilder {
+  private first = new Uint32Array(1024);
+  private second = new Uint32Array(1024);
+  private count = 0;
+  private lastKey = '';
+
+  add(key: string): void {
+    if (key === this.lastKey) return;
+    this.lastKey = key;
+    if (this.count === this.first.length) {
+      const grownFirst = new Uint32Array(this.count * 2);
+      const grownSecond = new Uint32Array(this.count * 2);
+      grownFirst.set(this.first);
+      grownSecond.set(this.second);
+      this.first = grownFirst;
+      this.second = grownSecond;
+    }
+    const [h1, h2] = hashPair(key);
+    this.first[this.count] = h1;
+    this.second[this.count] = h2;
+    this.count += 1;
+  }
+
+  /** Serialized filter: bit count u32 | hash count u8 | bits. */
+  finish(): Buffer {
+    const bitCount = Math.max(64, this.count * limits.bloomBitsPerKey);
+    const hashCount = Math.max(1, Math.min(12, Math.round(limits.bloomBitsPerKey * Math.LN2)));
+    const bytes = Buffer.alloc(5 + Math.ceil(bitCount / 8));
+    bytes.writeUInt32LE(bitCount, 0);
+    bytes[4] = hashCount;
+    for (let index = 0; index < this.count; index++) {
+      let h = this.first[index] as number;
+      const step = this.second[index] as number;
+      for (let round = 0; round < hashCount; round++) {
+        const bit = h % bitCount;
+        bytes[5 + (bit >>> 3)] = (bytes[5 + (bit >>> 3)] as number) | (1 << (bit & 7));
+        h = (h + step) >>> 0;
+      }
+    }
+    return bytes;
+  }
+}
+
+export class BloomFilter {
+  private readonly bitCount: number;
+  private readonly hashCount: number;
+
+  constructor(private readonly bytes: Buffer) {
+    this.bitCount = bytes.readUInt32LE(0);
+    this.hashCount = bytes[4] as number;
+  }
+
+  static isWellFormed(bytes: Buffer): boolean {
+    if (bytes.length < 5) return false;
+    const bitCount = bytes.readUInt32LE(0);
+    return bitCount > 0 && bytes[4] !== 0 && bytes.length === 5 + Math.ceil(bitCount / 8);
+  }
+
+  get byteLength(): number {
+    return this.bytes.length;
+  }
+
+  mayContain(key: string): boolean {
+    const [first, step] = hashPair(key);
+    let h = first;
+    for (let round = 0; round < this.hashCount; round++) {
+      const bit = h % this.bitCount;
+      if (((this.bytes[5 + (bit >>> 3)] as number) & (1 << (bit & 7))) === 0) return false;
+      h = (h + step) >>> 0;
+    }
+    return true;
+  }
+}

@@ -1,0 +1,169 @@
+// Streams sorted entries into a new table file. Data blocks are appended as they fill; finish()
+// appends the index, the bloom filter and the footer, then fsyncs. The file becomes part of the
+// database only when the manifest records it, after this sync — a crash before that leaves an
+// orphan that the next open removes.
+import { assert } from '../../core/assert.js';
+import type { VfsFile } from '../../vfs/vfs.js';
+import { adjacencyPrefixOf, isBlockKey } from '../keys.js';
+import { writeU64 } from '../wal/wal-format.js';
+import { BloomBuilder } from './bloom.js';
+import { appendChecksum, encodeFooter, flagTombstone } from './table-format.js';
+
+export interface TableSummary {
+  readonly fileBytes: number;
+  readonly entryCount: number;
+  readonly minSequence: number;
+  readonly maxSequence: number;
+}
+
+interface IndexEntry {
+  readonly firstKey: string;
+  readonly lastKey: string;
+  readonly offset: number;
+  readonly length: number;
+}
+
+export class TableWriter {
+  private block = Buffer.allocUnsafeSlow(64 * 1024);
+  private blockLength = 0;
+  private blockEntries = 0;
+  private blockFirstKey = '';
+  private lastKey = '';
+  private fileOffset = 0;
+  private entryCount = 0;
+  private minSequence = Number.POSITIVE_INFINITY;
+  private maxSequence = 0;
+  private readonly index: IndexEntry[] = [];
+  private readonly bloom = new BloomBuilder();
+  private finished = false;
+
+  constructor(
+    private readonly file: VfsFile,
+    private readonly blockBytesTarget: number,
+  ) {}
+
+  get entriesWritten(): number {
+    return this.entryCount;
+  }
+
+  get bytesWritten(): number {
+    return this.fileOffset + this.blockLength;
+  }
+
+  /** Adds one entry; keys must arrive in strictly increasing order. */
+  add(key: string, sequence: number, tombstone: boolean, value: Uint8Array, start: number, end: number): void {
+    assert(!this.finished, 'table writer used after finish');
+    assert(this.entryCount === 0 || key > this.lastKey, 'table keys must be strictly increasing');
+    assert(key.length > 0 && key.length < 256, 'table key length out of range');
+    const valueLength = end - start;
+    this.reserve(1 + key.length + 13 + valueLength);
+    const block = this.block;
+    let position = this.blockLength;
+    block[position] = key.length;
+    block.latin1Write(key, position + 1, key.length);
+    position += 1 + key.length;
+    writeU64(block, position, sequence);
+    block[position + 8] = tombstone ? flagTombstone : 0;
+    block.writeUInt32LE(valueLength, position + 9);
+    block.set(value.subarray(start, end), position + 13);
+    this.blockLength = position + 13 + valueLength;
+    if (this.blockEntries === 0) this.blockFirstKey = key;
+    this.blockEntries += 1;
+    this.lastKey = key;
+    this.entryCount += 1;
+    if (sequence < this.minSequence) this.minSequence = sequence;
+    if (sequence > this.maxSequence) this.maxSequence = sequence;
+    this.bloom.add(isBlockKey(key) ? key : adjacencyPrefixOf(key));
+    if (this.blockLength >= this.blockBytesTarget) this.flushBlock();
+  }
+
+  /** Writes index, filter and footer, fsyncs (unless a test plants that bug), and closes the file. */
+  finish(sync = true): TableSummary {
+    assert(!this.finished, 'table writer finished twice');
+    assert(this.entryCount > 0, 'a table holds at least one entry');
+    this.flushBlock();
+    const indexOffset = this.fileOffset;
+    const indexBytes = appendChecksum(this.encodeIndex());
+    this.appendToFile(indexBytes);
+    const bloomOffset = this.fileOffset;
+    const bloomBytes = appendChecksum(this.bloom.finish());
+    this.appendToFile(bloomBytes);
+    this.appendToFile(
+      encodeFooter({
+        indexOffset,
+        indexLength: indexBytes.length,
+        bloomOffset,
+        bloomLength: bloomBytes.length,
+        entryCount: this.entryCount,
+        blockCount: this.index.length,
+        minSequence: this.minSequence,
+        maxSequence: this.maxSequence,
+      }),
+    );
+    if (sync) this.file.sync();
+    this.file.close();
+    this.finished = true;
+    return {
+      fileBytes: this.fileOffset,
+      entryCount: this.entryCount,
+      minSequence: this.minSequence,
+      maxSequence: this.maxSequence,
+    };
+  }
+
+  /** Abandons the file (the caller unlinks it). */
+  abandon(): void {
+    if (this.finished) return;
+    this.finished = true;
+    this.file.close();
+  }
+
+  private flushBlock(): void {
+    if (this.blockEntries === 0) return;
+    this.reserve(8);
+    this.block.writeUInt32LE(this.blockEntries, this.blockLength);
+    const bytes = appendChecksum(this.block.subarray(0, this.blockLength + 4));
+    this.index.push({
+      firstKey: this.blockFirstKey,
+      lastKey: this.lastKey,
+      offset: this.fileOffset,
+      length: bytes.length,
+    });
+    this.appendToFile(bytes);
+    this.blockLength = 0;
+    this.blockEntries = 0;
+  }
+
+  private appendToFile(bytes: Buffer): void {
+    this.file.append(bytes);
+    this.fileOffset += bytes.length;
+  }
+
+  private encodeIndex(): Buffer {
+    let size = 4;
+    for (const entry of this.index) size += 2 + entry.firstKey.length + entry.lastKey.length + 12;
+    const bytes = Buffer.allocUnsafe(size);
+    bytes.writeUInt32LE(this.index.length, 0);
+    let position = 4;
+    for (const entry of this.index) {
+      bytes[position] = entry.firstKey.length;
+      position += 1 + bytes.latin1Write(entry.firstKey, position + 1);
+      bytes[position] = entry.lastKey.length;
+      position += 1 + bytes.latin1Write(entry.lastKey, position + 1);
+      writeU64(bytes, position, entry.offset);
+      bytes.writeUInt32LE(entry.length, position + 8);
+      position += 12;
+    }
+    return bytes;
+  }
+
+  private reserve(extra: number): void {
+    const needed = this.blockLength + extra + 8;
+    if (needed <= this.block.length) return;
+    let size = this.block.length;
+    while (size < needed) size *= 2;
+    const grown = Buffer.allocUnsafeSlow(size);
+    this.block.copy(grown, 0, 0, this.blockLength);
+    this.block = grown;
+  }
+}

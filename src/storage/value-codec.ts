@@ -1,0 +1,63 @@
+// Encoding of stored values. A block value is three length-prefixed UTF-8 strings
+// (sourceUri, metadata JSON, content); an edge value is its properties JSON ('' when none).
+// Lengths are u32 little-endian. Decoding checks every length against the bytes it has.
+import { KausalError } from '../core/errors.js';
+
+export function encodedStringLength(text: string): number {
+  return 4 + Buffer.byteLength(text, 'utf8');
+}
+
+/** Writes a u32-length-prefixed UTF-8 string at `offset`; returns the offset after it. */
+export function writeString(target: Buffer, offset: number, text: string): number {
+  const written = target.utf8Write(text, offset + 4);
+  target.writeUInt32LE(written, offset);
+  return offset + 4 + written;
+}
+
+export function blockValueLength(sourceUri: string, metadataJson: string, content: string): number {
+  return encodedStringLength(sourceUri) + encodedStringLength(metadataJson) + encodedStringLength(content);
+}
+
+export function writeBlockValue(
+  target: Buffer,
+  offset: number,
+  sourceUri: string,
+  metadataJson: string,
+  content: string,
+): number {
+  offset = writeString(target, offset, sourceUri);
+  offset = writeString(target, offset, metadataJson);
+  return writeString(target, offset, content);
+}
+
+export interface DecodedBlockValue {
+  readonly sourceUri: string;
+  readonly metadataJson: string;
+  readonly content: string;
+}
+
+export function readBlockValue(source: Buffer, start: number, end: number, where: string): DecodedBlockValue {
+  let offset = start;
+  const next = (): string => {
+    if (offset + 4 > end) throw valueCorrupt(where);
+    const length = source.readUInt32LE(offset);
+    const stringEnd = offset + 4 + length;
+    if (stringEnd > end) throw valueCorrupt(where);
+    const text = source.utf8Slice(offset + 4, stringEnd);
+    offset = stringEnd;
+    return text;
+  };
+  const sourceUri = next();
+  const metadataJson = next();
+  const content = next();
+  if (offset !== end) throw valueCorrupt(where);
+  return { sourceUri, metadataJson, content };
+}
+
+export function readEdgeValue(source: Buffer, start: number, end: number): string {
+  return start === end ? '' : source.utf8Slice(start, end);
+}
+
+function valueCorrupt(where: string): KausalError {
+  return new KausalError('CORRUPTION', `malformed block value in ${where}`);
+}

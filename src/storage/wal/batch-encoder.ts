@@ -1,0 +1,110 @@
+// Encodes a validated batch of write operations into one WAL frame, in a buffer reused across
+// batches (it grows to the largest batch seen, bounded by limits.batchBytesMax).
+import { limitExceeded } from '../../core/errors.js';
+import { limits } from '../../core/limits.js';
+import type { BlockInput, GraphEdge } from '../../core/types.js';
+import { edgeTypeToCode } from '../../core/types.js';
+import { writeBlockValue } from '../value-codec.js';
+import {
+  opDeleteBlock,
+  opDeleteEdge,
+  opPutBlock,
+  opPutEdge,
+  walHeaderBytes,
+  walPayloadPrefixBytes,
+  writeFrameHeader,
+  writeU64,
+} from './wal-format.js';
+
+/** A write operation after validation, with its JSON already serialized once. */
+export type EncodableOperation =
+  | { readonly kind: 'put_block'; readonly block: BlockInput; readonly metadataJson: string }
+  | { readonly kind: 'delete_block'; readonly id: string }
+  | { readonly kind: 'put_edge'; readonly edge: GraphEdge; readonly propertiesJson: string }
+  | { readonly kind: 'delete_edge'; readonly edge: Pick<GraphEdge, 'source' | 'target' | 'type'> };
+
+const edgeFixedBytes = 1 + 16 + 2 + 16;
+
+export class BatchEncoder {
+  private buffer = Buffer.allocUnsafeSlow(1 << 20);
+
+  /** Returns the frame (a view of the reused buffer, valid until the next encode). */
+  encode(operations: readonly EncodableOperation[], firstSequence: number): Buffer {
+    this.reserve(walHeaderBytes + walPayloadPrefixBytes + estimateBytes(operations));
+    const frame = this.buffer;
+    let offset = walHeaderBytes;
+    writeU64(frame, offset, firstSequence);
+    frame.writeUInt32LE(operations.length, offset + 8);
+    offset += walPayloadPrefixBytes;
+    for (const operation of operations) offset = encodeOperation(frame, offset, operation);
+    writeFrameHeader(frame, offset - walHeaderBytes);
+    return frame.subarray(0, offset);
+  }
+
+  private reserve(bytes: number): void {
+    if (bytes > limits.batchBytesMax) throw limitExceeded('batch', bytes, limits.batchBytesMax);
+    if (bytes <= this.buffer.length) return;
+    let size = this.buffer.length;
+    while (size < bytes) size *= 2;
+    this.buffer = Buffer.allocUnsafeSlow(Math.min(size, limits.batchBytesMax + 1024));
+  }
+}
+
+/** An upper bound of the encoded size (UTF-8 is at most 3 bytes per UTF-16 code unit). */
+function estimateBytes(operations: readonly EncodableOperation[]): number {
+  let total = 0;
+  for (const operation of operations) {
+    switch (operation.kind) {
+      case 'put_block': {
+        const { sourceUri, content } = operation.block;
+        total += 1 + 16 + 4 + 12 + 3 * (sourceUri.length + operation.metadataJson.length + content.length);
+        break;
+      }
+      case 'put_edge':
+        total += edgeFixedBytes + 4 + 3 * operation.propertiesJson.length;
+        break;
+      default:
+        total += edgeFixedBytes;
+    }
+  }
+  return total;
+}
+
+function encodeOperation(frame: Buffer, offset: number, operation: EncodableOperation): number {
+  switch (operation.kind) {
+    case 'put_block': {
+      const { id, sourceUri, content } = operation.block;
+      frame[offset] = opPutBlock;
+      frame.hexWrite(id, offset + 1, 16);
+      const valueStart = offset + 21;
+      const valueEnd = writeBlockValue(frame, valueStart, sourceUri, operation.metadataJson, content);
+      frame.writeUInt32LE(valueEnd - valueStart, offset + 17);
+      return valueEnd;
+    }
+    case 'delete_block':
+      frame[offset] = opDeleteBlock;
+      frame.hexWrite(operation.id, offset + 1, 16);
+      return offset + 17;
+    case 'put_edge': {
+      offset = writeEdgeIdentity(frame, offset, opPutEdge, operation.edge);
+      const written = frame.utf8Write(operation.propertiesJson, offset + 4);
+      frame.writeUInt32LE(written, offset);
+      return offset + 4 + written;
+    }
+    case 'delete_edge':
+      return writeEdgeIdentity(frame, offset, opDeleteEdge, operation.edge);
+  }
+}
+
+function writeEdgeIdentity(
+  frame: Buffer,
+  offset: number,
+  op: number,
+  edge: Pick<GraphEdge, 'source' | 'target' | 'type'>,
+): number {
+  frame[offset] = op;
+  frame.hexWrite(edge.source, offset + 1, 16);
+  frame.writeUInt16BE(edgeTypeToCode(edge.type), offset + 17);
+  frame.hexWrite(edge.target, offset + 19, 16);
+  return offset + edgeFixedBytes;
+}

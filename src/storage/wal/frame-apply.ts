@@ -1,0 +1,75 @@
+// Applies one WAL frame's operations to a memtable. The same code serves the write path (after the
+// frame is durable) and recovery (replaying the log), so the two cannot disagree.
+import { KausalError } from '../../core/errors.js';
+import type { Memtable } from '../memtable/memtable.js';
+import { keyspaceBlock, keyspaceIncoming, keyspaceOutgoing } from '../keys.js';
+import { opDeleteBlock, opDeleteEdge, opPutBlock, opPutEdge, readU64, walHeaderBytes } from './wal-format.js';
+
+export interface AppliedFrame {
+  readonly firstSequence: number;
+  readonly operationCount: number;
+}
+
+/** Applies the frame whose payload starts after the header at `frameStart` in `bytes`. */
+export function applyFrame(
+  bytes: Buffer,
+  frameStart: number,
+  payloadLength: number,
+  memtable: Memtable,
+  where: string,
+): AppliedFrame {
+  const payloadStart = frameStart + walHeaderBytes;
+  const end = payloadStart + payloadLength;
+  const firstSequence = readU64(bytes, payloadStart);
+  const operationCount = bytes.readUInt32LE(payloadStart + 8);
+  let offset = payloadStart + 12;
+  for (let index = 0; index < operationCount; index++) {
+    const sequence = firstSequence + index;
+    const op = bytes[offset];
+    if (offset + fixedBytes(op) > end) throw malformed(where, offset);
+    if (op === opPutBlock || op === opDeleteBlock) {
+      const key = keyspaceBlock + bytes.latin1Slice(offset + 1, offset + 17);
+      if (op === opDeleteBlock) {
+        memtable.put(key, sequence, true, bytes, 0, 0);
+        offset += 17;
+        continue;
+      }
+      const valueLength = bytes.readUInt32LE(offset + 17);
+      const valueStart = offset + 21;
+      offset = valueStart + valueLength;
+      if (offset > end) throw malformed(where, offset);
+      memtable.put(key, sequence, false, bytes, valueStart, offset);
+      continue;
+    }
+    if (op !== opPutEdge && op !== opDeleteEdge) throw malformed(where, offset);
+    const source = bytes.latin1Slice(offset + 1, offset + 17);
+    const type = bytes.latin1Slice(offset + 17, offset + 19);
+    const target = bytes.latin1Slice(offset + 19, offset + 35);
+    offset += 35;
+    let valueStart = offset;
+    if (op === opPutEdge) {
+      const valueLength = bytes.readUInt32LE(offset);
+      valueStart = offset + 4;
+      offset = valueStart + valueLength;
+      if (offset > end) throw malformed(where, offset);
+    }
+    const tombstone = op === opDeleteEdge;
+    memtable.put(keyspaceOutgoing + source + type + target, sequence, tombstone, bytes, valueStart, offset);
+    memtable.put(keyspaceIncoming + target + type + source, sequence, tombstone, bytes, valueStart, offset);
+  }
+  if (offset !== end) throw malformed(where, offset);
+  return { firstSequence, operationCount };
+}
+
+/** Bytes of an op before its variable part; an unknown op needs none (it fails below). */
+function fixedBytes(op: number | undefined): number {
+  if (op === opPutBlock) return 21;
+  if (op === opDeleteBlock) return 17;
+  if (op === opPutEdge) return 39;
+  return op === opDeleteEdge ? 35 : 1;
+}
+
+function malformed(where: string, offset: number): KausalError {
+  // The frame passed its checksum, so a malformed body means a writer bug or a forged frame.
+  return new KausalError('CORRUPTION', `malformed write-ahead log frame in ${where} near offset ${offset}`);
+}
