@@ -106,7 +106,8 @@ export class Database {
     return this.engine.stats();
   }
 
-  close(): void {
-    this.engine.close();
+  /** Flushes (unless `flush: false`: then recovery replays the WAL) and releases the lock. */
+  close(options?: { flush?: boolean }): void {
+    this.engine.close(options);
   }
 }

@@ -18,7 +18,7 @@ export const limits = {
   walSegmentBytesDefault: 64 * MiB,
   walSegmentBytesMin: 4 * KiB,
   memtableBytesDefault: 64 * MiB,
-  memtableBytesMin: 64 * KiB,
+  memtableBytesMin: 4 * KiB,
   arenaSlabBytes: 4 * MiB,
   sstableDataBlockBytes: 16 * KiB,
   blockCacheBytesDefault: 64 * MiB,

@@ -2,15 +2,15 @@
 import { assertBlockId } from './block-id.js';
 import { invalidArgument, limitExceeded } from './errors.js';
 import { limits } from './limits.js';
-import { edgeTypeCodes, type BlockInput, type EdgeType, type GraphEdge, type WriteOperation } from './types.js';
+import {
+  edgeTypeCodes,
+  type BlockInput,
+  type EdgeType,
+  type GraphEdge,
+  type WriteOperation,
+} from './types.js';
 
 const encoder = new TextEncoder();
-
-export function utf8Length(text: string): number {
-  // Fast path: ASCII strings are as long in bytes as in code units.
-  if (text.length < 64 && /^[\x00-\x7f]*$/.test(text)) return text.length;
-  return Buffer.byteLength(text, 'utf8');
-}
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -44,7 +44,10 @@ export function validateBlock(block: unknown): { block: BlockInput; metadataJson
 }
 
 /** Validates an edge and returns its properties serialized ('' when absent). */
-export function validateEdge(edge: unknown, withProperties = true): { edge: GraphEdge; propertiesJson: string } {
+export function validateEdge(
+  edge: unknown,
+  withProperties = true,
+): { edge: GraphEdge; propertiesJson: string } {
   if (!isPlainObject(edge)) throw invalidArgument('edge must be an object');
   assertBlockId(edge['source'], 'edge.source');
   assertBlockId(edge['target'], 'edge.target');
@@ -69,6 +72,6 @@ export function validateOperations(operations: unknown): asserts operations is W
 function checkLength(what: string, text: string, max: number): void {
   // Cheap bound first: a UTF-8 string takes at most 3 bytes per UTF-16 code unit.
   if (text.length * 3 <= max) return;
-  const bytes = text.length <= max ? encoder.encode(text).length : utf8Length(text);
+  const bytes = text.length <= max ? encoder.encode(text).length : Buffer.byteLength(text, 'utf8');
   if (bytes > max) throw limitExceeded(what, bytes, max);
 }

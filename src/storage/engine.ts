@@ -15,7 +15,7 @@ import { limits } from '../core/limits.js';
 import type { ContextBlock, EdgeType, StoredEdge, WriteOperation } from '../core/types.js';
 import { validateBlock, validateEdge, validateEdgeType, validateOperations } from '../core/validate.js';
 import type { VfsLock } from '../vfs/vfs.js';
-import { joinPath } from '../vfs/vfs.js';
+import { joinPath, parentDirectory } from '../vfs/vfs.js';
 import { CompactionJob, type CompactionOutput } from './compaction/compaction-job.js';
 import { pickCompaction, tierOf, type TieringPolicy } from './compaction/tiering.js';
 import { decodeBlock, decodeEdge } from './decode.js';
@@ -98,7 +98,12 @@ export class StorageEngine {
   private failure: KausalError | undefined;
   private backgroundError: string | undefined;
   private closed = false;
-  private recovery: WalRecovery = { lastSequence: 0, segmentsReplayed: 0, framesReplayed: 0, tornBytesTruncated: 0 };
+  private recovery: WalRecovery = {
+    lastSequence: 0,
+    segmentsReplayed: 0,
+    framesReplayed: 0,
+    tornBytesTruncated: 0,
+  };
   private readonly counters = { tableBytesWritten: 0, flushes: 0, compactions: 0 };
 
   private constructor(
@@ -108,7 +113,10 @@ export class StorageEngine {
     private readonly manifest: Manifest,
     private readonly wal: WriteAheadLog,
   ) {
-    this.pool = new SlabPool(limits.arenaSlabBytes, Math.ceil(options.memtableBytes / limits.arenaSlabBytes) + 1);
+    this.pool = new SlabPool(
+      limits.arenaSlabBytes,
+      Math.ceil(options.memtableBytes / limits.arenaSlabBytes) + 1,
+    );
     this.memtable = new Memtable(this.pool);
     this.cache = new BlockCache(options.blockCacheBytes);
     this.metadataBudget = new TableMetadataBudget(options.tableMetadataBytes);
@@ -123,7 +131,11 @@ export class StorageEngine {
   static open(directory: string, storageOptions: StorageOptions): StorageEngine {
     const options = resolveStorageOptions(storageOptions);
     const { vfs } = options;
-    vfs.mkdir(directory);
+    if (!vfs.exists(directory)) {
+      // A new directory's own entry is durable only once its parent is synced.
+      vfs.mkdir(directory);
+      vfs.syncDirectory(parentDirectory(directory));
+    }
     const lock = vfs.lock(joinPath(directory, 'LOCK'), options.lockOwner);
     const manifest = new Manifest(vfs, directory);
     const wal = new WriteAheadLog(vfs, directory, options.walSegmentBytes);
@@ -144,9 +156,13 @@ export class StorageEngine {
     this.checkWritable();
     validateOperations(operations);
     const encodable = operations.map(toEncodable);
-    if (encodable.length === 0) return { firstSequence: this.lastSequence + 1, lastSequence: this.lastSequence };
+    if (encodable.length === 0)
+      return { firstSequence: this.lastSequence + 1, lastSequence: this.lastSequence };
     if (this.memtable.bytes > this.options.memtableBytes * memtableOverrunFactor && this.backgroundError) {
-      throw new KausalError('IO_ERROR', `writes are paused: flushing keeps failing (${this.backgroundError})`);
+      throw new KausalError(
+        'IO_ERROR',
+        `writes are paused: flushing keeps failing (${this.backgroundError})`,
+      );
     }
     const firstSequence = this.lastSequence + 1;
     const frame = this.encoder.encode(encodable, firstSequence);
@@ -256,11 +272,14 @@ export class StorageEngine {
     };
   }
 
-  /** Flushes the memtable (so the next open replays nothing) and releases every resource. */
-  close(): void {
+  /**
+   * Releases every resource. By default it first flushes the memtable so the next open replays
+   * nothing; with `flush: false` the memtable stays only in the WAL (a faster close).
+   */
+  close(options: { flush?: boolean } = {}): void {
     if (this.closed) return;
     try {
-      if (this.failure === undefined) {
+      if (this.failure === undefined && options.flush !== false) {
         this.abandonCompaction();
         this.flushMemtable();
       }
@@ -463,7 +482,11 @@ export class StorageEngine {
       {
         ...state,
         nextFileNumber: this.nextFileNumber,
-        tables: [...state.tables.slice(0, start), ...records, ...state.tables.slice(start + inputNumbers.size)],
+        tables: [
+          ...state.tables.slice(0, start),
+          ...records,
+          ...state.tables.slice(start + inputNumbers.size),
+        ],
       },
       readers,
     );
@@ -553,7 +576,8 @@ export class StorageEngine {
       work();
       return true;
     } catch (error) {
-      if (error instanceof KausalError && (error.code === 'FAIL_STOP' || error.code === 'CRASHED')) throw error;
+      if (error instanceof KausalError && (error.code === 'FAIL_STOP' || error.code === 'CRASHED'))
+        throw error;
       if (this.failure !== undefined) throw this.failure;
       this.backgroundError = describe(error);
       return false;

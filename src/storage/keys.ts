@@ -63,7 +63,9 @@ export function decodeEdgeKey(key: string): DecodedEdgeKey {
   const near = latin1ToId(key, 1);
   const type = edgeTypeFromCode((key.charCodeAt(17) << 8) | key.charCodeAt(18));
   const far = latin1ToId(key, 19);
-  return key[0] === keyspaceOutgoing ? { source: near, target: far, type } : { source: far, target: near, type };
+  return key[0] === keyspaceOutgoing
+    ? { source: near, target: far, type }
+    : { source: far, target: near, type };
 }
 
 /** The adjacency prefix of an edge key (keyspace + near node), the unit the bloom filter indexes. */

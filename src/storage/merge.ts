@@ -39,7 +39,10 @@ function next(iterator: Iterator<StoredEntry>): StoredEntry | undefined {
 }
 
 /** Keeps the winning version per key among unsorted entries (edge lookups). */
-export function newestByKey(entries: Iterable<StoredEntry>, into = new Map<string, StoredEntry>()): Map<string, StoredEntry> {
+export function newestByKey(
+  entries: Iterable<StoredEntry>,
+  into = new Map<string, StoredEntry>(),
+): Map<string, StoredEntry> {
   for (const entry of entries) {
     const current = into.get(entry.key);
     if (current === undefined || shadows(entry, current)) into.set(entry.key, entry);

@@ -44,7 +44,12 @@ export function resolveStorageOptions(options: StorageOptions): ResolvedStorageO
   return {
     vfs: options.vfs,
     clock: options.clock ?? systemClock,
-    memtableBytes: bounded('memtableBytes', options.memtableBytes, limits.memtableBytesDefault, limits.memtableBytesMin),
+    memtableBytes: bounded(
+      'memtableBytes',
+      options.memtableBytes,
+      limits.memtableBytesDefault,
+      limits.memtableBytesMin,
+    ),
     walSegmentBytes: bounded(
       'walSegmentBytes',
       options.walSegmentBytes,
@@ -52,7 +57,12 @@ export function resolveStorageOptions(options: StorageOptions): ResolvedStorageO
       limits.walSegmentBytesMin,
     ),
     blockCacheBytes: bounded('blockCacheBytes', options.blockCacheBytes, limits.blockCacheBytesDefault, 0),
-    tableMetadataBytes: bounded('tableMetadataBytes', options.tableMetadataBytes, limits.tableMetadataBytesDefault, 0),
+    tableMetadataBytes: bounded(
+      'tableMetadataBytes',
+      options.tableMetadataBytes,
+      limits.tableMetadataBytesDefault,
+      0,
+    ),
     tableBlockBytes: bounded('tableBlockBytes', options.tableBlockBytes, limits.sstableDataBlockBytes, 256),
     lockOwner: options.lockOwner ?? 'another KausalDB process',
     plantedBugs: options.plantedBugs ?? {},

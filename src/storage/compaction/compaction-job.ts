@@ -52,7 +52,14 @@ export class CompactionJob {
       const entry = next.value;
       const dropTombstone = this.includesOldest || this.hooks.dropTombstonesAlways === true;
       if (entry.tombstone && dropTombstone) continue;
-      this.writer.add(entry.key, entry.sequence, entry.tombstone, entry.value, entry.valueStart, entry.valueEnd);
+      this.writer.add(
+        entry.key,
+        entry.sequence,
+        entry.tombstone,
+        entry.value,
+        entry.valueStart,
+        entry.valueEnd,
+      );
     }
     return undefined;
   }

@@ -22,14 +22,18 @@ export interface CompactionPick {
 }
 
 /** The run to compact next: the lowest tier holding a long enough run of adjacent tables. */
-export function pickCompaction(tables: readonly TableRecord[], policy: TieringPolicy): CompactionPick | undefined {
+export function pickCompaction(
+  tables: readonly TableRecord[],
+  policy: TieringPolicy,
+): CompactionPick | undefined {
   if (tables.length < policy.fanIn) return undefined;
   const runMax = policy.fanIn * 4;
   let best: (CompactionPick & { tier: number }) | undefined;
   let runStart = 0;
   for (let index = 1; index <= tables.length; index++) {
     const runTier = tierOf((tables[runStart] as TableRecord).fileBytes, policy);
-    const sameTier = index < tables.length && tierOf((tables[index] as TableRecord).fileBytes, policy) === runTier;
+    const sameTier =
+      index < tables.length && tierOf((tables[index] as TableRecord).fileBytes, policy) === runTier;
     if (sameTier && index - runStart < runMax) continue;
     const count = index - runStart;
     if (count >= policy.fanIn && (best === undefined || runTier < best.tier)) {

@@ -121,7 +121,10 @@ function encodeRecord(state: ManifestState): Buffer {
   return record;
 }
 
-function readManifest(vfs: Vfs, path: string): { state: ManifestState; cleanBytes: number; totalBytes: number } {
+function readManifest(
+  vfs: Vfs,
+  path: string,
+): { state: ManifestState; cleanBytes: number; totalBytes: number } {
   const file = vfs.open(path, 'read');
   let bytes: Buffer;
   try {
@@ -135,7 +138,8 @@ function readManifest(vfs: Vfs, path: string): { state: ManifestState; cleanByte
   while (offset < bytes.length) {
     const record = readRecord(bytes, offset);
     if (record === undefined) {
-      if (hasValidRecordAfter(bytes, offset)) throw corruption(path, offset, 'manifest record fails its checksum');
+      if (hasValidRecordAfter(bytes, offset))
+        throw corruption(path, offset, 'manifest record fails its checksum');
       break;
     }
     state = parseState(record.json, path, offset);

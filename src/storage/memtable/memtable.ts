@@ -47,7 +47,14 @@ export class Memtable {
   }
 
   /** Records a version unless the memtable already holds one that shadows it. */
-  put(key: string, sequence: number, tombstone: boolean, source: Uint8Array, start: number, end: number): void {
+  put(
+    key: string,
+    sequence: number,
+    tombstone: boolean,
+    source: Uint8Array,
+    start: number,
+    end: number,
+  ): void {
     let slot = this.slots.get(key);
     if (slot !== undefined) {
       const current = { sequence: this.sequences[slot] as number, tombstone: this.tombstones[slot] === 1 };

@@ -84,7 +84,8 @@ export function decodeFooter(bytes: Buffer, path: string, fileSize: number): Tab
 export function verifySection(bytes: Buffer, path: string, offset: number, what: string): Buffer {
   if (bytes.length < 4) throw corruption(path, offset, `${what} is truncated`);
   const body = bytes.subarray(0, bytes.length - 4);
-  if (crc32(body) !== bytes.readUInt32LE(bytes.length - 4)) throw corruption(path, offset, `${what} checksum`);
+  if (crc32(body) !== bytes.readUInt32LE(bytes.length - 4))
+    throw corruption(path, offset, `${what} checksum`);
   return body;
 }
 

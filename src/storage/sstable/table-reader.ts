@@ -7,7 +7,7 @@ import { assert } from '../../core/assert.js';
 import { corruption } from '../../core/errors.js';
 import type { Vfs, VfsFile } from '../../vfs/vfs.js';
 import type { StoredEntry } from '../entry.js';
-import { adjacencyPrefixLength } from '../keys.js';
+import { adjacencyPrefixLength, adjacencyPrefixOf, isBlockKey } from '../keys.js';
 import { readU64 } from '../wal/wal-format.js';
 import { BlockCache } from './block-cache.js';
 import { BloomFilter } from './bloom.js';
@@ -78,7 +78,13 @@ export class TableReader {
     private readonly budget: TableMetadataBudget,
   ) {}
 
-  static open(vfs: Vfs, path: string, number: number, cache: BlockCache, budget: TableMetadataBudget): TableReader {
+  static open(
+    vfs: Vfs,
+    path: string,
+    number: number,
+    cache: BlockCache,
+    budget: TableMetadataBudget,
+  ): TableReader {
     const file = vfs.open(path, 'read');
     try {
       const fileBytes = file.size();
@@ -106,11 +112,12 @@ export class TableReader {
   }
 
   /** The newest version of `key` in this table, if any. */
-  get(key: string, bloomKey: string = key): StoredEntry | undefined {
+  get(key: string): StoredEntry | undefined {
     const { index, bloom } = this.loadedMetadata();
-    if (!bloom.mayContain(bloomKey)) return undefined;
+    if (!bloom.mayContain(isBlockKey(key) ? key : adjacencyPrefixOf(key))) return undefined;
     const blockIndex = lowerBound(index.lastKeys, key);
-    if (blockIndex === index.lastKeys.length || (index.firstKeys[blockIndex] as string) > key) return undefined;
+    if (blockIndex === index.lastKeys.length || (index.firstKeys[blockIndex] as string) > key)
+      return undefined;
     const block = this.cachedBlock(index, blockIndex);
     const position = block.lowerBound(key);
     if (position === block.entryCount || block.keys[position] !== key) return undefined;
@@ -122,8 +129,15 @@ export class TableReader {
     const { index, bloom } = this.loadedMetadata();
     const found: StoredEntry[] = [];
     if (!bloom.mayContain(prefix.slice(0, adjacencyPrefixLength))) return found;
-    for (let blockIndex = lowerBound(index.lastKeys, prefix); blockIndex < index.lastKeys.length; blockIndex++) {
-      if (!(index.firstKeys[blockIndex] as string).startsWith(prefix) && (index.firstKeys[blockIndex] as string) > prefix) {
+    for (
+      let blockIndex = lowerBound(index.lastKeys, prefix);
+      blockIndex < index.lastKeys.length;
+      blockIndex++
+    ) {
+      if (
+        !(index.firstKeys[blockIndex] as string).startsWith(prefix) &&
+        (index.firstKeys[blockIndex] as string) > prefix
+      ) {
         break;
       }
       const block = this.cachedBlock(index, blockIndex);
@@ -138,7 +152,11 @@ export class TableReader {
   /** Every entry in key order, reading blocks without filling the cache (for scans, compaction). */
   *entries(fromKey = ''): Generator<StoredEntry> {
     const { index } = this.loadedMetadata();
-    for (let blockIndex = lowerBound(index.lastKeys, fromKey); blockIndex < index.lastKeys.length; blockIndex++) {
+    for (
+      let blockIndex = lowerBound(index.lastKeys, fromKey);
+      blockIndex < index.lastKeys.length;
+      blockIndex++
+    ) {
       const block = this.readBlock(index, blockIndex);
       for (let position = block.lowerBound(fromKey); position < block.entryCount; position++) {
         yield block.entry(position);
@@ -184,11 +202,22 @@ export class TableReader {
 
   private loadMetadata(): TableMetadata {
     const { indexOffset, indexLength, bloomOffset, bloomLength, blockCount } = this.footer;
-    const indexBody = verifySection(this.readExact(indexOffset, indexLength), this.path, indexOffset, 'table index');
+    const indexBody = verifySection(
+      this.readExact(indexOffset, indexLength),
+      this.path,
+      indexOffset,
+      'table index',
+    );
     const index = decodeIndex(indexBody, this.path, indexOffset, indexOffset);
     if (index.offsets.length !== blockCount) throw corruption(this.path, indexOffset, 'index block count');
-    const bloomBody = verifySection(this.readExact(bloomOffset, bloomLength), this.path, bloomOffset, 'bloom filter');
-    if (!BloomFilter.isWellFormed(bloomBody)) throw corruption(this.path, bloomOffset, 'malformed bloom filter');
+    const bloomBody = verifySection(
+      this.readExact(bloomOffset, bloomLength),
+      this.path,
+      bloomOffset,
+      'bloom filter',
+    );
+    if (!BloomFilter.isWellFormed(bloomBody))
+      throw corruption(this.path, bloomOffset, 'malformed bloom filter');
     const bloom = new BloomFilter(Buffer.from(bloomBody));
     return { index, bloom, bytes: indexLength * 2 + blockCount * 96 + bloomLength };
   }
@@ -222,7 +251,8 @@ function decodeIndex(body: Buffer, path: string, at: number, dataEnd: number): T
   let expectedOffset = 0;
   for (let entry = 0; entry < count; entry++) {
     const firstLength = body[position];
-    if (firstLength === undefined || position + 1 + firstLength >= body.length) throw corruption(path, at, 'index');
+    if (firstLength === undefined || position + 1 + firstLength >= body.length)
+      throw corruption(path, at, 'index');
     const firstKey = body.latin1Slice(position + 1, position + 1 + firstLength);
     position += 1 + firstLength;
     const lastLength = body[position] as number;
@@ -243,7 +273,8 @@ function decodeIndex(body: Buffer, path: string, at: number, dataEnd: number): T
     index.offsets.push(offset);
     index.lengths.push(length);
   }
-  if (position !== body.length || expectedOffset !== dataEnd) throw corruption(path, at, 'table index length');
+  if (position !== body.length || expectedOffset !== dataEnd)
+    throw corruption(path, at, 'table index length');
   return index;
 }
 

@@ -51,7 +51,14 @@ export class TableWriter {
   }
 
   /** Adds one entry; keys must arrive in strictly increasing order. */
-  add(key: string, sequence: number, tombstone: boolean, value: Uint8Array, start: number, end: number): void {
+  add(
+    key: string,
+    sequence: number,
+    tombstone: boolean,
+    value: Uint8Array,
+    start: number,
+    end: number,
+  ): void {
     assert(!this.finished, 'table writer used after finish');
     assert(this.entryCount === 0 || key > this.lastKey, 'table keys must be strictly increasing');
     assert(key.length > 0 && key.length < 256, 'table key length out of range');

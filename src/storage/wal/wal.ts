@@ -158,7 +158,12 @@ export class WriteAheadLog {
   }
 }
 
-const magicBytes = Buffer.from([walMagic & 0xff, (walMagic >>> 8) & 0xff, (walMagic >>> 16) & 0xff, walMagic >>> 24]);
+const magicBytes = Buffer.from([
+  walMagic & 0xff,
+  (walMagic >>> 8) & 0xff,
+  (walMagic >>> 16) & 0xff,
+  walMagic >>> 24,
+]);
 
 function hasValidFrameAfter(bytes: Buffer, badOffset: number): boolean {
   let position = bytes.indexOf(magicBytes, badOffset + 1);

@@ -1,0 +1,201 @@
+import assert from 'node:assert/strict';
+import { appendFileSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { isKausalError } from '../core/errors.js';
+import { limits } from '../core/limits.js';
+import { Database } from '../database.js';
+import { blockOf, edgeOf, idOf } from '../testing/fixtures.js';
+import { makeTempDir } from '../testing/temp-dir.js';
+
+const small = { memtableBytes: limits.memtableBytesMin, tableBlockBytes: 1024 };
+
+function liveIds(db: Database): string[] {
+  return [...db.scanBlocks()].map((block) => block.id);
+}
+
+describe('Database: blocks and edges', () => {
+  it('puts, gets, overwrites and deletes blocks with engine-assigned sequences', (t) => {
+    const db = Database.open(makeTempDir(t));
+    const first = db.putBlock(blockOf(1));
+    const second = db.putBlock(blockOf(1, 'changed'));
+    assert.ok(second.firstSequence > first.firstSequence);
+    const block = db.getBlock(idOf(1));
+    assert.equal(block?.content, 'changed');
+    assert.equal(block?.sequence, second.firstSequence);
+    assert.deepEqual(block?.metadata, { index: 1 });
+    db.deleteBlock(idOf(1));
+    assert.equal(db.getBlock(idOf(1)), undefined);
+    db.close();
+  });
+
+  it('keeps edges in both directions, filtered by type, with properties', (t) => {
+    const db = Database.open(makeTempDir(t));
+    db.write([
+      { kind: 'put_edge', edge: { ...edgeOf(1, 2), properties: { line: 12, resolution: 'import' } } },
+      { kind: 'put_edge', edge: edgeOf(1, 3, 'imports') },
+      { kind: 'put_edge', edge: edgeOf(4, 2) },
+    ]);
+    assert.deepEqual(
+      db.outgoingEdges(idOf(1), { type: 'calls' }).map((edge) => [edge.target, edge.properties]),
+      [[idOf(2), { line: 12, resolution: 'import' }]],
+    );
+    assert.equal(db.outgoingEdges(idOf(1)).length, 2);
+    assert.deepEqual(
+      db.incomingEdges(idOf(2)).map((edge) => edge.source),
+      [idOf(1), idOf(4)],
+    );
+    db.deleteEdge(edgeOf(1, 2));
+    assert.deepEqual(
+      db.incomingEdges(idOf(2)).map((edge) => edge.source),
+      [idOf(4)],
+    );
+    db.close();
+  });
+
+  it('applies a batch atomically: an invalid operation rejects the whole batch', (t) => {
+    const db = Database.open(makeTempDir(t));
+    assert.throws(
+      () =>
+        db.write([
+          { kind: 'put_block', block: blockOf(1) },
+          { kind: 'put_block', block: { ...blockOf(2), id: 'nope' } },
+        ]),
+      (error) => isKausalError(error, 'INVALID_ARGUMENT'),
+    );
+    assert.equal(db.getBlock(idOf(1)), undefined);
+    db.close();
+  });
+
+  it('rejects bad input with typed errors and keeps working', (t) => {
+    const db = Database.open(makeTempDir(t));
+    const bad: unknown[] = [
+      { ...blockOf(1), id: 'ABCDEF' },
+      { ...blockOf(1), metadata: [] },
+      { ...blockOf(1), content: 42 },
+      { ...blockOf(1), content: 'x'.repeat(limits.contentBytesMax + 1) },
+      null,
+    ];
+    for (const block of bad) {
+      assert.throws(
+        () => db.putBlock(block as never),
+        (error) => isKausalError(error, 'INVALID_ARGUMENT') || isKausalError(error, 'LIMIT_EXCEEDED'),
+      );
+    }
+    assert.throws(() => db.putEdge({ ...edgeOf(1, 2), type: 'likes' as never }), /unknown edge type/);
+    assert.throws(
+      () => db.putEdge({ ...edgeOf(1, 2), properties: { note: 'x'.repeat(2000) } }),
+      (error) => isKausalError(error, 'LIMIT_EXCEEDED'),
+    );
+    assert.throws(() => db.write([{ kind: 'rename' } as never]), /unknown write operation/);
+    db.putBlock(blockOf(1));
+    assert.equal(db.getBlock(idOf(1))?.content, 'content 1');
+    db.close();
+  });
+
+  it('refuses a second open of a directory in use, naming the holder', (t) => {
+    const directory = makeTempDir(t);
+    const db = Database.open(directory);
+    assert.throws(
+      () => Database.open(directory),
+      (error) => isKausalError(error, 'LOCKED') && /pid \d+/.test(error.message),
+    );
+    db.close();
+    Database.open(directory).close();
+  });
+
+  it('scans live blocks in id order across memtable and tables', (t) => {
+    const db = Database.open(makeTempDir(t), small);
+    for (let index = 0; index < 300; index++) db.putBlock(blockOf((index * 7919) % 300));
+    db.deleteBlock(idOf(10));
+    db.flush();
+    db.putBlock(blockOf(1000));
+    db.deleteBlock(idOf(20));
+    const expected = [...Array(300).keys()]
+      .filter((i) => i !== 10 && i !== 20)
+      .concat(1000)
+      .map(idOf)
+      .sort();
+    assert.deepEqual(liveIds(db), expected);
+    db.close();
+  });
+});
+
+describe('Database: durability and recovery', () => {
+  it('recovers blocks, edges, tombstones and sequences after reopen (WAL replay and tables)', (t) => {
+    const directory = makeTempDir(t);
+    let db = Database.open(directory, small);
+    for (let index = 0; index < 2000; index++) db.putBlock(blockOf(index));
+    db.putEdge(edgeOf(1, 2));
+    db.deleteBlock(idOf(5));
+    const last = db.putBlock(blockOf(3, 'latest')).lastSequence;
+    assert.ok(db.stats().flushes > 0, 'the workload flushed tables');
+    db.close();
+    db = Database.open(directory, small);
+    assert.equal(db.getBlock(idOf(5)), undefined);
+    assert.equal(db.getBlock(idOf(3))?.content, 'latest');
+    assert.equal(db.getBlock(idOf(1999))?.content, 'content 1999');
+    assert.equal(db.incomingEdges(idOf(2)).length, 1);
+    assert.ok(db.putBlock(blockOf(9)).firstSequence > last, 'sequences continue after a restart');
+    db.close();
+  });
+
+  for (const flush of [false, true]) {
+    it(`recovers blocks of every allowed size from the ${flush ? 'tables' : 'WAL'}`, (t) => {
+      const directory = makeTempDir(t);
+      let db = Database.open(directory);
+      const sizes = [0, 1, 511 * 1024, 513 * 1024, 4 * 1024 * 1024, limits.contentBytesMax];
+      sizes.forEach((size, index) => db.putBlock(blockOf(index, 'y'.repeat(size))));
+      db.close({ flush });
+      db = Database.open(directory);
+      assert.equal(db.stats().recovery.framesReplayed, flush ? 0 : sizes.length);
+      sizes.forEach((size, index) => assert.equal(db.getBlock(idOf(index))?.content, 'y'.repeat(size)));
+      db.close();
+    });
+  }
+
+  it('cuts a torn final WAL frame and keeps every earlier batch', (t) => {
+    const directory = makeTempDir(t);
+    const db = Database.open(directory);
+    db.putBlock(blockOf(1));
+    db.putBlock(blockOf(2));
+    db.close({ flush: false });
+    const walPath = newestWal(directory);
+    const intact = readFileSync(walPath);
+    appendFileSync(walPath, intact.subarray(0, 30)); // the start of a frame that never finished
+    const reopened = Database.open(directory);
+    assert.equal(reopened.getBlock(idOf(1))?.content, 'content 1');
+    assert.equal(reopened.getBlock(idOf(2))?.content, 'content 2');
+    assert.equal(reopened.stats().recovery.tornBytesTruncated, 30);
+    reopened.close({ flush: false });
+    assert.equal(readFileSync(walPath).length, intact.length, 'the torn tail is cut durably');
+  });
+
+  it('reports corruption in the middle of the WAL with file and offset, never skipping it', (t) => {
+    const directory = makeTempDir(t);
+    const db = Database.open(directory);
+    db.putBlock(blockOf(1));
+    db.putBlock(blockOf(2));
+    db.close({ flush: false });
+    const walPath = newestWal(directory);
+    const bytes = readFileSync(walPath);
+    bytes[20] = (bytes[20] as number) ^ 0xff; // inside the first frame's payload
+    writeFileSync(walPath, bytes);
+    assert.throws(
+      () => Database.open(directory),
+      (error) =>
+        isKausalError(error, 'CORRUPTION') &&
+        error.message.includes(walPath) &&
+        /offset 0\b/.test(error.message),
+    );
+  });
+});
+
+function newestWal(directory: string): string {
+  const names = readdirSync(directory).filter((name) => name.startsWith('wal-'));
+  const newestNonEmpty = names
+    .sort()
+    .filter((name) => readFileSync(join(directory, name)).length > 0)
+    .at(-1);
+  return join(directory, newestNonEmpty as string);
+}

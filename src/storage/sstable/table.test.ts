@@ -1,0 +1,137 @@
+import assert from 'node:assert/strict';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { isKausalError } from '../../core/errors.js';
+import { makeTempDir } from '../../testing/temp-dir.js';
+import { idOf } from '../../testing/fixtures.js';
+import { NodeVfs } from '../../vfs/node-vfs.js';
+import { blockKey, incomingKey, incomingPrefix, outgoingKey, outgoingPrefix } from '../keys.js';
+import { BlockCache } from './block-cache.js';
+import { TableMetadataBudget, TableReader } from './table-reader.js';
+import { TableWriter } from './table-writer.js';
+
+interface Row {
+  key: string;
+  sequence: number;
+  tombstone: boolean;
+  value: string;
+}
+
+function rows(): Row[] {
+  const result: Row[] = [];
+  for (let index = 0; index < 40; index++) {
+    result.push({
+      key: blockKey(idOf(index * 2)),
+      sequence: 100 + index,
+      tombstone: index % 7 === 3,
+      value: `v${index}`,
+    });
+  }
+  for (let target = 1; target <= 5; target++) {
+    result.push({
+      key: outgoingKey(idOf(2), 'calls', idOf(target * 2 + 1)),
+      sequence: 200 + target,
+      tombstone: false,
+      value: '{"line":1}',
+    });
+    result.push({
+      key: incomingKey(idOf(target * 2 + 1), 'calls', idOf(2)),
+      sequence: 200 + target,
+      tombstone: target === 4,
+      value: '',
+    });
+  }
+  return result.sort((a, b) => (a.key < b.key ? -1 : 1));
+}
+
+function writeTable(path: string, blockBytes = 256): void {
+  const writer = new TableWriter(new NodeVfs().createExclusive(path), blockBytes);
+  for (const row of rows()) {
+    const bytes = Buffer.from(row.tombstone ? '' : row.value);
+    writer.add(row.key, row.sequence, row.tombstone, bytes, 0, bytes.length);
+  }
+  writer.finish();
+}
+
+function openTable(path: string): TableReader {
+  return TableReader.open(new NodeVfs(), path, 1, new BlockCache(1 << 20), new TableMetadataBudget(1 << 20));
+}
+
+function readAll(reader: TableReader): Row[] {
+  return [...reader.entries()].map((entry) => ({
+    key: entry.key,
+    sequence: entry.sequence,
+    tombstone: entry.tombstone,
+    value: entry.value.toString('utf8', entry.valueStart, entry.valueEnd),
+  }));
+}
+
+describe('SSTable', () => {
+  it('round-trips entries across many data blocks, point reads included', (t) => {
+    const path = join(makeTempDir(t), 'table.sst');
+    writeTable(path);
+    const reader = openTable(path);
+    assert.ok(reader.footer.blockCount > 3, 'the fixture spans several blocks');
+    const expected = rows().map((row) => ({ ...row, value: row.tombstone ? '' : row.value }));
+    assert.deepEqual(readAll(reader), expected);
+    for (const row of expected) {
+      const found = reader.get(row.key);
+      assert.equal(found?.sequence, row.sequence);
+      assert.equal(found?.tombstone, row.tombstone, 'tombstones are found like values');
+    }
+    assert.equal(reader.get(blockKey(idOf(1))), undefined);
+    assert.equal(reader.get(blockKey(idOf(999))), undefined);
+    reader.release();
+  });
+
+  it('scans adjacency prefixes in both directions', (t) => {
+    const path = join(makeTempDir(t), 'table.sst');
+    writeTable(path);
+    const reader = openTable(path);
+    assert.equal(reader.scanPrefix(outgoingPrefix(idOf(2))).length, 5);
+    assert.equal(reader.scanPrefix(outgoingPrefix(idOf(2), 'calls')).length, 5);
+    assert.equal(reader.scanPrefix(outgoingPrefix(idOf(2), 'imports')).length, 0);
+    assert.equal(reader.scanPrefix(incomingPrefix(idOf(2))).length, 5);
+    assert.equal(reader.scanPrefix(outgoingPrefix(idOf(4))).length, 0);
+    reader.release();
+  });
+
+  it('detects a flipped bit at every byte of the file: never returns altered data', (t) => {
+    const directory = makeTempDir(t);
+    const path = join(directory, 'table.sst');
+    writeTable(path, 512);
+    const original = readFileSync(path);
+    const expected = JSON.stringify(readAll(openTable(path)));
+    for (let offset = 0; offset < original.length; offset++) {
+      const damaged = Buffer.from(original);
+      damaged[offset] = (damaged[offset] as number) ^ (1 << offset % 8);
+      const damagedPath = join(directory, `damaged-${offset}.sst`);
+      writeFileSync(damagedPath, damaged);
+      let outcome: string;
+      try {
+        const reader = openTable(damagedPath);
+        outcome = JSON.stringify(readAll(reader));
+        reader.release();
+      } catch (error) {
+        assert.ok(isKausalError(error, 'CORRUPTION'), `byte ${offset}: ${String(error)}`);
+        outcome = 'corruption';
+      }
+      assert.notEqual(outcome, expected, `flip at byte ${offset} went undetected`);
+    }
+  });
+
+  it('rejects a truncated table', (t) => {
+    const directory = makeTempDir(t);
+    const path = join(directory, 'table.sst');
+    writeTable(path);
+    const bytes = readFileSync(path);
+    for (const length of [0, 10, 63, bytes.length - 1]) {
+      writeFileSync(path, bytes.subarray(0, length));
+      assert.throws(
+        () => openTable(path),
+        (error) => isKausalError(error, 'CORRUPTION'),
+      );
+    }
+  });
+});
