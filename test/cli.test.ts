@@ -1,0 +1,44 @@
+// Black-box tests of the kausal binary: it must be built first (npm test builds before testing).
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { describe, it } from 'node:test';
+
+const binary = fileURLToPath(new URL('../bin/kausal.js', import.meta.url));
+
+export function kausal(args: string[], env: Record<string, string> = {}): { code: number; stdout: string; stderr: string } {
+  const result = spawnSync(process.execPath, [binary, ...args], {
+    encoding: 'utf8',
+    env: { ...process.env, NO_COLOR: '1', ...env },
+  });
+  return { code: result.status ?? -1, stdout: result.stdout, stderr: result.stderr };
+}
+
+describe('kausal CLI basics', () => {
+  it('prints its version', () => {
+    const result = kausal(['version']);
+    assert.equal(result.code, 0);
+    assert.match(result.stdout, /^KausalDB v\d+\.\d+\.\d+\n$/);
+  });
+
+  it('prints help with no arguments and for a topic', () => {
+    assert.match(kausal([]).stdout, /Usage: kausal <command>/);
+    assert.match(kausal(['help', 'version']).stdout, /Usage: kausal version/);
+  });
+
+  it('answers an unknown command with a usage error, exit code 2 and the hint', () => {
+    const result = kausal(['frobnicate']);
+    assert.equal(result.code, 2);
+    assert.equal(result.stdout, '');
+    assert.equal(result.stderr, "Unknown command: frobnicate\nRun 'kausal help' for usage information\n");
+  });
+
+  it('never prints a stack trace for hostile input', () => {
+    for (const args of [['\u0007\u001b[31m'], ['x'.repeat(100_000)], ['help', '💥'], ['version', '--nope']]) {
+      const result = kausal(args);
+      assert.equal(result.code, 2, `args ${JSON.stringify(args).slice(0, 40)}`);
+      assert.doesNotMatch(result.stderr, /\n\s+at /);
+      assert.ok(result.stderr.length < 500);
+    }
+  });
+});
