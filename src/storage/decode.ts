@@ -6,10 +6,10 @@ import type { StoredEntry } from './entry.js';
 import { blockIdOfKey, decodeEdgeKey } from './keys.js';
 import { readBlockValue, readEdgeValue } from './value-codec.js';
 
-export function decodeBlock(entry: StoredEntry, where: string): ContextBlock {
+export function decodeBlock(entry: StoredEntry, where: string, id?: string): ContextBlock {
   const value = readBlockValue(entry.value, entry.valueStart, entry.valueEnd, where);
   return {
-    id: blockIdOfKey(entry.key),
+    id: id ?? blockIdOfKey(entry.key),
     sequence: entry.sequence,
     sourceUri: value.sourceUri,
     metadata: parseObject(value.metadataJson, where),

@@ -207,7 +207,7 @@ export class StorageEngine {
     this.checkOpen();
     assertBlockId(id);
     const entry = this.findNewest(blockKey(id));
-    return entry === undefined || entry.tombstone ? undefined : decodeBlock(entry, this.directory);
+    return entry === undefined || entry.tombstone ? undefined : decodeBlock(entry, this.directory, id);
   }
 
   outgoingEdges(id: BlockId, query: EdgeQuery = {}): StoredEdge[] {

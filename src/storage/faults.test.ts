@@ -13,9 +13,15 @@ describe('I/O faults', () => {
     const db = Database.open('/db', { vfs });
     db.putBlock(blockOf(1));
     const fault = vfs.injectFault({ kind: 'EIO', operation: 'sync', path: /wal-/, count: 1 });
-    assert.throws(() => db.putBlock(blockOf(2)), (error) => isKausalError(error, 'IO_ERROR'));
+    assert.throws(
+      () => db.putBlock(blockOf(2)),
+      (error) => isKausalError(error, 'IO_ERROR'),
+    );
     assert.equal(fault.fired, 1);
-    assert.throws(() => db.putBlock(blockOf(3)), (error) => isKausalError(error, 'FAIL_STOP'));
+    assert.throws(
+      () => db.putBlock(blockOf(3)),
+      (error) => isKausalError(error, 'FAIL_STOP'),
+    );
     assert.equal(db.getBlock(idOf(1))?.content, 'content 1', 'reads still answer');
     assert.ok(db.stats().failed);
     db.close();
@@ -33,7 +39,10 @@ describe('I/O faults', () => {
     const db = Database.open('/db', { vfs });
     db.putBlock(blockOf(1));
     vfs.injectFault({ kind: 'ENOSPC', operation: 'append', path: /wal-/, count: 1 });
-    assert.throws(() => db.putBlock(blockOf(2)), (error) => isKausalError(error, 'NO_SPACE'));
+    assert.throws(
+      () => db.putBlock(blockOf(2)),
+      (error) => isKausalError(error, 'NO_SPACE'),
+    );
     db.close();
     const reopened = Database.open('/db', { vfs });
     assert.equal(reopened.getBlock(idOf(1))?.content, 'content 1');
@@ -64,7 +73,10 @@ describe('I/O faults', () => {
     const table = vfs.list('/db').find((name) => name.startsWith('table-')) as string;
     vfs.flipBit(`/db/${table}`, 40);
     const reopened = Database.open('/db', { vfs, tableBlockBytes: 256 });
-    assert.throws(() => [...reopened.scanBlocks()], (error) => isKausalError(error, 'CORRUPTION'));
+    assert.throws(
+      () => [...reopened.scanBlocks()],
+      (error) => isKausalError(error, 'CORRUPTION'),
+    );
     reopened.close({ flush: false });
   });
 });

@@ -5,6 +5,7 @@
 // In memory a key is the latin1 string of its bytes: JS compares such strings by code unit, which
 // is byte order, so sorting and binary search need no Buffer calls on the hot path.
 import type { BlockId } from '../core/block-id.js';
+import { hexToLatin1, latin1ToHex } from './hex.js';
 import { edgeTypeFromCode, edgeTypeToCode, type EdgeType } from '../core/types.js';
 
 export const keyspaceBlock = '\x01';
@@ -15,13 +16,8 @@ export const edgeKeyLength = 35;
 /** Length of an adjacency prefix: keyspace byte + node id. */
 export const adjacencyPrefixLength = 17;
 
-function idToLatin1(id: BlockId): string {
-  return Buffer.from(id, 'hex').latin1Slice(0, 16);
-}
-
-function latin1ToId(key: string, start: number): BlockId {
-  return Buffer.from(key.slice(start, start + 16), 'latin1').toString('hex');
-}
+const idToLatin1: (id: BlockId) => string = hexToLatin1;
+const latin1ToId: (key: string, start: number) => BlockId = latin1ToHex;
 
 function typeToLatin1(type: EdgeType): string {
   const code = edgeTypeToCode(type);

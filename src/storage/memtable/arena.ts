@@ -51,7 +51,7 @@ export class Arena {
       this.slabs.push(this.current);
       this.offset = 0;
     }
-    this.current.set(source.subarray(start, end), this.offset);
+    copyBytes(source, start, end, this.current, this.offset);
     const location = { slab: this.slabs.length - 1, offset: this.offset };
     this.offset += length;
     this.bytesUsedTotal += length;
@@ -79,4 +79,13 @@ export class Arena {
     this.slabs.length = 0;
     this.current = undefined;
   }
+}
+
+/** Copies without allocating a view; short runs in a loop, long ones natively. */
+function copyBytes(source: Uint8Array, start: number, end: number, target: Uint8Array, at: number): void {
+  if (end - start < 64) {
+    for (let index = start; index < end; index++) target[at++] = source[index] as number;
+    return;
+  }
+  target.set(source.subarray(start, end), at);
 }

@@ -20,6 +20,10 @@ export function applyFrame(
 ): AppliedFrame {
   const payloadStart = frameStart + walHeaderBytes;
   const end = payloadStart + payloadLength;
+  // One copy of the whole frame into the arena; values are recorded by their place in it.
+  const home = memtable.adopt(bytes, frameStart, end);
+  const shift = home.offset - frameStart;
+  const slab = home.slab;
   const firstSequence = readU64(bytes, payloadStart);
   const operationCount = bytes.readUInt32LE(payloadStart + 8);
   let offset = payloadStart + 12;
@@ -30,7 +34,7 @@ export function applyFrame(
     if (op === opPutBlock || op === opDeleteBlock) {
       const key = keyspaceBlock + bytes.latin1Slice(offset + 1, offset + 17);
       if (op === opDeleteBlock) {
-        memtable.put(key, sequence, true, bytes, 0, 0);
+        memtable.putCopied(key, sequence, true, slab, 0, 0);
         offset += 17;
         continue;
       }
@@ -38,7 +42,7 @@ export function applyFrame(
       const valueStart = offset + 21;
       offset = valueStart + valueLength;
       if (offset > end) throw malformed(where, offset);
-      memtable.put(key, sequence, false, bytes, valueStart, offset);
+      memtable.putCopied(key, sequence, false, slab, valueStart + shift, offset - valueStart);
       continue;
     }
     if (op !== opPutEdge && op !== opDeleteEdge) throw malformed(where, offset);
@@ -54,8 +58,23 @@ export function applyFrame(
       if (offset > end) throw malformed(where, offset);
     }
     const tombstone = op === opDeleteEdge;
-    memtable.put(keyspaceOutgoing + source + type + target, sequence, tombstone, bytes, valueStart, offset);
-    memtable.put(keyspaceIncoming + target + type + source, sequence, tombstone, bytes, valueStart, offset);
+    const length = offset - valueStart;
+    memtable.putCopied(
+      keyspaceOutgoing + source + type + target,
+      sequence,
+      tombstone,
+      slab,
+      valueStart + shift,
+      length,
+    );
+    memtable.putCopied(
+      keyspaceIncoming + target + type + source,
+      sequence,
+      tombstone,
+      slab,
+      valueStart + shift,
+      length,
+    );
   }
   if (offset !== end) throw malformed(where, offset);
   return { firstSequence, operationCount };
