@@ -1,5 +1,8 @@
-// A data block decoded once into columns (keys as latin1 strings, value ranges into the block
-// bytes). Lookups then binary-search plain strings; the cache holds this decoded form.
+// A data block kept as its raw bytes plus the entry-offset array written at its end: lookups
+// binary-search keys in place (no decoding of the other entries), so a cache miss costs one read,
+// one checksum and a handful of comparisons, and the cache holds exactly the block's bytes.
+//   entries | entry offsets u32 × count | count u32 | crc32 u32
+//   entry: key length u8 | key | sequence u64 | flags u8 | value length u32 | value
 import { corruption } from '../../core/errors.js';
 import type { StoredEntry } from '../entry.js';
 import { readU64 } from '../wal/wal-format.js';
@@ -8,75 +11,84 @@ import { flagTombstone, verifySection } from './table-format.js';
 export class DataBlock {
   private constructor(
     readonly bytes: Buffer,
-    readonly keys: string[],
-    private readonly sequences: Float64Array,
-    private readonly flags: Uint8Array,
-    private readonly valueStarts: Uint32Array,
-    private readonly valueEnds: Uint32Array,
+    readonly entryCount: number,
+    private readonly offsetsStart: number,
+    private readonly path: string,
+    private readonly fileOffset: number,
   ) {}
 
-  /** Verifies the block checksum and decodes its entries. */
-  static decode(raw: Buffer, path: string, offset: number): DataBlock {
-    const body = verifySection(raw, path, offset, 'data block');
+  /** Verifies the block checksum and the shape of its offset array. */
+  static decode(raw: Buffer, path: string, offset: number, verify = true): DataBlock {
+    const body = verify ? verifySection(raw, path, offset, 'data block') : raw.subarray(0, raw.length - 4);
     if (body.length < 4) throw corruption(path, offset, 'data block has no entry count');
     const count = body.readUInt32LE(body.length - 4);
-    const end = body.length - 4;
-    if (count === 0 || count > end) throw corruption(path, offset, 'data block entry count');
-    const keys = new Array<string>(count);
-    const sequences = new Float64Array(count);
-    const flags = new Uint8Array(count);
-    const valueStarts = new Uint32Array(count);
-    const valueEnds = new Uint32Array(count);
-    let position = 0;
-    for (let index = 0; index < count; index++) {
-      const keyLength = body[position] as number;
-      const keyEnd = position + 1 + keyLength;
-      if (keyEnd + 13 > end) throw corruption(path, offset + position, 'data block entry overruns');
-      keys[index] = body.latin1Slice(position + 1, keyEnd);
-      sequences[index] = readU64(body, keyEnd);
-      flags[index] = body[keyEnd + 8] as number;
-      const valueLength = body.readUInt32LE(keyEnd + 9);
-      valueStarts[index] = keyEnd + 13;
-      position = keyEnd + 13 + valueLength;
-      if (position > end) throw corruption(path, offset + keyEnd, 'data block value overruns');
-      valueEnds[index] = position;
-      if (index > 0 && !((keys[index - 1] as string) < (keys[index] as string))) {
-        throw corruption(path, offset + position, 'data block keys out of order');
-      }
-    }
-    if (position !== end) throw corruption(path, offset + position, 'data block has trailing bytes');
-    return new DataBlock(body, keys, sequences, flags, valueStarts, valueEnds);
-  }
-
-  get entryCount(): number {
-    return this.keys.length;
+    const offsetsStart = body.length - 4 - count * 4;
+    if (count === 0 || offsetsStart < 0) throw corruption(path, offset, 'data block entry count');
+    return new DataBlock(body, count, offsetsStart, path, offset);
   }
 
   /** Estimated heap cost for the cache budget. */
   get costBytes(): number {
-    return this.bytes.length + this.keys.length * 80;
+    return this.bytes.length + 64;
   }
 
   /** Index of the first key >= `key` (entryCount when none). */
   lowerBound(key: string): number {
     let low = 0;
-    let high = this.keys.length;
+    let high = this.entryCount;
     while (low < high) {
       const middle = (low + high) >>> 1;
-      if ((this.keys[middle] as string) < key) low = middle + 1;
+      if (this.compareKeyAt(middle, key) < 0) low = middle + 1;
       else high = middle;
     }
     return low;
   }
 
+  /** True when the key at `index` equals `key`. */
+  keyEquals(index: number, key: string): boolean {
+    return this.compareKeyAt(index, key) === 0;
+  }
+
+  keyAt(index: number): string {
+    const start = this.entryStart(index);
+    return this.bytes.latin1Slice(start + 1, start + 1 + (this.bytes[start] as number));
+  }
+
   entry(index: number): StoredEntry {
+    const bytes = this.bytes;
+    const start = this.entryStart(index);
+    const keyEnd = start + 1 + (bytes[start] as number);
+    const valueStart = keyEnd + 13;
+    if (valueStart > this.offsetsStart)
+      throw corruption(this.path, this.fileOffset + start, 'entry overruns');
+    const valueEnd = valueStart + bytes.readUInt32LE(keyEnd + 9);
+    if (valueEnd > this.offsetsStart) throw corruption(this.path, this.fileOffset + start, 'value overruns');
     return {
-      key: this.keys[index] as string,
-      sequence: this.sequences[index] as number,
-      tombstone: ((this.flags[index] as number) & flagTombstone) !== 0,
-      value: this.bytes,
-      valueStart: this.valueStarts[index] as number,
-      valueEnd: this.valueEnds[index] as number,
+      key: bytes.latin1Slice(start + 1, keyEnd),
+      sequence: readU64(bytes, keyEnd),
+      tombstone: ((bytes[keyEnd + 8] as number) & flagTombstone) !== 0,
+      value: bytes,
+      valueStart,
+      valueEnd,
     };
+  }
+
+  private entryStart(index: number): number {
+    const start = this.bytes.readUInt32LE(this.offsetsStart + index * 4);
+    if (start >= this.offsetsStart) throw corruption(this.path, this.fileOffset, 'entry offset out of range');
+    return start;
+  }
+
+  /** Byte-wise comparison of the key at `index` with a latin1 key, without allocating. */
+  private compareKeyAt(index: number, key: string): number {
+    const bytes = this.bytes;
+    const start = this.entryStart(index);
+    const length = bytes[start] as number;
+    const shared = Math.min(length, key.length);
+    for (let position = 0; position < shared; position++) {
+      const difference = (bytes[start + 1 + position] as number) - key.charCodeAt(position);
+      if (difference !== 0) return difference;
+    }
+    return length - key.length;
   }
 }

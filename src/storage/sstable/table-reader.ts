@@ -29,8 +29,9 @@ interface TableMetadata {
 
 /** Keeps the loaded metadata of all tables within a byte budget, least recently used first out. */
 export class TableMetadataBudget {
-  private readonly loaded = new Map<TableReader, number>();
+  private readonly loaded = new Map<TableReader, { bytes: number; lastUsed: number }>();
   private total = 0;
+  private clock = 0;
 
   constructor(private readonly budgetBytes: number) {}
 
@@ -38,27 +39,38 @@ export class TableMetadataBudget {
     return this.total;
   }
 
+  /** Marks a reader's metadata as used (cheap: lookups call it every time). */
   touch(reader: TableReader, bytes: number): void {
-    const previous = this.loaded.get(reader);
-    if (previous !== undefined) {
-      this.loaded.delete(reader);
-      this.total -= previous;
+    const current = this.loaded.get(reader);
+    if (current !== undefined) {
+      current.lastUsed = ++this.clock;
+      return;
     }
-    this.loaded.set(reader, bytes);
+    this.loaded.set(reader, { bytes, lastUsed: ++this.clock });
     this.total += bytes;
-    for (const [oldest, oldestBytes] of this.loaded) {
-      if (this.total <= this.budgetBytes || oldest === reader) break;
-      this.loaded.delete(oldest);
-      this.total -= oldestBytes;
-      oldest.unloadMetadata();
+    while (this.total > this.budgetBytes && this.loaded.size > 1) this.unloadLeastRecent(reader);
+  }
+
+  private unloadLeastRecent(keep: TableReader): void {
+    let victim: TableReader | undefined;
+    let oldest = Number.POSITIVE_INFINITY;
+    for (const [candidate, usage] of this.loaded) {
+      if (candidate !== keep && usage.lastUsed < oldest) {
+        oldest = usage.lastUsed;
+        victim = candidate;
+      }
     }
+    if (victim === undefined) return;
+    this.total -= (this.loaded.get(victim) as { bytes: number }).bytes;
+    this.loaded.delete(victim);
+    victim.unloadMetadata();
   }
 
   forget(reader: TableReader): void {
-    const bytes = this.loaded.get(reader);
-    if (bytes === undefined) return;
+    const usage = this.loaded.get(reader);
+    if (usage === undefined) return;
     this.loaded.delete(reader);
-    this.total -= bytes;
+    this.total -= usage.bytes;
   }
 }
 
@@ -120,7 +132,7 @@ export class TableReader {
       return undefined;
     const block = this.cachedBlock(index, blockIndex);
     const position = block.lowerBound(key);
-    if (position === block.entryCount || block.keys[position] !== key) return undefined;
+    if (position === block.entryCount || !block.keyEquals(position, key)) return undefined;
     return block.entry(position);
   }
 
@@ -142,8 +154,9 @@ export class TableReader {
       }
       const block = this.cachedBlock(index, blockIndex);
       for (let position = block.lowerBound(prefix); position < block.entryCount; position++) {
-        if (!(block.keys[position] as string).startsWith(prefix)) return found;
-        found.push(block.entry(position));
+        const entry = block.entry(position);
+        if (!entry.key.startsWith(prefix)) return found;
+        found.push(entry);
       }
     }
     return found;

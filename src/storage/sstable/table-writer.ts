@@ -5,6 +5,7 @@
 import { assert } from '../../core/assert.js';
 import type { VfsFile } from '../../vfs/vfs.js';
 import { adjacencyPrefixOf, isBlockKey } from '../keys.js';
+import { crc32 } from '../../core/checksum.js';
 import { writeU64 } from '../wal/wal-format.js';
 import { BloomBuilder } from './bloom.js';
 import { appendChecksum, encodeFooter, flagTombstone } from './table-format.js';
@@ -27,6 +28,7 @@ export class TableWriter {
   private block = Buffer.allocUnsafeSlow(64 * 1024);
   private blockLength = 0;
   private blockEntries = 0;
+  private entryOffsets = new Uint32Array(1024);
   private blockFirstKey = '';
   private lastKey = '';
   private fileOffset = 0;
@@ -63,9 +65,15 @@ export class TableWriter {
     assert(this.entryCount === 0 || key > this.lastKey, 'table keys must be strictly increasing');
     assert(key.length > 0 && key.length < 256, 'table key length out of range');
     const valueLength = end - start;
-    this.reserve(1 + key.length + 13 + valueLength);
+    this.reserve(1 + key.length + 13 + valueLength + (this.blockEntries + 1) * 4);
     const block = this.block;
     let position = this.blockLength;
+    if (this.blockEntries === this.entryOffsets.length) {
+      const grown = new Uint32Array(this.entryOffsets.length * 2);
+      grown.set(this.entryOffsets);
+      this.entryOffsets = grown;
+    }
+    this.entryOffsets[this.blockEntries] = position;
     block[position] = key.length;
     block.latin1Write(key, position + 1, key.length);
     position += 1 + key.length;
@@ -127,9 +135,17 @@ export class TableWriter {
 
   private flushBlock(): void {
     if (this.blockEntries === 0) return;
-    this.reserve(8);
-    this.block.writeUInt32LE(this.blockEntries, this.blockLength);
-    const bytes = appendChecksum(this.block.subarray(0, this.blockLength + 4));
+    this.reserve(this.blockEntries * 4 + 8);
+    let end = this.blockLength;
+    for (let index = 0; index < this.blockEntries; index++) {
+      this.block.writeUInt32LE(this.entryOffsets[index] as number, end);
+      end += 4;
+    }
+    this.block.writeUInt32LE(this.blockEntries, end);
+    end += 4;
+    // The checksum goes in place; append() copies the bytes out before the buffer is reused.
+    this.block.writeUInt32LE(crc32(this.block.subarray(0, end)), end);
+    const bytes = this.block.subarray(0, end + 4);
     this.index.push({
       firstKey: this.blockFirstKey,
       lastKey: this.lastKey,

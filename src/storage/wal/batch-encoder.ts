@@ -23,7 +23,9 @@ export type EncodableOperation =
   | { readonly kind: 'put_edge'; readonly edge: GraphEdge; readonly propertiesJson: string }
   | { readonly kind: 'delete_edge'; readonly edge: Pick<GraphEdge, 'source' | 'target' | 'type'> };
 
-const edgeFixedBytes = 1 + 16 + 2 + 16;
+const edgeFixedBytes = 2 + 16 + 2 + 16;
+const keyspaceBlockByte = 1;
+const keyspaceOutgoingByte = 2;
 
 export class BatchEncoder {
   private buffer = Buffer.allocUnsafeSlow(1 << 20);
@@ -57,7 +59,7 @@ function estimateBytes(operations: readonly EncodableOperation[]): number {
     switch (operation.kind) {
       case 'put_block': {
         const { sourceUri, content } = operation.block;
-        total += 1 + 16 + 4 + 12 + 3 * (sourceUri.length + operation.metadataJson.length + content.length);
+        total += 2 + 16 + 4 + 12 + 3 * (sourceUri.length + operation.metadataJson.length + content.length);
         break;
       }
       case 'put_edge':
@@ -75,16 +77,18 @@ function encodeOperation(frame: Buffer, offset: number, operation: EncodableOper
     case 'put_block': {
       const { id, sourceUri, content } = operation.block;
       frame[offset] = opPutBlock;
-      frame.hexWrite(id, offset + 1, 16);
-      const valueStart = offset + 21;
+      frame[offset + 1] = keyspaceBlockByte;
+      frame.hexWrite(id, offset + 2, 16);
+      const valueStart = offset + 22;
       const valueEnd = writeBlockValue(frame, valueStart, sourceUri, operation.metadataJson, content);
-      frame.writeUInt32LE(valueEnd - valueStart, offset + 17);
+      frame.writeUInt32LE(valueEnd - valueStart, offset + 18);
       return valueEnd;
     }
     case 'delete_block':
       frame[offset] = opDeleteBlock;
-      frame.hexWrite(operation.id, offset + 1, 16);
-      return offset + 17;
+      frame[offset + 1] = keyspaceBlockByte;
+      frame.hexWrite(operation.id, offset + 2, 16);
+      return offset + 18;
     case 'put_edge': {
       offset = writeEdgeIdentity(frame, offset, opPutEdge, operation.edge);
       const written = frame.utf8Write(operation.propertiesJson, offset + 4);
@@ -103,8 +107,9 @@ function writeEdgeIdentity(
   edge: Pick<GraphEdge, 'source' | 'target' | 'type'>,
 ): number {
   frame[offset] = op;
-  frame.hexWrite(edge.source, offset + 1, 16);
-  frame.writeUInt16BE(edgeTypeToCode(edge.type), offset + 17);
-  frame.hexWrite(edge.target, offset + 19, 16);
+  frame[offset + 1] = keyspaceOutgoingByte;
+  frame.hexWrite(edge.source, offset + 2, 16);
+  frame.writeUInt16BE(edgeTypeToCode(edge.type), offset + 18);
+  frame.hexWrite(edge.target, offset + 20, 16);
   return offset + edgeFixedBytes;
 }

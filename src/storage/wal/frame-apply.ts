@@ -2,7 +2,10 @@
 // frame is durable) and recovery (replaying the log), so the two cannot disagree.
 import { KausalError } from '../../core/errors.js';
 import type { Memtable } from '../memtable/memtable.js';
-import { keyspaceBlock, keyspaceIncoming, keyspaceOutgoing } from '../keys.js';
+import { keyspaceIncoming } from '../keys.js';
+
+const keyspaceBlockCode = 1;
+const keyspaceOutgoingCode = 2;
 import { opDeleteBlock, opDeleteEdge, opPutBlock, opPutEdge, readU64, walHeaderBytes } from './wal-format.js';
 
 export interface AppliedFrame {
@@ -32,24 +35,28 @@ export function applyFrame(
     const op = bytes[offset];
     if (offset + fixedBytes(op) > end) throw malformed(where, offset);
     if (op === opPutBlock || op === opDeleteBlock) {
-      const key = keyspaceBlock + bytes.latin1Slice(offset + 1, offset + 17);
+      // The frame stores the key with its keyspace byte, so one slice is the memtable key.
+      const key = bytes.latin1Slice(offset + 1, offset + 18);
+      if (key.charCodeAt(0) !== keyspaceBlockCode) throw malformed(where, offset);
       if (op === opDeleteBlock) {
         memtable.putCopied(key, sequence, true, slab, 0, 0);
-        offset += 17;
+        offset += 18;
         continue;
       }
-      const valueLength = bytes.readUInt32LE(offset + 17);
-      const valueStart = offset + 21;
+      const valueLength = bytes.readUInt32LE(offset + 18);
+      const valueStart = offset + 22;
       offset = valueStart + valueLength;
       if (offset > end) throw malformed(where, offset);
       memtable.putCopied(key, sequence, false, slab, valueStart + shift, offset - valueStart);
       continue;
     }
     if (op !== opPutEdge && op !== opDeleteEdge) throw malformed(where, offset);
-    const source = bytes.latin1Slice(offset + 1, offset + 17);
-    const type = bytes.latin1Slice(offset + 17, offset + 19);
-    const target = bytes.latin1Slice(offset + 19, offset + 35);
-    offset += 35;
+    const outgoing = bytes.latin1Slice(offset + 1, offset + 36);
+    if (outgoing.charCodeAt(0) !== keyspaceOutgoingCode) throw malformed(where, offset);
+    const source = outgoing.slice(1, 17);
+    const type = outgoing.slice(17, 19);
+    const target = outgoing.slice(19, 35);
+    offset += 36;
     let valueStart = offset;
     if (op === opPutEdge) {
       const valueLength = bytes.readUInt32LE(offset);
@@ -59,14 +66,7 @@ export function applyFrame(
     }
     const tombstone = op === opDeleteEdge;
     const length = offset - valueStart;
-    memtable.putCopied(
-      keyspaceOutgoing + source + type + target,
-      sequence,
-      tombstone,
-      slab,
-      valueStart + shift,
-      length,
-    );
+    memtable.putCopied(outgoing, sequence, tombstone, slab, valueStart + shift, length);
     memtable.putCopied(
       keyspaceIncoming + target + type + source,
       sequence,
@@ -82,10 +82,10 @@ export function applyFrame(
 
 /** Bytes of an op before its variable part; an unknown op needs none (it fails below). */
 function fixedBytes(op: number | undefined): number {
-  if (op === opPutBlock) return 21;
-  if (op === opDeleteBlock) return 17;
-  if (op === opPutEdge) return 39;
-  return op === opDeleteEdge ? 35 : 1;
+  if (op === opPutBlock) return 22;
+  if (op === opDeleteBlock) return 18;
+  if (op === opPutEdge) return 40;
+  return op === opDeleteEdge ? 36 : 1;
 }
 
 function malformed(where: string, offset: number): KausalError {

@@ -2,11 +2,11 @@
 // or (torn, failing its checksum) wholly absent. Layout, little-endian:
 //   0  magic u32 'KWAL'      4  payload length u32     8  payload crc32 u32    12  header crc32 u32
 //   16 payload: first sequence u64 | op count u32 | ops
-// Ops (sequence = first sequence + index):
-//   1 put_block    id(16) | value length u32 | value (see value-codec)
-//   2 delete_block id(16)
-//   3 put_edge     source(16) | type u16 | target(16) | properties length u32 | properties JSON
-//   4 delete_edge  source(16) | type u16 | target(16)
+// Ops (sequence = first sequence + index); each carries its memtable key, keyspace byte included:
+//   1 put_block    0x01 id(16) | value length u32 | value (see value-codec)
+//   2 delete_block 0x01 id(16)
+//   3 put_edge     0x02 source(16) type(u16 BE) target(16) | properties length u32 | properties JSON
+//   4 delete_edge  0x02 source(16) type(u16 BE) target(16)
 import { crc32 } from '../../core/checksum.js';
 
 export const walMagic = 0x4c41574b;
