@@ -28,8 +28,8 @@ export function validateEdgeType(type: unknown): asserts type is EdgeType {
   }
 }
 
-/** Validates a block and returns its metadata serialized, so callers encode it only once. */
-export function validateBlock(block: unknown): { block: BlockInput; metadataJson: string } {
+/** Validates a block and returns its metadata serialized, so it is encoded only once. */
+export function validateBlock(block: unknown): string {
   if (!isPlainObject(block)) throw invalidArgument('block must be an object');
   assertBlockId(block['id']);
   const { sourceUri, metadata, content } = block;
@@ -40,26 +40,42 @@ export function validateBlock(block: unknown): { block: BlockInput; metadataJson
   checkLength('block.sourceUri', sourceUri, limits.sourceUriBytesMax);
   checkLength('block.metadata', metadataJson, limits.metadataBytesMax);
   checkLength('block.content', content, limits.contentBytesMax);
-  return { block: block as unknown as BlockInput, metadataJson };
+  return metadataJson;
 }
 
-/** Validates an edge and returns its properties serialized ('' when absent). */
-export function validateEdge(
-  edge: unknown,
-  withProperties = true,
-): { edge: GraphEdge; propertiesJson: string } {
+/** Validates an edge and returns its properties serialized ('' when absent or not wanted). */
+export function validateEdge(edge: unknown, withProperties = true): string {
   if (!isPlainObject(edge)) throw invalidArgument('edge must be an object');
   assertBlockId(edge['source'], 'edge.source');
   assertBlockId(edge['target'], 'edge.target');
   validateEdgeType(edge['type']);
-  let propertiesJson = '';
   const properties = edge['properties'];
-  if (withProperties && properties !== undefined) {
-    if (!isPlainObject(properties)) throw invalidArgument('edge.properties must be a JSON object');
-    propertiesJson = JSON.stringify(properties);
-    checkLength('edge.properties', propertiesJson, limits.edgePropertiesBytesMax);
+  if (!withProperties || properties === undefined) return '';
+  if (!isPlainObject(properties)) throw invalidArgument('edge.properties must be a JSON object');
+  const propertiesJson = JSON.stringify(properties);
+  checkLength('edge.properties', propertiesJson, limits.edgePropertiesBytesMax);
+  return propertiesJson;
+}
+
+/**
+ * Validates one write operation; returns the JSON text its encoding needs (block metadata or
+ * edge properties; '' for deletions).
+ */
+export function validateOperation(operation: unknown): string {
+  const kind = isPlainObject(operation) ? operation['kind'] : undefined;
+  switch (kind) {
+    case 'put_block':
+      return validateBlock((operation as Record<string, unknown>)['block']);
+    case 'delete_block':
+      assertBlockId((operation as Record<string, unknown>)['id']);
+      return '';
+    case 'put_edge':
+      return validateEdge((operation as Record<string, unknown>)['edge']);
+    case 'delete_edge':
+      return validateEdge((operation as Record<string, unknown>)['edge'], false);
+    default:
+      throw invalidArgument(`unknown write operation kind ${JSON.stringify(kind ?? null)}`);
   }
-  return { edge: edge as unknown as GraphEdge, propertiesJson };
 }
 
 export function validateOperations(operations: unknown): asserts operations is WriteOperation[] {

@@ -10,10 +10,10 @@
 //   stops accepting writes (fail-stop); a reopen recovers from what is durable.
 import { assert } from '../core/assert.js';
 import { assertBlockId, type BlockId } from '../core/block-id.js';
-import { KausalError, invalidArgument } from '../core/errors.js';
+import { KausalError } from '../core/errors.js';
 import { limits } from '../core/limits.js';
 import type { ContextBlock, EdgeType, StoredEdge, WriteOperation } from '../core/types.js';
-import { validateBlock, validateEdge, validateEdgeType, validateOperations } from '../core/validate.js';
+import { validateEdgeType, validateOperation, validateOperations } from '../core/validate.js';
 import type { VfsLock } from '../vfs/vfs.js';
 import { joinPath, parentDirectory } from '../vfs/vfs.js';
 import { CompactionJob, type CompactionOutput } from './compaction/compaction-job.js';
@@ -38,7 +38,7 @@ import { BlockCache } from './sstable/block-cache.js';
 import { tableFileName } from './sstable/table-format.js';
 import { TableMetadataBudget, TableReader, removeQuietly } from './sstable/table-reader.js';
 import { TableWriter } from './sstable/table-writer.js';
-import { BatchEncoder, type EncodableOperation } from './wal/batch-encoder.js';
+import { BatchEncoder } from './wal/batch-encoder.js';
 import { applyFrame } from './wal/frame-apply.js';
 import { walHeaderBytes } from './wal/wal-format.js';
 import { WriteAheadLog } from './wal/wal.js';
@@ -85,6 +85,8 @@ const memtableOverrunFactor = 4;
 
 export class StorageEngine {
   private readonly encoder = new BatchEncoder();
+  /** Per-operation JSON text of the batch being written, reused across writes. */
+  private readonly jsonScratch: string[] = [];
   private readonly pool: SlabPool;
   private readonly cache: BlockCache;
   private readonly metadataBudget: TableMetadataBudget;
@@ -116,6 +118,7 @@ export class StorageEngine {
     this.pool = new SlabPool(
       limits.arenaSlabBytes,
       Math.ceil(options.memtableBytes / limits.arenaSlabBytes) + 1,
+      options.plantedBugs.reuseArenaWhileHeld === true, // test-only planted bug
     );
     this.memtable = new Memtable(this.pool);
     this.cache = new BlockCache(options.blockCacheBytes);
@@ -138,7 +141,8 @@ export class StorageEngine {
     }
     const lock = vfs.lock(joinPath(directory, 'LOCK'), options.lockOwner);
     const manifest = new Manifest(vfs, directory);
-    const wal = new WriteAheadLog(vfs, directory, options.walSegmentBytes);
+    const verifyChecksums = options.plantedBugs.ignoreChecksums !== true; // false only in tests
+    const wal = new WriteAheadLog(vfs, directory, options.walSegmentBytes, verifyChecksums);
     const engine = new StorageEngine(directory, options, lock, manifest, wal);
     try {
       engine.recover();
@@ -155,8 +159,10 @@ export class StorageEngine {
   write(operations: readonly WriteOperation[]): WriteResult {
     this.checkWritable();
     validateOperations(operations);
-    const encodable = operations.map(toEncodable);
-    if (encodable.length === 0)
+    const jsons = this.jsonScratch;
+    jsons.length = 0;
+    for (const operation of operations) jsons.push(validateOperation(operation));
+    if (operations.length === 0)
       return { firstSequence: this.lastSequence + 1, lastSequence: this.lastSequence };
     if (this.memtable.bytes > this.options.memtableBytes * memtableOverrunFactor && this.backgroundError) {
       throw new KausalError(
@@ -165,15 +171,15 @@ export class StorageEngine {
       );
     }
     const firstSequence = this.lastSequence + 1;
-    const frame = this.encoder.encode(encodable, firstSequence);
+    const frame = this.encoder.encode(operations, jsons, firstSequence);
     try {
       this.wal.append(frame, this.options.plantedBugs.skipWalSync !== true);
     } catch (error) {
       throw this.failStop(error);
     }
     applyFrame(frame, 0, frame.length - walHeaderBytes, this.memtable, 'a new batch');
-    this.lastSequence = firstSequence + encodable.length - 1;
-    this.afterWrite(encodable.length);
+    this.lastSequence = firstSequence + operations.length - 1;
+    this.afterWrite(operations.length);
     return { firstSequence, lastSequence: this.lastSequence };
   }
 
@@ -310,7 +316,15 @@ export class StorageEngine {
 
   private openTable(record: TableRecord): TableReader {
     const path = joinPath(this.directory, tableFileName(record.number));
-    const reader = TableReader.open(this.options.vfs, path, record.number, this.cache, this.metadataBudget);
+    const verifyChecksums = this.options.plantedBugs.ignoreChecksums !== true; // false only in tests
+    const reader = TableReader.open(
+      this.options.vfs,
+      path,
+      record.number,
+      this.cache,
+      this.metadataBudget,
+      verifyChecksums,
+    );
     if (reader.fileBytes !== record.fileBytes || reader.entryCount !== record.entryCount) {
       reader.release();
       throw new KausalError(
@@ -532,9 +546,7 @@ export class StorageEngine {
   private edgesWithPrefix(prefix: string): StoredEdge[] {
     const newest = new Map<string, StoredEntry>();
     for (const memtable of this.liveMemtables()) {
-      for (const key of memtable.keysWithAdjacency(prefix)) {
-        if (key.startsWith(prefix)) newestByKey([memtable.entry(key)], newest);
-      }
+      newestByKey(memtable.entriesWithPrefix(prefix), newest);
     }
     for (const table of this.tables) newestByKey(table.scanPrefix(prefix), newest);
     const keys = [...newest.keys()].sort();
@@ -613,28 +625,6 @@ export class StorageEngine {
     this.wal.close();
     this.manifest.close();
     this.lock.release();
-  }
-}
-
-function toEncodable(operation: WriteOperation): EncodableOperation {
-  switch (operation?.kind) {
-    case 'put_block': {
-      const { block, metadataJson } = validateBlock(operation.block);
-      return { kind: 'put_block', block, metadataJson };
-    }
-    case 'delete_block':
-      assertBlockId(operation.id);
-      return operation;
-    case 'put_edge': {
-      const { edge, propertiesJson } = validateEdge(operation.edge);
-      return { kind: 'put_edge', edge, propertiesJson };
-    }
-    case 'delete_edge':
-      return { kind: 'delete_edge', edge: validateEdge(operation.edge, false).edge };
-    default:
-      throw invalidArgument(
-        `unknown write operation kind ${JSON.stringify((operation as { kind?: unknown } | undefined)?.kind ?? null)}`,
-      );
   }
 }
 

@@ -9,15 +9,23 @@ for (let byte = 0; byte < 256; byte++)
 const hexValue = new Int8Array(128).fill(-1);
 for (let index = 0; index < 16; index++) hexValue[hexDigits.charCodeAt(index)] = index;
 
-/** 32 lowercase hex characters (already validated) → 16 latin1 characters. */
-export function hexToLatin1(hex: string): string {
-  let result = '';
+const codes = new Array<number>(17).fill(0);
+
+/**
+ * `prefix` (a keyspace code, or -1 for none) followed by the 16 bytes of a 32-character hex id
+ * (already validated), as one flat latin1 string: a single allocation, no concatenation chain.
+ */
+export function hexToLatin1(hex: string, prefix = -1): string {
+  let at = 0;
+  if (prefix >= 0) codes[at++] = prefix;
   for (let index = 0; index < 32; index += 2) {
-    result += String.fromCharCode(
-      ((hexValue[hex.charCodeAt(index)] as number) << 4) | (hexValue[hex.charCodeAt(index + 1)] as number),
-    );
+    codes[at++] =
+      ((hexValue[hex.charCodeAt(index)] as number) << 4) | (hexValue[hex.charCodeAt(index + 1)] as number);
   }
-  return result;
+  codes.length = at;
+  const text = String.fromCharCode.apply(null, codes);
+  codes.length = 17;
+  return text;
 }
 
 /** 16 latin1 characters of `text` starting at `start` → 32 lowercase hex characters. */

@@ -16,7 +16,7 @@ export const edgeKeyLength = 35;
 /** Length of an adjacency prefix: keyspace byte + node id. */
 export const adjacencyPrefixLength = 17;
 
-const idToLatin1: (id: BlockId) => string = hexToLatin1;
+const idToLatin1 = (id: BlockId): string => hexToLatin1(id);
 const latin1ToId: (key: string, start: number) => BlockId = latin1ToHex;
 
 function typeToLatin1(type: EdgeType): string {
@@ -25,7 +25,7 @@ function typeToLatin1(type: EdgeType): string {
 }
 
 export function blockKey(id: BlockId): string {
-  return keyspaceBlock + idToLatin1(id);
+  return hexToLatin1(id, 1);
 }
 
 export function blockIdOfKey(key: string): BlockId {

@@ -9,7 +9,8 @@ export function encodedStringLength(text: string): number {
 
 /** Writes a u32-length-prefixed UTF-8 string at `offset`; returns the offset after it. */
 export function writeString(target: Buffer, offset: number, text: string): number {
-  const written = target.utf8Write(text, offset + 4);
+  // Skipping the native call for empty strings matters: most blocks have one or two.
+  const written = text.length === 0 ? 0 : target.utf8Write(text, offset + 4);
   target.writeUInt32LE(written, offset);
   return offset + 4 + written;
 }

@@ -10,6 +10,8 @@ export class SlabPool {
   constructor(
     readonly slabBytes: number,
     private readonly keepMax: number,
+    /** Test-only planted bug: arenas hand slabs back on release even while a reader holds them. */
+    readonly reuseWhileHeld = false,
   ) {}
 
   take(): Buffer {
@@ -27,6 +29,8 @@ export class Arena {
   private offset = 0;
   private holders = 1;
   private bytesUsedTotal = 0;
+  /** Set once the slabs went back to the pool early (only under the planted bug). */
+  private returnedEarly = false;
 
   constructor(private readonly pool: SlabPool) {}
 
@@ -74,8 +78,14 @@ export class Arena {
   release(): void {
     assert(this.holders > 0, 'arena released twice');
     this.holders -= 1;
+    if (this.pool.reuseWhileHeld && this.holders > 0 && !this.returnedEarly) {
+      // The planted bug (test-only): the slabs return to the pool while a scan still holds this
+      // arena, so the next memtable overwrites bytes that scan has yet to decode.
+      this.returnedEarly = true;
+      for (const slab of this.slabs) this.pool.give(slab);
+    }
     if (this.holders > 0) return;
-    for (const slab of this.slabs) this.pool.give(slab);
+    if (!this.returnedEarly) for (const slab of this.slabs) this.pool.give(slab);
     this.slabs.length = 0;
     this.current = undefined;
   }

@@ -1,30 +1,44 @@
-// The memtable: the newest version of every key written since the last flush, blocks and both
-// directions of every edge, tombstones included. Value bytes live in the arena; per-key metadata
-// lives in typed arrays indexed by a slot number, so the only per-entry objects are the key strings.
-// An adjacency index (keyspace + node id → edge keys) makes edge lookups direct instead of scans.
+// The memtable: the newest version of every key written since the last flush — blocks and both
+// directions of every edge, tombstones included. Keys and values live in the arena; per-entry
+// metadata lives in typed-array columns indexed by a slot number, and the index over keys is an
+// open-addressing hash table of slot numbers. So a memtable of a million entries is a handful of
+// large arrays and slabs, not a million objects for the garbage collector to trace.
+// Edge entries are also chained per adjacency prefix (keyspace + node id), which makes "edges of
+// node X" a walk of one chain instead of a scan.
 import type { StoredEntry } from '../entry.js';
-import { adjacencyPrefixLength, isBlockKey } from '../keys.js';
+import { adjacencyPrefixLength } from '../keys.js';
 import { shadows } from '../version.js';
 import { Arena, type SlabPool } from './arena.js';
+import { bytesEqualString, bytesMatch, hashBytes, hashString } from './key-hash.js';
 
-/** Estimated bytes per entry beyond its value: key string, map slot, typed-array columns. */
-const entryOverheadBytes = 96;
+/** Bytes per entry of the columns and hash tables, for the memtable's size accounting. */
+const entryOverheadBytes = 64;
+const initialSlots = 1024;
+const keyspaceBlockCode = 1;
 
 /** An entry whose value is a view of the arena, valid while the memtable is retained. */
 export type MemtableEntry = StoredEntry;
 
 export class Memtable {
   private readonly arena: Arena;
-  private readonly slots = new Map<string, number>();
-  private readonly adjacency = new Map<string, string[]>();
-  private sequences = new Float64Array(1024);
-  private slabIndexes = new Uint32Array(1024);
-  private offsets = new Uint32Array(1024);
-  private lengths = new Uint32Array(1024);
-  private tombstones = new Uint8Array(1024);
   private count = 0;
   private sequenceMax = 0;
   private sequenceMin = Number.POSITIVE_INFINITY;
+  // Columns, indexed by slot.
+  private sequences = new Float64Array(initialSlots);
+  private tombstones = new Uint8Array(initialSlots);
+  private hashes = new Uint32Array(initialSlots);
+  private keySlabs = new Uint32Array(initialSlots);
+  private keyOffsets = new Uint32Array(initialSlots);
+  private keyLengths = new Uint8Array(initialSlots);
+  private valueSlabs = new Uint32Array(initialSlots);
+  private valueOffsets = new Uint32Array(initialSlots);
+  private valueLengths = new Uint32Array(initialSlots);
+  /** Next slot in the same adjacency chain, or -1. */
+  private nextInChain = new Int32Array(initialSlots);
+  // Hash tables of slot + 1 (0 = empty), sized to stay at most half full.
+  private keyBuckets = new Int32Array(initialSlots * 2);
+  private chainBuckets = new Int32Array(initialSlots * 2);
 
   constructor(pool: SlabPool) {
     this.arena = new Arena(pool);
@@ -46,7 +60,21 @@ export class Memtable {
     return this.count === 0 ? 0 : this.sequenceMin;
   }
 
-  /** Records a version unless the memtable already holds one that shadows it (copies the value). */
+  /**
+   * Copies bytes (a whole WAL frame) into the arena at once; keys and values inside it are then
+   * recorded with putLocated by their place in the copy. One copy per batch, not per value.
+   */
+  adopt(source: Uint8Array, start: number, end: number): { slab: number; offset: number } {
+    return this.arena.copyIn(source, start, end);
+  }
+
+  /** Stores a latin1 key (and optionally bytes) in the arena; returns where. */
+  adoptKey(key: string): { slab: number; offset: number } {
+    const bytes = Buffer.from(key, 'latin1');
+    return this.arena.copyIn(bytes, 0, bytes.length);
+  }
+
+  /** Records a version unless the memtable already holds one that shadows it (copies both). */
   put(
     key: string,
     sequence: number,
@@ -55,64 +83,104 @@ export class Memtable {
     start: number,
     end: number,
   ): void {
-    const location = this.arena.copyIn(source, start, end);
-    this.putCopied(key, sequence, tombstone, location.slab, location.offset, end - start);
+    const keyHome = this.adoptKey(key);
+    const valueHome = this.arena.copyIn(source, start, end);
+    this.putLocated(
+      keyHome.slab,
+      keyHome.offset,
+      key.length,
+      sequence,
+      tombstone,
+      valueHome.slab,
+      valueHome.offset,
+      end - start,
+    );
   }
 
-  /**
-   * Copies a whole WAL frame into the arena at once; values inside it are then recorded with
-   * putCopied at `offset + position in frame`. One copy per batch instead of one per value.
-   */
-  adopt(source: Uint8Array, start: number, end: number): { slab: number; offset: number } {
-    return this.arena.copyIn(source, start, end);
-  }
-
-  /** Records a version whose value bytes already live in this memtable's arena. */
-  putCopied(
-    key: string,
+  /** Records a version whose key and value bytes already live in this memtable's arena. */
+  putLocated(
+    keySlab: number,
+    keyOffset: number,
+    keyLength: number,
     sequence: number,
     tombstone: boolean,
-    slab: number,
-    offset: number,
-    length: number,
+    valueSlab: number,
+    valueOffset: number,
+    valueLength: number,
   ): void {
-    let slot = this.slots.get(key);
-    if (slot !== undefined) {
+    const keyBytes = this.arena.slab(keySlab);
+    const hash = hashBytes(keyBytes, keyOffset, keyLength);
+    const mask = this.keyBuckets.length - 1;
+    let bucket = hash & mask;
+    let slot = -1;
+    for (
+      let probe = this.keyBuckets[bucket] as number;
+      probe !== 0;
+      probe = this.keyBuckets[bucket] as number
+    ) {
+      const candidate = probe - 1;
+      if (this.hashes[candidate] === hash && this.keyLengths[candidate] === keyLength) {
+        const candidateBytes = this.arena.slab(this.keySlabs[candidate] as number);
+        if (
+          bytesMatch(candidateBytes, this.keyOffsets[candidate] as number, keyBytes, keyOffset, keyLength)
+        ) {
+          slot = candidate;
+          break;
+        }
+      }
+      bucket = (bucket + 1) & mask;
+    }
+    if (slot >= 0) {
       const current = { sequence: this.sequences[slot] as number, tombstone: this.tombstones[slot] === 1 };
       if (!shadows({ sequence, tombstone }, current)) return;
     } else {
       slot = this.allocateSlot();
-      this.slots.set(key, slot);
-      if (!isBlockKey(key)) this.indexAdjacency(key);
+      this.hashes[slot] = hash;
+      this.keySlabs[slot] = keySlab;
+      this.keyOffsets[slot] = keyOffset;
+      this.keyLengths[slot] = keyLength;
+      this.keyBuckets[bucket] = slot + 1;
+      if (keyBytes[keyOffset] !== keyspaceBlockCode) this.chain(slot, keyBytes, keyOffset);
+      if (this.count * 2 > this.keyBuckets.length) this.rehash();
     }
     this.sequences[slot] = sequence;
     this.tombstones[slot] = tombstone ? 1 : 0;
-    this.slabIndexes[slot] = slab;
-    this.offsets[slot] = offset;
-    this.lengths[slot] = length;
+    this.valueSlabs[slot] = valueSlab;
+    this.valueOffsets[slot] = valueOffset;
+    this.valueLengths[slot] = valueLength;
     if (sequence > this.sequenceMax) this.sequenceMax = sequence;
     if (sequence < this.sequenceMin) this.sequenceMin = sequence;
   }
 
   get(key: string): MemtableEntry | undefined {
-    const slot = this.slots.get(key);
-    return slot === undefined ? undefined : this.entryAt(key, slot);
+    const slot = this.find(key);
+    return slot < 0 ? undefined : this.entryAt(slot);
   }
 
-  /** Edge keys under an adjacency prefix (keyspace + node id), in no particular order. */
-  keysWithAdjacency(prefix: string): readonly string[] {
-    return this.adjacency.get(prefix.slice(0, adjacencyPrefixLength)) ?? [];
+  /** Edge entries whose key starts with `prefix` (keyspace + node id, optionally + type). */
+  entriesWithPrefix(prefix: string): MemtableEntry[] {
+    const found: MemtableEntry[] = [];
+    const head = this.findChain(prefix);
+    for (let slot = head; slot >= 0; slot = this.nextInChain[slot] as number) {
+      const keyBytes = this.arena.slab(this.keySlabs[slot] as number);
+      if (bytesEqualString(keyBytes, this.keyOffsets[slot] as number, prefix, prefix.length)) {
+        found.push(this.entryAt(slot));
+      }
+    }
+    return found;
   }
 
   /** Every key, sorted: the order in which a flush writes them. */
   sortedKeys(): string[] {
-    return [...this.slots.keys()].sort();
+    const keys = new Array<string>(this.count);
+    for (let slot = 0; slot < this.count; slot++) keys[slot] = this.keyAt(slot);
+    return keys.sort();
   }
 
   entry(key: string): MemtableEntry {
-    const slot = this.slots.get(key);
-    if (slot === undefined) throw new RangeError('memtable key not present');
-    return this.entryAt(key, slot);
+    const slot = this.find(key);
+    if (slot < 0) throw new RangeError('memtable key not present');
+    return this.entryAt(slot);
   }
 
   retain(): void {
@@ -123,42 +191,122 @@ export class Memtable {
     this.arena.release();
   }
 
-  private entryAt(key: string, slot: number): MemtableEntry {
-    const value = this.arena.slab(this.slabIndexes[slot] as number);
-    const valueStart = this.offsets[slot] as number;
+  private find(key: string): number {
+    const hash = hashString(key, key.length);
+    const mask = this.keyBuckets.length - 1;
+    for (let bucket = hash & mask; ; bucket = (bucket + 1) & mask) {
+      const probe = this.keyBuckets[bucket] as number;
+      if (probe === 0) return -1;
+      const slot = probe - 1;
+      if (this.hashes[slot] !== hash || this.keyLengths[slot] !== key.length) continue;
+      const keyBytes = this.arena.slab(this.keySlabs[slot] as number);
+      if (bytesEqualString(keyBytes, this.keyOffsets[slot] as number, key, key.length)) return slot;
+    }
+  }
+
+  /** The head slot of the adjacency chain of `prefix`'s first 17 characters, or -1. */
+  private findChain(prefix: string): number {
+    const hash = hashString(prefix, adjacencyPrefixLength);
+    const mask = this.chainBuckets.length - 1;
+    for (let bucket = hash & mask; ; bucket = (bucket + 1) & mask) {
+      const probe = this.chainBuckets[bucket] as number;
+      if (probe === 0) return -1;
+      const slot = probe - 1;
+      const keyBytes = this.arena.slab(this.keySlabs[slot] as number);
+      if (bytesEqualString(keyBytes, this.keyOffsets[slot] as number, prefix, adjacencyPrefixLength))
+        return slot;
+    }
+  }
+
+  /** Makes `slot` the head of its adjacency chain. */
+  private chain(slot: number, keyBytes: Buffer, keyOffset: number): void {
+    const hash = hashBytes(keyBytes, keyOffset, adjacencyPrefixLength);
+    const mask = this.chainBuckets.length - 1;
+    let bucket = hash & mask;
+    for (
+      let probe = this.chainBuckets[bucket] as number;
+      probe !== 0;
+      probe = this.chainBuckets[bucket] as number
+    ) {
+      const head = probe - 1;
+      const headBytes = this.arena.slab(this.keySlabs[head] as number);
+      if (
+        bytesMatch(headBytes, this.keyOffsets[head] as number, keyBytes, keyOffset, adjacencyPrefixLength)
+      ) {
+        this.nextInChain[slot] = head;
+        this.chainBuckets[bucket] = slot + 1;
+        return;
+      }
+      bucket = (bucket + 1) & mask;
+    }
+    this.nextInChain[slot] = -1;
+    this.chainBuckets[bucket] = slot + 1;
+  }
+
+  private keyAt(slot: number): string {
+    const offset = this.keyOffsets[slot] as number;
+    return this.arena
+      .slab(this.keySlabs[slot] as number)
+      .latin1Slice(offset, offset + (this.keyLengths[slot] as number));
+  }
+
+  private entryAt(slot: number): MemtableEntry {
+    const valueStart = this.valueOffsets[slot] as number;
     return {
-      key,
+      key: this.keyAt(slot),
       sequence: this.sequences[slot] as number,
       tombstone: this.tombstones[slot] === 1,
-      value,
+      value: this.arena.slab(this.valueSlabs[slot] as number),
       valueStart,
-      valueEnd: valueStart + (this.lengths[slot] as number),
+      valueEnd: valueStart + (this.valueLengths[slot] as number),
     };
   }
 
-  private indexAdjacency(key: string): void {
-    const prefix = key.slice(0, adjacencyPrefixLength);
-    const keys = this.adjacency.get(prefix);
-    if (keys === undefined) this.adjacency.set(prefix, [key]);
-    else keys.push(key);
-  }
-
   private allocateSlot(): number {
-    if (this.count === this.sequences.length) this.grow();
+    if (this.count === this.sequences.length) this.growColumns();
     return this.count++;
   }
 
-  private grow(): void {
+  private growColumns(): void {
     const size = this.sequences.length * 2;
-    this.sequences = copyInto(new Float64Array(size), this.sequences);
-    this.slabIndexes = copyInto(new Uint32Array(size), this.slabIndexes);
-    this.offsets = copyInto(new Uint32Array(size), this.offsets);
-    this.lengths = copyInto(new Uint32Array(size), this.lengths);
-    this.tombstones = copyInto(new Uint8Array(size), this.tombstones);
+    this.sequences = grown(new Float64Array(size), this.sequences);
+    this.tombstones = grown(new Uint8Array(size), this.tombstones);
+    this.hashes = grown(new Uint32Array(size), this.hashes);
+    this.keySlabs = grown(new Uint32Array(size), this.keySlabs);
+    this.keyOffsets = grown(new Uint32Array(size), this.keyOffsets);
+    this.keyLengths = grown(new Uint8Array(size), this.keyLengths);
+    this.valueSlabs = grown(new Uint32Array(size), this.valueSlabs);
+    this.valueOffsets = grown(new Uint32Array(size), this.valueOffsets);
+    this.valueLengths = grown(new Uint32Array(size), this.valueLengths);
+    this.nextInChain = grown(new Int32Array(size), this.nextInChain);
+  }
+
+  /** Doubles both hash tables and reinserts every slot (chains keep their links). */
+  private rehash(): void {
+    const size = this.keyBuckets.length * 2;
+    const mask = size - 1;
+    const keyBuckets = new Int32Array(size);
+    for (let slot = 0; slot < this.count; slot++) {
+      let bucket = (this.hashes[slot] as number) & mask;
+      while (keyBuckets[bucket] !== 0) bucket = (bucket + 1) & mask;
+      keyBuckets[bucket] = slot + 1;
+    }
+    const chainBuckets = new Int32Array(size);
+    for (let bucket = 0; bucket < this.chainBuckets.length; bucket++) {
+      const probe = this.chainBuckets[bucket] as number;
+      if (probe === 0) continue;
+      const head = probe - 1;
+      const headBytes = this.arena.slab(this.keySlabs[head] as number);
+      let target = hashBytes(headBytes, this.keyOffsets[head] as number, adjacencyPrefixLength) & mask;
+      while (chainBuckets[target] !== 0) target = (target + 1) & mask;
+      chainBuckets[target] = probe;
+    }
+    this.keyBuckets = keyBuckets;
+    this.chainBuckets = chainBuckets;
   }
 }
 
-function copyInto<T extends Float64Array | Uint32Array | Uint8Array>(target: T, source: T): T {
-  target.set(source);
+function grown<T extends Float64Array | Uint32Array | Uint8Array | Int32Array>(target: T, source: T): T {
+  target.set(source as ArrayLike<number>);
   return target;
 }

@@ -1,4 +1,6 @@
-// A least-recently-used cache of decoded data blocks, bounded in bytes. Keys are table number and
+// A cache of data blocks bounded in bytes, evicting with the CLOCK (second chance) approximation
+// of least-recently-used: a hit only sets a flag, so the hot path makes no map updates; eviction
+// walks from the oldest insertion, giving flagged blocks one more round. Keys are table number and
 // block index. Hits and misses are counted for stats().
 import type { DataBlock } from './data-block.js';
 
@@ -26,9 +28,7 @@ export class BlockCache {
       return undefined;
     }
     this.hits += 1;
-    // Re-insert to mark it most recently used.
-    this.entries.delete(key);
-    this.entries.set(key, block);
+    block.referenced = true;
     return block;
   }
 
@@ -42,10 +42,21 @@ export class BlockCache {
     }
     this.entries.set(key, block);
     this.bytes += cost;
+    this.evictOverBudget();
+  }
+
+  private evictOverBudget(): void {
+    // Each pass either evicts or clears a flag, so two rounds over the map always suffice.
+    let steps = this.entries.size * 2 + 1;
     for (const [oldKey, oldBlock] of this.entries) {
-      if (this.bytes <= this.budgetBytes) break;
+      if (this.bytes <= this.budgetBytes || steps-- === 0) break;
       this.entries.delete(oldKey);
-      this.bytes -= oldBlock.costBytes;
+      if (oldBlock.referenced) {
+        oldBlock.referenced = false;
+        this.entries.set(oldKey, oldBlock);
+      } else {
+        this.bytes -= oldBlock.costBytes;
+      }
     }
   }
 

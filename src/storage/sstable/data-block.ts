@@ -8,14 +8,25 @@ import type { StoredEntry } from '../entry.js';
 import { readU64 } from '../wal/wal-format.js';
 import { flagTombstone, verifySection } from './table-format.js';
 
+const littleEndian = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
+
 export class DataBlock {
+  /** Set on a cache hit; the cache's CLOCK eviction clears it. */
+  referenced = false;
+  /** The offset array viewed in place when aligned (the writer pads it to 4 bytes). */
+  private readonly offsets: Uint32Array | undefined;
+
   private constructor(
     readonly bytes: Buffer,
     readonly entryCount: number,
     private readonly offsetsStart: number,
     private readonly path: string,
     private readonly fileOffset: number,
-  ) {}
+  ) {
+    const start = bytes.byteOffset + offsetsStart;
+    this.offsets =
+      littleEndian && start % 4 === 0 ? new Uint32Array(bytes.buffer, start, entryCount) : undefined;
+  }
 
   /** Verifies the block checksum and the shape of its offset array. */
   static decode(raw: Buffer, path: string, offset: number, verify = true): DataBlock {
@@ -54,7 +65,8 @@ export class DataBlock {
     return this.bytes.latin1Slice(start + 1, start + 1 + (this.bytes[start] as number));
   }
 
-  entry(index: number): StoredEntry {
+  /** The entry at `index`; pass its key when the caller already holds it (saves a copy). */
+  entry(index: number, knownKey?: string): StoredEntry {
     const bytes = this.bytes;
     const start = this.entryStart(index);
     const keyEnd = start + 1 + (bytes[start] as number);
@@ -64,7 +76,7 @@ export class DataBlock {
     const valueEnd = valueStart + bytes.readUInt32LE(keyEnd + 9);
     if (valueEnd > this.offsetsStart) throw corruption(this.path, this.fileOffset + start, 'value overruns');
     return {
-      key: bytes.latin1Slice(start + 1, keyEnd),
+      key: knownKey ?? bytes.latin1Slice(start + 1, keyEnd),
       sequence: readU64(bytes, keyEnd),
       tombstone: ((bytes[keyEnd + 8] as number) & flagTombstone) !== 0,
       value: bytes,
@@ -74,7 +86,7 @@ export class DataBlock {
   }
 
   private entryStart(index: number): number {
-    const start = this.bytes.readUInt32LE(this.offsetsStart + index * 4);
+    const start = this.offsets?.[index] ?? this.bytes.readUInt32LE(this.offsetsStart + index * 4);
     if (start >= this.offsetsStart) throw corruption(this.path, this.fileOffset, 'entry offset out of range');
     return start;
   }

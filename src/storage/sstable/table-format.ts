@@ -55,11 +55,18 @@ export function encodeFooter(footer: TableFooter): Buffer {
   return bytes;
 }
 
-export function decodeFooter(bytes: Buffer, path: string, fileSize: number): TableFooter {
+/** `verifyChecksum` is false only under the test-only planted bug `ignoreChecksums`. */
+export function decodeFooter(
+  bytes: Buffer,
+  path: string,
+  fileSize: number,
+  verifyChecksum = true,
+): TableFooter {
   const at = fileSize - footerBytes;
   if (bytes.length !== footerBytes) throw corruption(path, at, 'table is shorter than its footer');
   if (bytes.readUInt32LE(0) !== tableMagic) throw corruption(path, at, 'bad table magic');
-  if (crc32(bytes.subarray(0, 60)) !== bytes.readUInt32LE(60)) throw corruption(path, at, 'footer checksum');
+  if (verifyChecksum && crc32(bytes.subarray(0, 60)) !== bytes.readUInt32LE(60))
+    throw corruption(path, at, 'footer checksum');
   const version = bytes.readUInt16LE(4);
   if (version !== tableVersion) throw corruption(path, at, `unsupported table version ${version}`);
   const footer: TableFooter = {
@@ -80,11 +87,20 @@ export function decodeFooter(bytes: Buffer, path: string, fileSize: number): Tab
   return footer;
 }
 
-/** Verifies the trailing crc32 of a checksummed section and returns the bytes before it. */
-export function verifySection(bytes: Buffer, path: string, offset: number, what: string): Buffer {
+/**
+ * Verifies the trailing crc32 of a checksummed section and returns the bytes before it.
+ * `verifyChecksum` is false only under the test-only planted bug `ignoreChecksums`.
+ */
+export function verifySection(
+  bytes: Buffer,
+  path: string,
+  offset: number,
+  what: string,
+  verifyChecksum = true,
+): Buffer {
   if (bytes.length < 4) throw corruption(path, offset, `${what} is truncated`);
   const body = bytes.subarray(0, bytes.length - 4);
-  if (crc32(body) !== bytes.readUInt32LE(bytes.length - 4))
+  if (verifyChecksum && crc32(body) !== bytes.readUInt32LE(bytes.length - 4))
     throw corruption(path, offset, `${what} checksum`);
   return body;
 }

@@ -88,6 +88,8 @@ export class TableReader {
     readonly footer: TableFooter,
     private readonly cache: BlockCache,
     private readonly budget: TableMetadataBudget,
+    /** False only under the test-only planted bug `ignoreChecksums`. */
+    private readonly verifyChecksums: boolean,
   ) {}
 
   static open(
@@ -96,13 +98,25 @@ export class TableReader {
     number: number,
     cache: BlockCache,
     budget: TableMetadataBudget,
+    verifyChecksums = true,
   ): TableReader {
     const file = vfs.open(path, 'read');
     try {
       const fileBytes = file.size();
       if (fileBytes < footerBytes) throw corruption(path, 0, 'table is shorter than its footer');
-      const footer = decodeFooter(asBuffer(file.read(fileBytes - footerBytes, footerBytes)), path, fileBytes);
-      const reader = new TableReader(number, path, vfs, file, fileBytes, footer, cache, budget);
+      const footerRaw = asBuffer(file.read(fileBytes - footerBytes, footerBytes));
+      const footer = decodeFooter(footerRaw, path, fileBytes, verifyChecksums);
+      const reader = new TableReader(
+        number,
+        path,
+        vfs,
+        file,
+        fileBytes,
+        footer,
+        cache,
+        budget,
+        verifyChecksums,
+      );
       reader.loadedMetadata();
       return reader;
     } catch (error) {
@@ -133,7 +147,7 @@ export class TableReader {
     const block = this.cachedBlock(index, blockIndex);
     const position = block.lowerBound(key);
     if (position === block.entryCount || !block.keyEquals(position, key)) return undefined;
-    return block.entry(position);
+    return block.entry(position, key);
   }
 
   /** Entries whose key starts with `prefix` (an adjacency prefix, optionally with edge type). */
@@ -220,6 +234,7 @@ export class TableReader {
       this.path,
       indexOffset,
       'table index',
+      this.verifyChecksums,
     );
     const index = decodeIndex(indexBody, this.path, indexOffset, indexOffset);
     if (index.offsets.length !== blockCount) throw corruption(this.path, indexOffset, 'index block count');
@@ -228,6 +243,7 @@ export class TableReader {
       this.path,
       bloomOffset,
       'bloom filter',
+      this.verifyChecksums,
     );
     if (!BloomFilter.isWellFormed(bloomBody))
       throw corruption(this.path, bloomOffset, 'malformed bloom filter');
@@ -246,7 +262,8 @@ export class TableReader {
 
   private readBlock(index: TableIndex, blockIndex: number): DataBlock {
     const offset = index.offsets[blockIndex] as number;
-    return DataBlock.decode(this.readExact(offset, index.lengths[blockIndex] as number), this.path, offset);
+    const raw = this.readExact(offset, index.lengths[blockIndex] as number);
+    return DataBlock.decode(raw, this.path, offset, this.verifyChecksums);
   }
 
   private readExact(offset: number, length: number): Buffer {

@@ -135,8 +135,10 @@ export class TableWriter {
 
   private flushBlock(): void {
     if (this.blockEntries === 0) return;
-    this.reserve(this.blockEntries * 4 + 8);
+    this.reserve(this.blockEntries * 4 + 12);
     let end = this.blockLength;
+    // Pad so the offset array is 4-byte aligned in the block (readers view it as a Uint32Array).
+    while (end % 4 !== 0) this.block[end++] = 0;
     for (let index = 0; index < this.blockEntries; index++) {
       this.block.writeUInt32LE(this.entryOffsets[index] as number, end);
       end += 4;

@@ -2,7 +2,7 @@
 // batches (it grows to the largest batch seen, bounded by limits.batchBytesMax).
 import { limitExceeded } from '../../core/errors.js';
 import { limits } from '../../core/limits.js';
-import type { BlockInput, GraphEdge } from '../../core/types.js';
+import type { GraphEdge, WriteOperation } from '../../core/types.js';
 import { edgeTypeToCode } from '../../core/types.js';
 import { writeBlockValue } from '../value-codec.js';
 import {
@@ -16,13 +16,6 @@ import {
   writeU64,
 } from './wal-format.js';
 
-/** A write operation after validation, with its JSON already serialized once. */
-export type EncodableOperation =
-  | { readonly kind: 'put_block'; readonly block: BlockInput; readonly metadataJson: string }
-  | { readonly kind: 'delete_block'; readonly id: string }
-  | { readonly kind: 'put_edge'; readonly edge: GraphEdge; readonly propertiesJson: string }
-  | { readonly kind: 'delete_edge'; readonly edge: Pick<GraphEdge, 'source' | 'target' | 'type'> };
-
 const edgeFixedBytes = 2 + 16 + 2 + 16;
 const keyspaceBlockByte = 1;
 const keyspaceOutgoingByte = 2;
@@ -30,15 +23,20 @@ const keyspaceOutgoingByte = 2;
 export class BatchEncoder {
   private buffer = Buffer.allocUnsafeSlow(1 << 20);
 
-  /** Returns the frame (a view of the reused buffer, valid until the next encode). */
-  encode(operations: readonly EncodableOperation[], firstSequence: number): Buffer {
-    this.reserve(walHeaderBytes + walPayloadPrefixBytes + estimateBytes(operations));
+  /**
+   * Encodes validated operations; `jsons[i]` is operation i's metadata or properties JSON.
+   * Returns the frame (a view of the reused buffer, valid until the next encode).
+   */
+  encode(operations: readonly WriteOperation[], jsons: readonly string[], firstSequence: number): Buffer {
+    this.reserve(walHeaderBytes + walPayloadPrefixBytes + estimateBytes(operations, jsons));
     const frame = this.buffer;
     let offset = walHeaderBytes;
     writeU64(frame, offset, firstSequence);
     frame.writeUInt32LE(operations.length, offset + 8);
     offset += walPayloadPrefixBytes;
-    for (const operation of operations) offset = encodeOperation(frame, offset, operation);
+    for (let index = 0; index < operations.length; index++) {
+      offset = encodeOperation(frame, offset, operations[index] as WriteOperation, jsons[index] as string);
+    }
     writeFrameHeader(frame, offset - walHeaderBytes);
     return frame.subarray(0, offset);
   }
@@ -53,26 +51,22 @@ export class BatchEncoder {
 }
 
 /** An upper bound of the encoded size (UTF-8 is at most 3 bytes per UTF-16 code unit). */
-function estimateBytes(operations: readonly EncodableOperation[]): number {
+function estimateBytes(operations: readonly WriteOperation[], jsons: readonly string[]): number {
   let total = 0;
-  for (const operation of operations) {
-    switch (operation.kind) {
-      case 'put_block': {
-        const { sourceUri, content } = operation.block;
-        total += 2 + 16 + 4 + 12 + 3 * (sourceUri.length + operation.metadataJson.length + content.length);
-        break;
-      }
-      case 'put_edge':
-        total += edgeFixedBytes + 4 + 3 * operation.propertiesJson.length;
-        break;
-      default:
-        total += edgeFixedBytes;
+  for (let index = 0; index < operations.length; index++) {
+    const operation = operations[index] as WriteOperation;
+    const json = jsons[index] as string;
+    if (operation.kind === 'put_block') {
+      const { sourceUri, content } = operation.block;
+      total += 2 + 16 + 4 + 12 + 3 * (sourceUri.length + json.length + content.length);
+    } else {
+      total += edgeFixedBytes + 4 + 3 * json.length;
     }
   }
   return total;
 }
 
-function encodeOperation(frame: Buffer, offset: number, operation: EncodableOperation): number {
+function encodeOperation(frame: Buffer, offset: number, operation: WriteOperation, json: string): number {
   switch (operation.kind) {
     case 'put_block': {
       const { id, sourceUri, content } = operation.block;
@@ -80,7 +74,7 @@ function encodeOperation(frame: Buffer, offset: number, operation: EncodableOper
       frame[offset + 1] = keyspaceBlockByte;
       frame.hexWrite(id, offset + 2, 16);
       const valueStart = offset + 22;
-      const valueEnd = writeBlockValue(frame, valueStart, sourceUri, operation.metadataJson, content);
+      const valueEnd = writeBlockValue(frame, valueStart, sourceUri, json, content);
       frame.writeUInt32LE(valueEnd - valueStart, offset + 18);
       return valueEnd;
     }
@@ -91,7 +85,7 @@ function encodeOperation(frame: Buffer, offset: number, operation: EncodableOper
       return offset + 18;
     case 'put_edge': {
       offset = writeEdgeIdentity(frame, offset, opPutEdge, operation.edge);
-      const written = frame.utf8Write(operation.propertiesJson, offset + 4);
+      const written = json.length === 0 ? 0 : frame.utf8Write(json, offset + 4);
       frame.writeUInt32LE(written, offset);
       return offset + 4 + written;
     }

@@ -2,10 +2,10 @@
 // frame is durable) and recovery (replaying the log), so the two cannot disagree.
 import { KausalError } from '../../core/errors.js';
 import type { Memtable } from '../memtable/memtable.js';
-import { keyspaceIncoming } from '../keys.js';
 
 const keyspaceBlockCode = 1;
 const keyspaceOutgoingCode = 2;
+const keyspaceIncomingCode = 3;
 import { opDeleteBlock, opDeleteEdge, opPutBlock, opPutEdge, readU64, walHeaderBytes } from './wal-format.js';
 
 export interface AppliedFrame {
@@ -34,41 +34,47 @@ export function applyFrame(
     const sequence = firstSequence + index;
     const op = bytes[offset];
     if (offset + fixedBytes(op) > end) throw malformed(where, offset);
+    // The frame stores each key with its keyspace byte: the memtable indexes it where it lies.
+    const keyStart = offset + 1;
     if (op === opPutBlock || op === opDeleteBlock) {
-      // The frame stores the key with its keyspace byte, so one slice is the memtable key.
-      const key = bytes.latin1Slice(offset + 1, offset + 18);
-      if (key.charCodeAt(0) !== keyspaceBlockCode) throw malformed(where, offset);
+      if (bytes[keyStart] !== keyspaceBlockCode) throw malformed(where, offset);
       if (op === opDeleteBlock) {
-        memtable.putCopied(key, sequence, true, slab, 0, 0);
+        memtable.putLocated(slab, keyStart + shift, 17, sequence, true, slab, 0, 0);
         offset += 18;
         continue;
       }
-      const valueLength = bytes.readUInt32LE(offset + 18);
       const valueStart = offset + 22;
-      offset = valueStart + valueLength;
+      offset = valueStart + bytes.readUInt32LE(offset + 18);
       if (offset > end) throw malformed(where, offset);
-      memtable.putCopied(key, sequence, false, slab, valueStart + shift, offset - valueStart);
+      memtable.putLocated(
+        slab,
+        keyStart + shift,
+        17,
+        sequence,
+        false,
+        slab,
+        valueStart + shift,
+        offset - valueStart,
+      );
       continue;
     }
     if (op !== opPutEdge && op !== opDeleteEdge) throw malformed(where, offset);
-    const outgoing = bytes.latin1Slice(offset + 1, offset + 36);
-    if (outgoing.charCodeAt(0) !== keyspaceOutgoingCode) throw malformed(where, offset);
-    const source = outgoing.slice(1, 17);
-    const type = outgoing.slice(17, 19);
-    const target = outgoing.slice(19, 35);
+    if (bytes[keyStart] !== keyspaceOutgoingCode) throw malformed(where, offset);
     offset += 36;
     let valueStart = offset;
     if (op === opPutEdge) {
-      const valueLength = bytes.readUInt32LE(offset);
       valueStart = offset + 4;
-      offset = valueStart + valueLength;
+      offset = valueStart + bytes.readUInt32LE(offset);
       if (offset > end) throw malformed(where, offset);
     }
     const tombstone = op === opDeleteEdge;
     const length = offset - valueStart;
-    memtable.putCopied(outgoing, sequence, tombstone, slab, valueStart + shift, length);
-    memtable.putCopied(
-      keyspaceIncoming + target + type + source,
+    memtable.putLocated(slab, keyStart + shift, 35, sequence, tombstone, slab, valueStart + shift, length);
+    const incoming = memtable.adopt(incomingKeyOf(bytes, keyStart), 0, 35);
+    memtable.putLocated(
+      incoming.slab,
+      incoming.offset,
+      35,
       sequence,
       tombstone,
       slab,
@@ -86,6 +92,17 @@ function fixedBytes(op: number | undefined): number {
   if (op === opDeleteBlock) return 18;
   if (op === opPutEdge) return 40;
   return op === opDeleteEdge ? 36 : 1;
+}
+
+const incomingScratch = Buffer.alloc(35);
+
+/** The incoming-edge key (0x03 target type source) of the outgoing key at `start`. */
+function incomingKeyOf(bytes: Buffer, start: number): Buffer {
+  incomingScratch[0] = keyspaceIncomingCode;
+  bytes.copy(incomingScratch, 1, start + 19, start + 35);
+  bytes.copy(incomingScratch, 17, start + 17, start + 19);
+  bytes.copy(incomingScratch, 19, start + 1, start + 17);
+  return incomingScratch;
 }
 
 function malformed(where: string, offset: number): KausalError {

@@ -7,26 +7,21 @@ import { applyFrame } from './frame-apply.js';
 import { checkFrame, walHeaderBytes } from './wal-format.js';
 import { blockKey, outgoingKey, incomingKey } from '../keys.js';
 import { idOf } from '../../testing/fixtures.js';
+import type { WriteOperation } from '../../core/types.js';
+import { validateOperation } from '../../core/validate.js';
 
 function sampleFrame(): Buffer {
   const encoder = new BatchEncoder();
-  const frame = encoder.encode(
-    [
-      {
-        kind: 'put_block',
-        block: { id: idOf(1), sourceUri: 'file://a.ts#L1-3', metadata: {}, content: 'héllo ✓' },
-        metadataJson: '{"k":1}',
-      },
-      { kind: 'delete_block', id: idOf(2) },
-      {
-        kind: 'put_edge',
-        edge: { source: idOf(1), target: idOf(3), type: 'calls' },
-        propertiesJson: '{"line":7}',
-      },
-      { kind: 'delete_edge', edge: { source: idOf(1), target: idOf(4), type: 'imports' } },
-    ],
-    41,
-  );
+  const operations: WriteOperation[] = [
+    {
+      kind: 'put_block',
+      block: { id: idOf(1), sourceUri: 'file://a.ts#L1-3', metadata: { k: 1 }, content: 'héllo ✓' },
+    },
+    { kind: 'delete_block', id: idOf(2) },
+    { kind: 'put_edge', edge: { source: idOf(1), target: idOf(3), type: 'calls', properties: { line: 7 } } },
+    { kind: 'delete_edge', edge: { source: idOf(1), target: idOf(4), type: 'imports' } },
+  ];
+  const frame = encoder.encode(operations, operations.map(validateOperation), 41);
   return Buffer.from(frame);
 }
 

@@ -31,16 +31,20 @@ export type FrameCheck =
   | { readonly kind: 'bad-header' }
   | { readonly kind: 'bad-payload'; readonly payloadLength: number };
 
-/** Checks the frame starting at `offset` of `bytes` (the rest of the segment). */
-export function checkFrame(bytes: Buffer, offset: number): FrameCheck {
+/**
+ * Checks the frame starting at `offset` of `bytes` (the rest of the segment). `verifyChecksums` is
+ * false only under the test-only planted bug `ignoreChecksums`: then only magic and length count.
+ */
+export function checkFrame(bytes: Buffer, offset: number, verifyChecksums = true): FrameCheck {
   if (offset + walHeaderBytes > bytes.length) return { kind: 'short' };
   if (bytes.readUInt32LE(offset) !== walMagic) return { kind: 'bad-header' };
-  if (crc32(bytes.subarray(offset, offset + 12)) !== bytes.readUInt32LE(offset + 12)) {
+  if (verifyChecksums && crc32(bytes.subarray(offset, offset + 12)) !== bytes.readUInt32LE(offset + 12)) {
     return { kind: 'bad-header' };
   }
   const payloadLength = bytes.readUInt32LE(offset + 4);
   const payloadStart = offset + walHeaderBytes;
   if (payloadStart + payloadLength > bytes.length) return { kind: 'short' };
+  if (!verifyChecksums) return { kind: 'ok', payloadLength };
   const actual = crc32(bytes.subarray(payloadStart, payloadStart + payloadLength));
   if (actual !== bytes.readUInt32LE(offset + 8)) return { kind: 'bad-payload', payloadLength };
   return { kind: 'ok', payloadLength };
