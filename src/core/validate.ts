@@ -2,13 +2,7 @@
 import { assertBlockId } from './block-id.js';
 import { invalidArgument, limitExceeded } from './errors.js';
 import { limits } from './limits.js';
-import {
-  edgeTypeCodes,
-  type BlockInput,
-  type EdgeType,
-  type GraphEdge,
-  type WriteOperation,
-} from './types.js';
+import { edgeTypeCodes, type EdgeType, type WriteOperation } from './types.js';
 
 const encoder = new TextEncoder();
 
