@@ -37,7 +37,8 @@ import { removeOrphans } from './orphans.js';
 import { BlockCache } from './sstable/block-cache.js';
 import { tableFileName } from './sstable/table-format.js';
 import { TableMetadataBudget, TableReader, removeQuietly } from './sstable/table-reader.js';
-import { TableWriter } from './sstable/table-writer.js';
+import { TableWriter, type TableSummary } from './sstable/table-writer.js';
+import { FlushJob } from './flush-job.js';
 import { BatchEncoder } from './wal/batch-encoder.js';
 import { applyFrame } from './wal/frame-apply.js';
 import { walHeaderBytes } from './wal/wal-format.js';
@@ -92,7 +93,8 @@ export class StorageEngine {
   private readonly metadataBudget: TableMetadataBudget;
   private readonly policy: TieringPolicy;
   private memtable: Memtable;
-  private immutable: { memtable: Memtable; walStart: number } | undefined;
+  /** A frozen memtable being written to a table; `walStart` is the first segment after it. */
+  private immutable: { memtable: Memtable; walStart: number; job: FlushJob | undefined } | undefined;
   private tables: TableReader[] = [];
   private job: CompactionJob | undefined;
   private lastSequence = 0;
@@ -202,7 +204,7 @@ export class StorageEngine {
   /** Runs pending background work (a flush retry, compaction steps) within `entryBudget`. */
   maintenance(entryBudget = 50_000): boolean {
     this.checkWritable();
-    if (this.immutable !== undefined) this.tryBackground(() => this.flushImmutable());
+    if (this.immutable !== undefined) this.tryBackground(() => this.flushStep(entryBudget));
     this.compactionStep(entryBudget);
     return this.job !== undefined || pickCompaction(this.manifest.state.tables, this.policy) !== undefined;
   }
@@ -338,48 +340,70 @@ export class StorageEngine {
   // ---- flush --------------------------------------------------------------------------------
 
   private afterWrite(operationCount: number): void {
-    if (this.memtable.bytes >= this.options.memtableBytes || this.immutable !== undefined) {
-      this.tryBackground(() => this.flushMemtable());
+    const base = Math.max(4096, operationCount * 8);
+    if (this.memtable.bytes >= this.options.memtableBytes) {
+      // The previous flush must be done before the next freeze: that is the backpressure.
+      if (this.immutable !== undefined) this.tryBackground(() => this.flushStep(Number.MAX_SAFE_INTEGER));
+      if (this.immutable === undefined) this.freezeMemtable();
     }
+    if (this.immutable !== undefined) this.tryBackground(() => this.flushStep(base));
     const pressure = this.tables.length - limits.tablesBeforeBackpressure;
     if (pressure >= limits.tablesBeforeBackpressure) {
       // Far behind: this write waits until the current merge completes.
       this.runCompactionToEnd();
       return;
     }
-    const base = Math.max(4096, operationCount * 8);
     this.compactionStep(pressure > 0 ? base * 8 : base);
   }
 
+  /** Flushes everything in memory to tables now (for flush(), compact() and close()). */
   private flushMemtable(): void {
-    if (this.immutable !== undefined) {
-      this.flushImmutable();
-      if (this.immutable !== undefined) return;
-    }
+    if (this.immutable !== undefined) this.flushStep(Number.MAX_SAFE_INTEGER);
     if (this.memtable.entryCount === 0) return;
+    this.freezeMemtable();
+    this.flushStep(Number.MAX_SAFE_INTEGER);
+  }
+
+  /** Swaps in a fresh memtable and starts a WAL segment, so older segments hold only frozen data. */
+  private freezeMemtable(): void {
     const frozen = this.memtable;
     this.memtable = new Memtable(this.pool);
     try {
       this.wal.startSegment(this.wal.currentSegment + 1);
     } catch (error) {
-      this.immutable = { memtable: frozen, walStart: this.wal.currentSegment };
+      this.immutable = { memtable: frozen, walStart: this.wal.currentSegment, job: undefined };
       throw this.failStop(error);
     }
-    // Every segment below the new one holds only data of `frozen` (or older, already flushed).
-    this.immutable = { memtable: frozen, walStart: this.wal.currentSegment };
-    this.flushImmutable();
+    this.immutable = { memtable: frozen, walStart: this.wal.currentSegment, job: undefined };
   }
 
-  private flushImmutable(): void {
+  /** Advances the flush of the frozen memtable by `entryBudget` entries; installs it when done. */
+  private flushStep(entryBudget: number): void {
     const immutable = this.immutable;
     assert(immutable !== undefined, 'no memtable to flush');
-    const frozen = immutable.memtable;
-    const { reader, record } = this.writeTable((writer) => {
-      for (const key of frozen.sortedKeys()) {
-        const entry = frozen.entry(key);
-        writer.add(key, entry.sequence, entry.tombstone, entry.value, entry.valueStart, entry.valueEnd);
-      }
-    });
+    const { vfs } = this.options;
+    if (immutable.job === undefined) {
+      const number = this.nextFileNumber++;
+      const path = joinPath(this.directory, tableFileName(number));
+      const writer = new TableWriter(vfs.createExclusive(path), this.options.tableBlockBytes);
+      const sync = this.options.plantedBugs.installTableBeforeSync !== true;
+      immutable.job = new FlushJob(immutable.memtable, number, path, writer, sync);
+    }
+    const job = immutable.job;
+    let summary: TableSummary | undefined;
+    try {
+      summary = job.step(entryBudget);
+      if (summary === undefined) return;
+      vfs.syncDirectory(this.directory);
+    } catch (error) {
+      immutable.job = undefined;
+      job.abandon();
+      removeQuietly(vfs, job.path);
+      throw error;
+    }
+    this.counters.tableBytesWritten += summary.fileBytes;
+    const record: TableRecord = { number: job.number, ...summary };
+    const reader = this.openTable(record);
     const state = this.manifest.state;
     this.commitManifest(
       {
@@ -393,34 +417,13 @@ export class StorageEngine {
     );
     this.tables.unshift(reader);
     this.immutable = undefined;
-    frozen.release();
+    immutable.memtable.release();
     this.counters.flushes += 1;
     try {
       this.wal.deleteSegmentsBefore(immutable.walStart);
     } catch {
       // Harmless: segments below walStart are removed at the next open.
     }
-  }
-
-  /** Writes a new table with `fill`, makes it durable, and opens it. */
-  private writeTable(fill: (writer: TableWriter) => void): { reader: TableReader; record: TableRecord } {
-    const { vfs } = this.options;
-    const number = this.nextFileNumber++;
-    const path = joinPath(this.directory, tableFileName(number));
-    const writer = new TableWriter(vfs.createExclusive(path), this.options.tableBlockBytes);
-    let summary;
-    try {
-      fill(writer);
-      summary = writer.finish(this.options.plantedBugs.installTableBeforeSync !== true);
-      vfs.syncDirectory(this.directory);
-    } catch (error) {
-      writer.abandon();
-      removeQuietly(vfs, path);
-      throw error;
-    }
-    this.counters.tableBytesWritten += summary.fileBytes;
-    const record: TableRecord = { number, ...summary };
-    return { reader: this.openTable(record), record };
   }
 
   // ---- compaction ---------------------------------------------------------------------------
@@ -620,6 +623,11 @@ export class StorageEngine {
   private releaseResources(): void {
     this.job?.abandon();
     this.job = undefined;
+    const flushJob = this.immutable?.job;
+    if (flushJob !== undefined) {
+      flushJob.abandon();
+      removeQuietly(this.options.vfs, flushJob.path);
+    }
     for (const table of this.tables) table.release();
     this.tables = [];
     this.wal.close();
