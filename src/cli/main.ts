@@ -1,49 +1,27 @@
-// The kausal command line. It parses arguments, runs one command and returns an exit code:
-// 0 on success, 1 on a runtime error (a message a user can act on), 2 on a usage error.
-// It never lets a stack trace reach the user for bad input.
+// The kausal command line. It dispatches to one command and returns an exit code: 0 on success,
+// 1 on a runtime error (a message a user can act on), 2 on a usage error (with the hint to run
+// `kausal help`). Bad input never produces a stack trace.
 import { isKausalError } from '../core/errors.js';
-import { version } from '../version.js';
-import { helpText, helpTopics } from './help.js';
+import type { CommandContext } from './command.js';
+import { commands } from './commands/index.js';
+import { processIo, type CliIo } from './io.js';
+import { printable } from './printable.js';
 import { UsageError, usageHint } from './usage-error.js';
 
-export interface CliIo {
-  readonly stdout: (text: string) => void;
-  readonly stderr: (text: string) => void;
-}
-
-const processIo: CliIo = {
-  stdout: (text) => process.stdout.write(text),
-  stderr: (text) => process.stderr.write(text),
-};
-
-type Command = (args: string[], io: CliIo) => number;
-
-const commands: Record<string, Command> = {
-  version: (args, io) => {
-    expectNoArguments('version', args);
-    io.stdout(`KausalDB v${version}\n`);
-    return 0;
-  },
-  help: (args, io) => {
-    const [topic, ...rest] = args;
-    expectNoArguments('help', rest);
-    const text = helpText(topic);
-    if (text === undefined) {
-      throw new UsageError(`Unknown help topic: ${topic ?? ''} (topics: ${helpTopics().join(', ')})`);
-    }
-    io.stdout(text);
-    return 0;
-  },
-};
-
-export async function main(argv: readonly string[], io: CliIo = processIo): Promise<number> {
-  const [name, ...args] = argv;
+export async function main(
+  argv: readonly string[],
+  io: CliIo = processIo,
+  env: Readonly<Record<string, string | undefined>> = process.env,
+  cwd: string = process.cwd(),
+): Promise<number> {
+  const context: CommandContext = { io, env, cwd };
+  const [first, ...rest] = argv;
   try {
-    if (name === undefined || name === '--help' || name === '-h') return commands['help']!([], io);
-    if (name === '--version' || name === '-v') return commands['version']!([], io);
-    const command = Object.hasOwn(commands, name) ? commands[name] : undefined;
-    if (command === undefined) throw new UsageError(`Unknown command: ${printable(name)}`);
-    return command(args, io);
+    const name = first === undefined || first === '--help' || first === '-h' ? 'help' : first;
+    const normalized = name === '--version' || name === '-v' ? 'version' : name;
+    const command = commands.find((candidate) => candidate.name === normalized);
+    if (command === undefined) throw new UsageError(`Unknown command: ${printable(normalized)}`);
+    return await command.run(first === undefined ? [] : rest, context);
   } catch (error) {
     return report(error, io);
   }
@@ -55,19 +33,12 @@ function report(error: unknown, io: CliIo): number {
     return 2;
   }
   if (isKausalError(error)) {
-    io.stderr(`Error (${error.code}): ${error.message}\n`);
+    io.stderr(`Error: ${error.message}\n`);
     return 1;
   }
-  io.stderr(`Unexpected error: ${error instanceof Error ? error.message : String(error)}\n`);
+  // A bug, not bad input: say so plainly, without a stack trace unless asked for.
+  const detail =
+    error instanceof Error ? (process.env['KAUSAL_DEBUG'] ? error.stack : error.message) : String(error);
+  io.stderr(`Internal error: ${detail}\nPlease report this with the command you ran.\n`);
   return 1;
-}
-
-function expectNoArguments(command: string, args: readonly string[]): void {
-  if (args.length > 0) throw new UsageError(`Unexpected argument for ${command}: ${printable(args[0] ?? '')}`);
-}
-
-/** Shows user input safely: control characters escaped, length capped. */
-export function printable(text: string): string {
-  const shown = JSON.stringify(text.length > 80 ? `${text.slice(0, 80)}…` : text);
-  return shown.slice(1, -1);
 }
