@@ -40,24 +40,37 @@ for (let start = 0; start < files.length; start += 500) {
     const content = readFileSync(file, 'utf8');
     const path = relative(root, file);
     const lines = content.split('\n').length;
-    const block = { id: idOf(file), sourceUri: `file://${path}#L1-${lines}`, metadata: { file: path, lines }, content };
+    const block = {
+      id: idOf(file),
+      sourceUri: `file://${path}#L1-${lines}`,
+      metadata: { file: path, lines },
+      content,
+    };
     operations.push({ kind: 'put_block', block });
     for (const match of content.matchAll(importPattern)) {
       const target = resolveImport(file, match[1] as string, known);
       if (target === undefined) continue;
-      operations.push({ kind: 'put_edge', edge: { source: idOf(file), target: idOf(target), type: 'imports' } });
+      operations.push({
+        kind: 'put_edge',
+        edge: { source: idOf(file), target: idOf(target), type: 'imports' },
+      });
       edgeCount += 1;
     }
   }
   db.write(operations);
 }
 const seconds = (performance.now() - started) / 1000;
-console.log(`Stored ${files.length} files and ${edgeCount} import edges from ${root} in ${seconds.toFixed(2)} s`);
+console.log(
+  `Stored ${files.length} files and ${edgeCount} import edges from ${root} in ${seconds.toFixed(2)} s`,
+);
 db.close();
 
 db = Database.open(dataDirectory);
 const ranked = files
-  .map((file) => ({ file: relative(root, file), importers: db.incomingEdges(idOf(file), { type: 'imports' }).length }))
+  .map((file) => ({
+    file: relative(root, file),
+    importers: db.incomingEdges(idOf(file), { type: 'imports' }).length,
+  }))
   .sort((a, b) => b.importers - a.importers)
   .slice(0, 5);
 console.log('Most imported modules (after reopening the database):');

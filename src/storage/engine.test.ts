@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { appendFileSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { isKausalError } from '../core/errors.js';
@@ -168,7 +168,13 @@ describe('Database: durability and recovery', () => {
     assert.equal(reopened.getBlock(idOf(2))?.content, 'content 2');
     assert.equal(reopened.stats().recovery.tornBytesTruncated, 30);
     reopened.close({ flush: false });
-    assert.equal(readFileSync(walPath).length, intact.length, 'the torn tail is cut durably');
+    // The open rewrites what it replayed into a table and retires the segment; if it is still
+    // there, the torn tail must have been cut.
+    if (existsSync(walPath))
+      assert.equal(readFileSync(walPath).length, intact.length, 'the torn tail is cut');
+    const again = Database.open(directory);
+    assert.equal(again.getBlock(idOf(2))?.content, 'content 2', 'the retired batches live on in a table');
+    again.close();
   });
 
   it('reports corruption in the middle of the WAL with file and offset, never skipping it', (t) => {

@@ -8,6 +8,8 @@
 //   deleted only after a snapshot records that tables cover them.
 // - After a failed WAL append or manifest commit the outcome on disk is unknown, so the engine
 //   stops accepting writes (fail-stop); a reopen recovers from what is durable.
+// - An open rewrites what it recovered (manifest, replayed log) before serving it: after a failed
+//   fsync the page cache can show bytes the disk never got, and nothing shown may be taken back.
 import { assert } from '../core/assert.js';
 import { assertBlockId, type BlockId } from '../core/block-id.js';
 import { KausalError } from '../core/errors.js';
@@ -37,7 +39,7 @@ import { removeOrphans } from './orphans.js';
 import { BlockCache } from './sstable/block-cache.js';
 import { tableFileName } from './sstable/table-format.js';
 import { TableMetadataBudget, TableReader, removeQuietly } from './sstable/table-reader.js';
-import { TableWriter, type TableSummary } from './sstable/table-writer.js';
+import { TableWriter } from './sstable/table-writer.js';
 import { FlushJob } from './flush-job.js';
 import { BatchEncoder } from './wal/batch-encoder.js';
 import { applyFrame } from './wal/frame-apply.js';
@@ -148,6 +150,7 @@ export class StorageEngine {
     const engine = new StorageEngine(directory, options, lock, manifest, wal);
     try {
       engine.recover();
+      engine.retireRecoveredLog();
       return engine;
     } catch (error) {
       engine.releaseResources();
@@ -316,6 +319,29 @@ export class StorageEngine {
     this.wal.startSegment(Math.max(state.walStart, lastSegment === undefined ? 1 : lastSegment + 1));
   }
 
+  /**
+   * Rewrites what recovery replayed into a synced table and moves walStart past the replayed
+   * segments. After a failed fsync the page cache can still hold log bytes that never reached the
+   * disk, and a reopen without a power loss reads them like any other: serving them from the log
+   * would let a later crash take back data this open already showed (or leave a hole inside an
+   * older segment). Rewriting them makes everything this open shows durable.
+   */
+  private retireRecoveredLog(): void {
+    if (this.recovery.segmentsReplayed === 0) return;
+    if (this.memtable.entryCount > 0) {
+      this.flushMemtable();
+      return;
+    }
+    // Nothing to flush (empty or torn segments only): still retire them, for the same reason.
+    const walStart = this.wal.currentSegment;
+    this.commitManifest({ ...this.manifest.state, walStart }, []);
+    try {
+      this.wal.deleteSegmentsBefore(walStart);
+    } catch {
+      // Harmless: segments below walStart are removed at the next open.
+    }
+  }
+
   private openTable(record: TableRecord): TableReader {
     const path = joinPath(this.directory, tableFileName(record.number));
     const verifyChecksums = this.options.plantedBugs.ignoreChecksums !== true; // false only in tests
@@ -390,20 +416,26 @@ export class StorageEngine {
       immutable.job = new FlushJob(immutable.memtable, number, path, writer, sync);
     }
     const job = immutable.job;
-    let summary: TableSummary | undefined;
+    let record: TableRecord;
+    let reader: TableReader;
     try {
-      summary = job.step(entryBudget);
+      const summary = job.step(entryBudget);
       if (summary === undefined) return;
       vfs.syncDirectory(this.directory);
+      record = { number: job.number, ...summary };
+      // Opened inside the guard: a job whose writer has finished must not survive a failure here,
+      // or the retry would finish it a second time.
+      reader = this.openTable(record);
     } catch (error) {
       immutable.job = undefined;
       job.abandon();
       removeQuietly(vfs, job.path);
       throw error;
     }
-    this.counters.tableBytesWritten += summary.fileBytes;
-    const record: TableRecord = { number: job.number, ...summary };
-    const reader = this.openTable(record);
+    this.counters.tableBytesWritten += record.fileBytes;
+    // Detached before the commit: if the commit fails its outcome is unknown, so the file must
+    // stay (a manifest that names it may be durable); an unnamed file is an orphan the next open removes.
+    immutable.job = undefined;
     const state = this.manifest.state;
     this.commitManifest(
       {
@@ -417,7 +449,7 @@ export class StorageEngine {
     );
     this.tables.unshift(reader);
     this.immutable = undefined;
-    immutable.memtable.release();
+    immutable.memtable.release(true);
     this.counters.flushes += 1;
     try {
       this.wal.deleteSegmentsBefore(immutable.walStart);

@@ -62,14 +62,10 @@ export class Manifest {
       this.rewrite(emptyManifest);
       return this.current;
     }
-    const { state, cleanBytes, totalBytes } = readManifest(this.vfs, path);
-    if (cleanBytes !== totalBytes) {
-      this.rewrite(state);
-    } else {
-      this.current = state;
-      this.file = this.vfs.open(path, 'readwrite');
-      this.fileBytes = totalBytes;
-    }
+    // Always rewritten (not only when a torn tail must go): after a failed fsync the page cache
+    // may show records that never reached the disk, and this open is about to act on them
+    // (deleting log segments they retire). A fresh, synced copy makes them durable first.
+    this.rewrite(readManifest(this.vfs, path).state);
     return this.current;
   }
 
@@ -121,10 +117,7 @@ function encodeRecord(state: ManifestState): Buffer {
   return record;
 }
 
-function readManifest(
-  vfs: Vfs,
-  path: string,
-): { state: ManifestState; cleanBytes: number; totalBytes: number } {
+function readManifest(vfs: Vfs, path: string): { state: ManifestState } {
   const file = vfs.open(path, 'read');
   let bytes: Buffer;
   try {
@@ -146,7 +139,7 @@ function readManifest(
     offset = record.end;
   }
   if (state === undefined) throw corruption(path, 0, 'manifest holds no valid record');
-  return { state, cleanBytes: offset, totalBytes: bytes.length };
+  return { state };
 }
 
 function readRecord(bytes: Buffer, offset: number): { json: string; end: number } | undefined {

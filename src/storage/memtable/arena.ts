@@ -75,12 +75,12 @@ export class Arena {
   }
 
   /** Drops one holder; the last one returns every slab to the pool at once. */
-  release(): void {
+  release(afterFlush = false): void {
     assert(this.holders > 0, 'arena released twice');
     this.holders -= 1;
-    if (this.pool.reuseWhileHeld && this.holders > 0 && !this.returnedEarly) {
-      // The planted bug (test-only): the slabs return to the pool while a scan still holds this
-      // arena, so the next memtable overwrites bytes that scan has yet to decode.
+    if (this.pool.reuseWhileHeld && afterFlush && this.holders > 0 && !this.returnedEarly) {
+      // The planted bug (test-only): once flushed, the slabs return to the pool while a scan still
+      // holds this arena, so the next memtable overwrites bytes that scan has yet to decode.
       this.returnedEarly = true;
       for (const slab of this.slabs) this.pool.give(slab);
     }

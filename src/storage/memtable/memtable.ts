@@ -187,8 +187,9 @@ export class Memtable {
     this.arena.retain();
   }
 
-  release(): void {
-    this.arena.release();
+  /** `afterFlush` marks the engine's own release once flushed (the planted arena bug keys on it). */
+  release(afterFlush = false): void {
+    this.arena.release(afterFlush);
   }
 
   private find(key: string): number {

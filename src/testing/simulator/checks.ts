@@ -1,0 +1,141 @@
+// Reads compared with the model as they happen, and full checkpoints that compare both ways:
+// scans must list exactly the model's blocks and edges in the engine's order (nothing missing,
+// nothing extra), and every id of the pool is read point-wise, with its edges in both directions,
+// with and without a type filter. A read that fails with an excused error checks what it did
+// return (a scan's prefix); it never turns a check off for the reads around it.
+import type { BlockId } from '../../core/block-id.js';
+import type { ContextBlock, EdgeType, StoredEdge } from '../../core/types.js';
+import type { Database } from '../../database.js';
+import { blockMismatch, edgeListMismatch } from './compare.js';
+import type { Harness } from './harness.js';
+import type { BlockVersion, World } from './world.js';
+
+export function checkedRead<T>(
+  harness: Harness,
+  what: string,
+  read: (db: Database) => T,
+  mismatch: (world: World, value: T) => string | undefined,
+): void {
+  const result = harness.call(what, read);
+  if (result.kind === 'failed') harness.counters.readsFailed += 1;
+  if (result.kind !== 'ok') return;
+  const { value } = result;
+  const problem = harness.model.check((world) => mismatch(world, value));
+  if (problem !== undefined) harness.fail(`${what}: ${problem}`);
+  harness.counters.readsChecked += 1;
+}
+
+export function checkGetBlock(harness: Harness, id: BlockId): void {
+  checkedRead(
+    harness,
+    `getBlock ${id}`,
+    (db) => db.getBlock(id),
+    (world, block: ContextBlock | undefined) => blockMismatch(world.block(id), block),
+  );
+}
+
+export function checkOutgoing(harness: Harness, id: BlockId, type: EdgeType | undefined): void {
+  const what = `outgoingEdges ${id}${type === undefined ? '' : ` ${type}`}`;
+  checkedRead(
+    harness,
+    what,
+    (db) => db.outgoingEdges(id, type === undefined ? {} : { type }),
+    (world, edges: StoredEdge[]) => edgeListMismatch(what, world.outgoingOf(id, type), edges),
+  );
+}
+
+export function checkIncoming(harness: Harness, id: BlockId, type: EdgeType | undefined): void {
+  const what = `incomingEdges ${id}${type === undefined ? '' : ` ${type}`}`;
+  checkedRead(
+    harness,
+    what,
+    (db) => db.incomingEdges(id, type === undefined ? {} : { type }),
+    (world, edges: StoredEdge[]) => edgeListMismatch(what, world.incomingOf(id, type), edges),
+  );
+}
+
+/** A whole scan of blocks: exactly the model's blocks in id order (a prefix if it failed part-way). */
+export function checkScanBlocks(harness: Harness): void {
+  const items: ContextBlock[] = [];
+  const result = harness.call('scanBlocks', (db) => {
+    for (const block of db.scanBlocks()) items.push(block);
+  });
+  if (result.kind === 'crashed') return;
+  const complete = result.kind === 'ok';
+  if (!complete) harness.counters.readsFailed += 1;
+  const problem = harness.model.check((world) => blockListMismatch(world.sortedBlocks(), items, complete));
+  if (problem !== undefined) harness.fail(`scanBlocks: ${problem}`);
+  harness.counters.readsChecked += 1;
+}
+
+export function checkScanEdges(harness: Harness): void {
+  const items: StoredEdge[] = [];
+  const result = harness.call('scanEdges', (db) => {
+    for (const edge of db.scanEdges()) items.push(edge);
+  });
+  if (result.kind === 'crashed') return;
+  const complete = result.kind === 'ok';
+  if (!complete) harness.counters.readsFailed += 1;
+  const problem = harness.model.check((world) => {
+    const expected = world.sortedEdges();
+    return edgeListMismatch('scanEdges', complete ? expected : expected.slice(0, items.length), items);
+  });
+  if (problem !== undefined) harness.fail(problem);
+  harness.counters.readsChecked += 1;
+}
+
+/** The engine's last sequence must be the model's: nothing lost, nothing invented or counted twice. */
+export function checkLastSequence(harness: Harness): void {
+  checkedRead(
+    harness,
+    'stats',
+    (db) => db.stats().lastSequence,
+    (world, lastSequence: number) =>
+      lastSequence === world.nextSequence - 1
+        ? undefined
+        : `lastSequence ${lastSequence}, expected ${world.nextSequence - 1}`,
+  );
+}
+
+/** Everything, both ways. Stops early only when the process dies (a scheduled crash fired). */
+export function fullCheckpoint(harness: Harness, label: string): void {
+  harness.note(`checkpoint (${label})`);
+  const alive = (): boolean => harness.db !== undefined;
+  checkLastSequence(harness);
+  if (alive()) checkScanBlocks(harness);
+  if (alive()) checkScanEdges(harness);
+  const { ids } = harness.workload;
+  for (const id of ids) {
+    if (!alive()) return;
+    checkGetBlock(harness, id);
+    if (alive()) checkOutgoing(harness, id, undefined);
+    if (alive()) checkIncoming(harness, id, undefined);
+  }
+  const types: EdgeType[] = [...harness.workload.edgeTypesInUse, 'depends_on'];
+  for (let sample = 0; sample < Math.min(8, ids.length) && alive(); sample += 1) {
+    const id = harness.rng.pick(ids);
+    for (const type of types) {
+      if (alive()) checkOutgoing(harness, id, type);
+      if (alive()) checkIncoming(harness, id, type);
+    }
+  }
+  if (alive()) checkGetBlock(harness, 'abcdef'.repeat(5) + '01'); // never written
+  if (alive()) harness.counters.fullCheckpoints += 1;
+}
+
+function blockListMismatch(
+  expected: readonly BlockVersion[],
+  actual: readonly ContextBlock[],
+  complete: boolean,
+): string | undefined {
+  if (complete && actual.length !== expected.length) {
+    const have = new Set(actual.map((block) => block.id));
+    const missing = expected.find((block) => !have.has(block.id));
+    return `${actual.length} blocks, expected ${expected.length}${missing ? ` (missing ${missing.id})` : ''}`;
+  }
+  for (const [index, block] of actual.entries()) {
+    const problem = blockMismatch(expected[index], block);
+    if (problem !== undefined) return `at ${index}: ${problem}`;
+  }
+  return undefined;
+}
