@@ -20,3 +20,4 @@ export type { EdgeQuery, WriteResult } from './storage/engine.js';
 export type { Vfs, VfsFile, VfsLock, VfsStat } from './vfs/vfs.js';
 export { NodeVfs } from './vfs/node-vfs.js';
 export { version } from './version.js';
+export * from './query/index.js';

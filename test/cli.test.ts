@@ -1,18 +1,7 @@
 // Black-box tests of the kausal binary: it must be built first (npm test builds before testing).
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import { describe, it } from 'node:test';
-
-const binary = fileURLToPath(new URL('../bin/kausal.js', import.meta.url));
-
-export function kausal(args: string[], env: Record<string, string> = {}): { code: number; stdout: string; stderr: string } {
-  const result = spawnSync(process.execPath, [binary, ...args], {
-    encoding: 'utf8',
-    env: { ...process.env, NO_COLOR: '1', ...env },
-  });
-  return { code: result.status ?? -1, stdout: result.stdout, stderr: result.stderr };
-}
+import { kausal } from './helpers/kausal.js';
 
 describe('kausal CLI basics', () => {
   it('prints its version', () => {

@@ -17,3 +17,14 @@ export interface Command {
   /** Runs with the arguments after the command name; returns the exit code. */
   run(args: readonly string[], context: CommandContext): number | Promise<number>;
 }
+
+/**
+ * What the registry holds: the name and summary the overview needs, and how to load the command.
+ * A command's module (and everything it imports: storage, queries, ingestion) is loaded only when
+ * that command runs, so `kausal show` does not pay for loading the parsers `kausal link` needs.
+ */
+export interface CommandEntry {
+  readonly name: string;
+  readonly summary: string;
+  load(): Promise<Command>;
+}

@@ -19,8 +19,9 @@ export async function main(
   try {
     const name = first === undefined || first === '--help' || first === '-h' ? 'help' : first;
     const normalized = name === '--version' || name === '-v' ? 'version' : name;
-    const command = commands.find((candidate) => candidate.name === normalized);
-    if (command === undefined) throw new UsageError(`Unknown command: ${printable(normalized)}`);
+    const entry = commands.find((candidate) => candidate.name === normalized);
+    if (entry === undefined) throw new UsageError(`Unknown command: ${printable(normalized)}`);
+    const command = await entry.load();
     return await command.run(first === undefined ? [] : rest, context);
   } catch (error) {
     return report(error, io);

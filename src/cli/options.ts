@@ -19,7 +19,12 @@ export function parseOptions(
 ): ParsedOptions {
   let parsed;
   try {
-    parsed = parseArgs({ args: [...args], options, allowPositionals: allowPositionals > 0, strict: true });
+    parsed = parseArgs({
+      args: joinNegativeNumbers(args, options),
+      options,
+      allowPositionals: allowPositionals > 0,
+      strict: true,
+    });
   } catch (error) {
     throw new UsageError(describeParseError(error));
   }
@@ -27,6 +32,26 @@ export function parseOptions(
     throw new UsageError(`Unexpected argument: ${printable(parsed.positionals[allowPositionals] ?? '')}`);
   }
   return { values: parsed.values as ParsedOptions['values'], positionals: parsed.positionals };
+}
+
+/**
+ * `--depth -1` reads to parseArgs as an option missing its value. A negative number is a value
+ * here, so it is joined (`--depth=-1`) and the option's own range check can name the problem.
+ */
+function joinNegativeNumbers(args: readonly string[], options: OptionSpec): string[] {
+  const joined: string[] = [];
+  for (let index = 0; index < args.length; index++) {
+    const arg = args[index] as string;
+    const next = args[index + 1];
+    const name = arg.startsWith('--') ? arg.slice(2) : undefined;
+    if (name !== undefined && options[name]?.type === 'string' && next !== undefined && /^-\d/.test(next)) {
+      joined.push(`${arg}=${next}`);
+      index++;
+    } else {
+      joined.push(arg);
+    }
+  }
+  return joined;
 }
 
 function describeParseError(error: unknown): string {

@@ -30,9 +30,62 @@ export const limits = {
   tablesBeforeBackpressure: 8,
   edgeTypeCodeMax: 0xffff,
   workspaceNameBytesMax: 128,
+  /** Operations and (estimated) bytes per write batch of a sync. */
+  syncBatchOperations: 20_000,
+  syncBatchBytes: 64 * MiB,
+  /** Blocks per batch of a sync, written with their name-index operations. */
+  syncBlocksPerBatch: 2_000,
   fileBytesMaxDefault: 2 * MiB,
   traceDepthMax: 100,
   resultCountMax: 10_000,
+
+  // Queries (src/query). Defaults are what the CLI uses when a flag is absent.
+  /** A name or target argument longer than this is refused (no real identifier is this long). */
+  queryTextCharsMax: 1_000,
+  findResultsDefault: 10,
+  showResultsDefault: 100,
+  showDepthDefault: 1,
+  traceDepthDefault: 10,
+  /** Nodes drawn in one trace tree; beyond it the answer says the cap was hit. */
+  traceNodesDefault: 200,
+  /** Children expanded under one trace node; the rest are counted, not drawn. */
+  traceFanOutDefault: 50,
+  pathDepthDefault: 8,
+  pathCountDefault: 3,
+  pathCountMax: 100,
+  /** Nodes one path search may expand (each is one adjacency read). */
+  pathVisitsMax: 50_000,
+  /** Shortest paths enumerated before ranking (there can be exponentially many). */
+  pathEnumerationMax: 1_000,
+  /** Neighbour blocks fetched and sorted for one expanded node; more are cut and counted. */
+  neighboursPerNodeMax: 10_000,
+  /** Entities matched by one name before ranking (a name like `get` can match thousands). */
+  nameMatchesMax: 50_000,
+  /** Distinct names scored by one prefix or fuzzy search. */
+  nameCandidatesMax: 20_000,
+  /** Best-scored names whose entities one prefix or fuzzy search reads (each is one lookup). */
+  nameHitReadsMax: 2_000,
+  /** Names suggested when nothing matched exactly. */
+  nameSuggestionsMax: 5,
+  /** Candidates listed when a target is ambiguous. */
+  ambiguousCandidatesMax: 20,
+  contextBudgetTokensDefault: 8_000,
+  contextBudgetTokensMin: 100,
+  contextBudgetTokensMax: 1_000_000,
+  /** Token estimate: one token per this many characters (a common rule of thumb for code). */
+  contextCharsPerToken: 4,
+  /** Callers and callees considered for one context bundle before ranking. */
+  contextNeighboursMax: 500,
+  exportNodesDefault: 10_000,
+  exportNodesMax: 1_000_000,
+
+  // The name index (src/query/name-index.ts).
+  /** Qualified-name suffixes indexed per entity (`a.b.c.d` gives `c.d`, `b.c.d`, `a.b.c.d`). */
+  nameIndexQualifiedKeysMax: 8,
+  /** Trigrams indexed per distinct name (long generated names would otherwise flood the index). */
+  nameIndexTrigramsMax: 32,
+  /** Index operations written per batch by a rebuild. */
+  nameIndexRebuildBatchOperations: 20_000,
   requestFrameBytesMax: 64 * KiB,
   connectionsMax: 100,
 
@@ -57,6 +110,12 @@ export const limits = {
   ingestChainDepthMax: 32,
   ingestWorkersDefault: 2,
   ingestWorkersMax: 32,
+  /**
+   * Inputs this small are parsed in the calling thread unless a worker count is given: starting
+   * workers (and warming their JIT) costs more than they save below this.
+   */
+  ingestInThreadFilesMax: 300,
+  ingestInThreadBytesMax: 2 * MiB,
   /** Files a worker parses per message: large enough to amortise messaging, small enough to balance. */
   ingestBatchFiles: 24,
   /** Bytes read from a file to decide whether it is binary (a NUL byte means binary). */
@@ -77,3 +136,16 @@ assert(limits.ingestContentBytesMax <= limits.contentBytesMax);
 assert(limits.ingestSignatureCharsMax * 3 < limits.metadataBytesMax);
 assert(limits.ingestWorkersDefault >= 1 && limits.ingestWorkersDefault <= limits.ingestWorkersMax);
 assert(limits.binarySniffBytes <= limits.fileBytesMaxDefault);
+assert(limits.traceDepthDefault <= limits.traceDepthMax && limits.pathDepthDefault <= limits.traceDepthMax);
+assert(
+  limits.findResultsDefault <= limits.resultCountMax && limits.showResultsDefault <= limits.resultCountMax,
+);
+assert(
+  limits.traceNodesDefault <= limits.resultCountMax && limits.traceFanOutDefault <= limits.traceNodesDefault,
+);
+assert(limits.pathCountDefault <= limits.pathCountMax && limits.pathCountMax <= limits.pathEnumerationMax);
+assert(limits.nameHitReadsMax <= limits.nameCandidatesMax);
+assert(limits.contextBudgetTokensMin <= limits.contextBudgetTokensDefault);
+assert(limits.contextBudgetTokensDefault <= limits.contextBudgetTokensMax);
+assert(limits.exportNodesDefault <= limits.exportNodesMax);
+assert(limits.nameIndexRebuildBatchOperations <= limits.batchOperationsMax);

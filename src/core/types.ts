@@ -33,6 +33,11 @@ export const edgeTypeCodes = {
   method_of: 9,
   calls_method: 10,
   calls_function: 11,
+  /**
+   * The persisted name index (src/query/name-index.ts): from a hidden key node (a name, a qualified
+   * suffix, a name prefix or trigram) to the entities or names it stands for. Not a code relation.
+   */
+  name_index: 12,
 } as const;
 
 export type KnownEdgeType = keyof typeof edgeTypeCodes;

@@ -451,6 +451,7 @@ export class StorageEngine {
     this.immutable = undefined;
     immutable.memtable.release(true);
     this.counters.flushes += 1;
+    this.backgroundError = undefined; // the error it recorded is resolved
     try {
       this.wal.deleteSegmentsBefore(immutable.walStart);
     } catch {
@@ -546,6 +547,7 @@ export class StorageEngine {
       input.release(); // the job's hold
     }
     this.counters.compactions += 1;
+    this.backgroundError = undefined;
   }
 
   private abandonCompaction(): void {

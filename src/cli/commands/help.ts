@@ -1,34 +1,34 @@
 import { version } from '../../version.js';
-import type { Command } from '../command.js';
+import type { Command, CommandEntry } from '../command.js';
 import { parseOptions } from '../options.js';
 import { printable } from '../printable.js';
 import { UsageError } from '../usage-error.js';
 
 /** The help command needs the registry; it receives it to avoid an import cycle. */
-export function makeHelpCommand(all: () => readonly Command[]): Command {
+export function makeHelpCommand(all: () => readonly CommandEntry[]): Command {
   return {
     name: 'help',
     summary: 'Show this help, or the help of one command',
     help: 'Usage: kausal help [command]\n\nShows the overview, or the help page of one command.\n',
-    run(args, { io }) {
+    async run(args, { io }) {
       const { positionals } = parseOptions(args, {}, 1);
       const topic = positionals[0];
       if (topic === undefined) {
         io.stdout(overview(all()));
         return 0;
       }
-      const command = all().find((candidate) => candidate.name === topic);
-      if (command === undefined) {
+      const entry = all().find((candidate) => candidate.name === topic);
+      if (entry === undefined) {
         const names = all().map((candidate) => candidate.name);
         throw new UsageError(`Unknown help topic: ${printable(topic)} (topics: ${names.join(', ')})`);
       }
-      io.stdout(command.help);
+      io.stdout((await entry.load()).help);
       return 0;
     },
   };
 }
 
-function overview(commands: readonly Command[]): string {
+function overview(commands: readonly CommandEntry[]): string {
   const width = Math.max(...commands.map((command) => command.name.length)) + 2;
   const lines = commands.map((command) => `  ${command.name.padEnd(width)}${command.summary}`);
   return `KausalDB v${version}: a graph database for source code.
