@@ -57,8 +57,6 @@ export const limits = {
   pathVisitsMax: 50_000,
   /** Shortest paths enumerated before ranking (there can be exponentially many). */
   pathEnumerationMax: 1_000,
-  /** Neighbour blocks fetched and sorted for one expanded node; more are cut and counted. */
-  neighboursPerNodeMax: 10_000,
   /** Entities matched by one name before ranking (a name like `get` can match thousands). */
   nameMatchesMax: 50_000,
   /** Distinct names scored by one prefix or fuzzy search. */
@@ -118,6 +116,8 @@ export const limits = {
   ingestInThreadBytesMax: 2 * MiB,
   /** Files a worker parses per message: large enough to amortise messaging, small enough to balance. */
   ingestBatchFiles: 24,
+  /** A batch also ends once its files reach this many bytes. */
+  ingestBatchBytes: 256 * KiB,
   /** Bytes read from a file to decide whether it is binary (a NUL byte means binary). */
   binarySniffBytes: 8 * KiB,
   /** Directory depth below the root the walker descends. */

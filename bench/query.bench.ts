@@ -1,0 +1,339 @@
+// The query benchmark: a power-law code graph of over a million edges written through Database,
+// then find / callers / callees / trace / path timed in process, side by side with the same
+// queries on SQLite (better-sqlite3), and the end-to-end time of single CLI processes. Writes
+// docs/benchmarks/query.md and query.json.
+//
+//   node --import tsx bench/query.bench.ts [--quick] [--seed N] [--rebuild] [--out DIR]
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import type { BlockId } from '../src/core/block-id.js';
+import type { Database } from '../src/database.js';
+import { find } from '../src/query/find.js';
+import { findPaths } from '../src/query/paths.js';
+import { show } from '../src/query/show.js';
+import { trace } from '../src/query/trace.js';
+import { benchDirectory, ensurePeersInstalled, installedPeerVersion, loadPeer } from './peers.js';
+import { diskBytes, quantile } from './storage/measure.js';
+import { idsOf, type ModelIds } from './query/blocks.js';
+import {
+  fileOf,
+  fullModelSize,
+  generateModel,
+  qualifiedNameOf,
+  quickModelSize,
+  type CodeModel,
+} from './query/graph-model.js';
+import { loadKausal, openKausal } from './query/kausal-store.js';
+import { renderReport, type CliRow, type GraphShape, type QueryRow } from './query/report.js';
+import { drawSamples, type Samples } from './query/samples.js';
+import { loadSqlite, openSqlite, sqliteQueries, type SqliteQueries } from './query/sqlite-store.js';
+import { summarise, timeQueries, type Timing } from './query/timing.js';
+
+const repository = join(benchDirectory, '..');
+const cacheBytes = 256 * 1024 * 1024;
+
+function log(line: string): void {
+  process.stderr.write(`${line}\n`);
+}
+
+const { values } = parseArgs({
+  options: {
+    quick: { type: 'boolean' },
+    seed: { type: 'string' },
+    rebuild: { type: 'boolean' },
+    out: { type: 'string' },
+    'cli-runs': { type: 'string' },
+  },
+});
+const quick = values.quick === true;
+const seed = Number(values.seed ?? 42);
+const size = quick ? quickModelSize : fullModelSize;
+const counts = quick
+  ? { point: 300, heavy: 100, pairs: 60, warmup: 30, cli: Number(values['cli-runs'] ?? 5) }
+  : { point: 2_000, heavy: 500, pairs: 200, warmup: 200, cli: Number(values['cli-runs'] ?? 20) };
+const work = join(benchDirectory, '.work', `query-${quick ? 'quick' : 'full'}-${seed}`);
+const outDirectory = values.out ?? join(repository, 'docs', 'benchmarks');
+
+function degreeStats(model: CodeModel): Pick<GraphShape, 'inDegree' | 'outDegree'> {
+  const inDegree = new Int32Array(model.entityCount);
+  const outDegree = new Int32Array(model.entityCount);
+  for (let call = 0; call < model.callSource.length; call++) {
+    const target = model.callTarget[call] ?? 0;
+    const source = model.callSource[call] ?? 0;
+    inDegree[target] = (inDegree[target] ?? 0) + 1;
+    outDegree[source] = (outDegree[source] ?? 0) + 1;
+  }
+  const stats = (degrees: Int32Array): { p50: number; p99: number; max: number } => ({
+    p50: quantile(degrees, 0.5),
+    p99: quantile(degrees, 0.99),
+    max: quantile(degrees, 1),
+  });
+  return { inDegree: stats(inDegree), outDegree: stats(outDegree) };
+}
+
+/** Builds the KausalDB copy unless one of the same model is already there (`--rebuild` forces). */
+function prepareKausal(
+  model: CodeModel,
+  ids: ModelIds,
+): { directory: string; load: ReturnType<typeof loadKausal> } {
+  const directory = join(work, 'kausaldb');
+  const marker = join(work, 'kausaldb.json');
+  if (values.rebuild !== true && existsSync(marker)) {
+    return { directory, load: JSON.parse(readFileSync(marker, 'utf8')) as ReturnType<typeof loadKausal> };
+  }
+  rmSync(directory, { recursive: true, force: true });
+  mkdirSync(work, { recursive: true });
+  log(`kausaldb: writing ${model.entityCount} entities and ${model.callSource.length} calls ...`);
+  const db = openKausal(directory, cacheBytes);
+  const load = loadKausal(db, model, ids);
+  db.close();
+  writeFileSync(marker, JSON.stringify(load));
+  log(`kausaldb: loaded in ${load.seconds.toFixed(1)} s`);
+  return { directory, load };
+}
+
+interface QueryInputs {
+  readonly ids: ModelIds;
+  readonly samples: Samples;
+  readonly model: CodeModel;
+}
+
+/**
+ * Each query gets its own slice of the sampled entities, so one query never runs on entities a
+ * previous query just pulled into the cache (trace depth 5 after trace depth 3 would look cheap).
+ */
+function inputsFor(inputs: QueryInputs): {
+  names: string[];
+  callers: BlockId[];
+  callees: BlockId[];
+  trace3: BlockId[];
+  trace5: BlockId[];
+  pairs: [BlockId, BlockId][];
+} {
+  const { entities } = inputs.samples;
+  let next = 0;
+  const take = (count: number): Int32Array => entities.subarray(next, (next += count));
+  const idsOf = (slice: Int32Array): BlockId[] =>
+    Array.from(slice, (entity) => inputs.ids.entities[entity] as BlockId);
+  return {
+    names: Array.from(take(counts.point), (entity) => inputs.model.names[entity] as string),
+    callers: idsOf(take(counts.point)),
+    callees: idsOf(take(counts.point)),
+    trace3: idsOf(take(counts.heavy)),
+    trace5: idsOf(take(counts.heavy)),
+    pairs: inputs.samples.pairs.map(([from, to]) => [
+      inputs.ids.entities[from] as BlockId,
+      inputs.ids.entities[to] as BlockId,
+    ]),
+  };
+}
+
+function measureKausal(db: Database, inputs: QueryInputs): Record<string, Timing> {
+  const context = { graph: db };
+  const { warmup } = counts;
+  const sets = inputsFor(inputs);
+  return {
+    find: timeQueries(sets.names, warmup, (name) => find(context, { name })),
+    callers: timeQueries(sets.callers, warmup, (target) => show(context, { target, relation: 'callers' })),
+    callees: timeQueries(sets.callees, warmup, (target) => show(context, { target, relation: 'callees' })),
+    trace3: timeQueries(sets.trace3, warmup, (target) =>
+      trace(context, { target, direction: 'callees', depth: 3 }),
+    ),
+    trace5: timeQueries(sets.trace5, warmup, (target) =>
+      trace(context, { target, direction: 'callees', depth: 5 }),
+    ),
+    path: timeQueries(sets.pairs, Math.min(warmup, sets.pairs.length >> 2), ([from, to]) =>
+      findPaths(context, { from, to, maxDepth: 6 }),
+    ),
+  };
+}
+
+function measureSqlite(queries: SqliteQueries, inputs: QueryInputs): Record<string, Timing> {
+  const { warmup } = counts;
+  const sets = inputsFor(inputs);
+  return {
+    find: timeQueries(sets.names, warmup, (name) => queries.find(name, 10)),
+    callers: timeQueries(sets.callers, warmup, (id) => queries.callers(id, 100)),
+    callees: timeQueries(sets.callees, warmup, (id) => queries.callees(id, 100)),
+    trace3: timeQueries(sets.trace3, warmup, (id) => queries.trace(id, 3, 200)),
+    trace5: timeQueries(sets.trace5, warmup, (id) => queries.trace(id, 5, 200)),
+    path: timeQueries(sets.pairs, Math.min(warmup, sets.pairs.length >> 2), ([from, to]) =>
+      queries.path(from, to, 6, 3),
+    ),
+  };
+}
+
+function measureCli(directory: string, model: CodeModel, samples: Samples): CliRow[] {
+  const built = spawnSync('npx', ['tsc', '-p', 'tsconfig.build.json'], { cwd: repository, encoding: 'utf8' });
+  if (!existsSync(join(repository, 'dist', 'cli', 'main.js')))
+    throw new Error(`build failed: ${built.stdout}${built.stderr}`);
+  const entity = samples.entities[0] ?? 0;
+  const target = `${fileOf(model, Math.floor(entity / model.size.entitiesPerModule))}:${qualifiedNameOf(model, entity)}`;
+  const binary = join(repository, 'bin', 'kausal.js');
+  const commands: [string, string[]][] = [
+    ['node -e 0 (Node start-up alone)', ['-e', '0']],
+    ['kausal version (start-up + CLI modules)', [binary, 'version']],
+    [
+      'kausal find --name <name>',
+      [binary, 'find', '--name', model.names[entity] as string, '--data-dir', directory],
+    ],
+    [
+      'kausal show --relation callers --target <file:name>',
+      [binary, 'show', '--relation', 'callers', '--target', target, '--data-dir', directory],
+    ],
+    [
+      'kausal trace --direction callees --target <file:name> --depth 3',
+      [
+        binary,
+        'trace',
+        '--direction',
+        'callees',
+        '--target',
+        target,
+        '--depth',
+        '3',
+        '--data-dir',
+        directory,
+      ],
+    ],
+  ];
+  return commands.map(([command, args]) => {
+    const times: number[] = [];
+    for (let run = 0; run < counts.cli + 1; run++) {
+      const started = performance.now();
+      const result = spawnSync(process.execPath, args, {
+        encoding: 'utf8',
+        env: { ...process.env, NO_COLOR: '1' },
+      });
+      const elapsed = performance.now() - started;
+      if (result.status !== 0) throw new Error(`${command} exited ${result.status}: ${result.stderr}`);
+      if (run > 0) times.push(elapsed); // the first run warms the OS page cache
+    }
+    return { command, timing: summarise(times) };
+  });
+}
+
+function sqliteSide(
+  model: CodeModel,
+  ids: ModelIds,
+  inputs: QueryInputs,
+): { timings?: Record<string, Timing>; seconds?: number; bytes?: number; version?: string; error?: string } {
+  const install = ensurePeersInstalled(log);
+  try {
+    const module = loadPeer('better-sqlite3');
+    const directory = join(work, 'sqlite');
+    const marker = join(work, 'sqlite.json');
+    let seconds: number;
+    if (values.rebuild === true || !existsSync(marker)) {
+      rmSync(directory, { recursive: true, force: true });
+      log('sqlite: loading the same graph ...');
+      const db = openSqlite(module, directory, cacheBytes);
+      seconds = loadSqlite(db, model, ids);
+      db.close();
+      writeFileSync(marker, JSON.stringify({ seconds }));
+    } else {
+      seconds = (JSON.parse(readFileSync(marker, 'utf8')) as { seconds: number }).seconds;
+    }
+    const queries = sqliteQueries(openSqlite(module, directory, cacheBytes));
+    log('sqlite: measuring ...');
+    const timings = measureSqlite(queries, inputs);
+    queries.close();
+    return {
+      timings,
+      seconds,
+      bytes: diskBytes(directory),
+      version: `better-sqlite3 ${installedPeerVersion('better-sqlite3') ?? '?'}`,
+    };
+  } catch (error) {
+    return {
+      error: `${error instanceof Error ? error.message : String(error)}${install.error === undefined ? '' : ` (install: ${install.error.split('\n')[0]})`}`,
+    };
+  }
+}
+
+function main(): void {
+  const load = loadavg()
+    .map((value) => value.toFixed(2))
+    .join(' ');
+  log(`model: ${size.modules} modules × ${size.entitiesPerModule}, ${size.calls} calls, seed ${seed}`);
+  const model = generateModel(size, seed);
+  const ids = idsOf(model);
+  const samples = drawSamples(model, counts.point * 3 + counts.heavy * 2, counts.pairs, seed + 1);
+  const inputs = { ids, samples, model };
+  const kausal = prepareKausal(model, ids);
+
+  const db = openKausal(kausal.directory, cacheBytes);
+  const tables = db.stats().tables;
+  log('kausaldb: measuring ...');
+  const ours = measureKausal(db, inputs);
+  db.close();
+  const opens: number[] = [];
+  let metadataBytes = 0;
+  for (let run = 0; run < 5; run++) {
+    const started = performance.now();
+    const again = openKausal(kausal.directory, cacheBytes);
+    opens.push(performance.now() - started);
+    metadataBytes = again.stats().tableMetadataBytes;
+    again.close();
+  }
+  log('cli: measuring ...');
+  const cli = measureCli(kausal.directory, model, samples);
+  const theirs = sqliteSide(model, ids, inputs);
+
+  const what: Record<string, [string, string, string | undefined]> = {
+    find: ['find', 'exact name, first 10', undefined],
+    callers: ['callers', '`show --relation callers`, depth 1', '< 1 ms'],
+    callees: ['callees', '`show --relation callees`, depth 1', '< 1 ms'],
+    trace3: ['trace depth 3', '`trace --direction callees --depth 3`', undefined],
+    trace5: ['trace depth 5', '`trace --direction callees --depth 5`', '< 10 ms'],
+    path: ['path', '`path`, up to 3 shortest, depth ≤ 6', undefined],
+  };
+  const queries: QueryRow[] = Object.entries(ours).map(([key, timing]) => {
+    const [name, description, target] = what[key] ?? [key, key, undefined];
+    const sqlite = theirs.timings?.[key];
+    return {
+      name,
+      what: description,
+      kausal: timing,
+      ...(sqlite === undefined ? {} : { sqlite }),
+      ...(target === undefined ? {} : { target }),
+    };
+  });
+  const distinctNames = new Set(model.names).size;
+  const shape: GraphShape = {
+    entities: model.entityCount,
+    blocks: kausal.load.blocks,
+    callEdges: model.callSource.length,
+    allEdges: kausal.load.edges,
+    indexOperations: kausal.load.indexOperations,
+    distinctNames,
+    ...degreeStats(model),
+    kausalLoadSeconds: kausal.load.seconds,
+    ...(theirs.seconds === undefined ? {} : { sqliteLoadSeconds: theirs.seconds }),
+    kausalTables: tables,
+    kausalBytes: diskBytes(kausal.directory),
+    ...(theirs.bytes === undefined ? {} : { sqliteBytes: theirs.bytes }),
+  };
+  const report = {
+    date: new Date().toISOString().slice(0, 10),
+    machine: `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}`,
+    load,
+    ...(theirs.version === undefined ? {} : { sqliteVersion: theirs.version }),
+    ...(theirs.error === undefined ? {} : { sqliteError: theirs.error }),
+    shape,
+    queries,
+    cli,
+    open: { timing: summarise(opens), metadataBytes },
+    command: `npm run bench:query${quick ? ' -- --quick' : ''}`,
+  };
+  mkdirSync(outDirectory, { recursive: true });
+  const name = quick ? 'query-quick' : 'query';
+  writeFileSync(join(outDirectory, `${name}.md`), renderReport(report));
+  writeFileSync(join(outDirectory, `${name}.json`), `${JSON.stringify(report, null, 2)}\n`);
+  process.stdout.write(renderReport(report));
+}
+
+main();

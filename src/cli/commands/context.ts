@@ -1,0 +1,58 @@
+import { limits } from '../../core/limits.js';
+import { buildContext } from '../../query/context.js';
+import type { Command } from '../command.js';
+import { flag, integerOption, parseOptions } from '../options.js';
+import { jsonText, optionalText, outputFormat, queryOptions, requiredText } from '../output-format.js';
+import { runQuery, withQuerySession } from '../query-session.js';
+import { reportUnresolved } from '../render/unresolved-text.js';
+
+export const contextCommand: Command = {
+  name: 'context',
+  summary: 'The context an LLM needs to work on a target, within a token budget',
+  help: `Usage: kausal context --target T [options]
+
+Prints a Markdown bundle: the target's source, the signatures and locations of its
+callees and callers (exact edges before guesses), its enclosing type and supertypes,
+then callee and caller sources while the budget allows, and a summary of what was
+left out. Tokens are estimated as characters / ${limits.contextCharsPerToken}.
+
+  --target T          a name, qualified name (Store.get), file:name, or block id
+  --budget-tokens N   ${limits.contextBudgetTokensMin} to ${limits.contextBudgetTokensMax} (default ${limits.contextBudgetTokensDefault})
+  --workspace W       only this workspace
+  --all               when the target matches several entities, bundle them all
+  --format F          text (default: the bundle), json;  --json is --format json
+  --data-dir DIR      database directory
+`,
+  async run(args, context) {
+    const parsed = parseOptions(args, {
+      ...queryOptions,
+      target: { type: 'string' },
+      'budget-tokens': { type: 'string' },
+      all: { type: 'boolean' },
+    });
+    const target = requiredText(parsed, 'target');
+    const budgetTokens = integerOption(
+      parsed,
+      'budget-tokens',
+      limits.contextBudgetTokensDefault,
+      limits.contextBudgetTokensMin,
+      limits.contextBudgetTokensMax,
+    );
+    const workspace = optionalText(parsed, 'workspace');
+    const format = outputFormat(parsed, ['text', 'json']);
+    const answer = await withQuerySession(parsed, context, ({ query }) =>
+      runQuery(() =>
+        buildContext(query, {
+          target,
+          budgetTokens,
+          all: flag(parsed, 'all'),
+          ...(workspace === undefined ? {} : { workspace }),
+        }),
+      ),
+    );
+    if (answer.status !== 'ok') return reportUnresolved(answer, format, context.io, 'kausal.context/1');
+    // The bundle is Markdown for a model, not terminal text: it is printed as built, uncoloured.
+    context.io.stdout(format === 'json' ? jsonText({ schema: 'kausal.context/1', ...answer }) : answer.text);
+    return 0;
+  },
+};

@@ -1,0 +1,68 @@
+import { workspaceStatuses, type WorkspaceStatus } from '../../workspace/index.js';
+import type { Command } from '../command.js';
+import { jsonText } from '../output-format.js';
+import { flag, optionalString, parseOptions } from '../options.js';
+import { withWorkspaceDatabase } from '../workspace-session.js';
+
+export const statusCommand: Command = {
+  name: 'status',
+  summary: 'Show linked workspaces, their freshness and the database',
+  help: `Usage: kausal status [--workspace NAME] [--no-check] [--verbose] [--data-dir DIR] [--json]
+
+Lists each linked workspace with its root, when it was last synced and at which git commit, its
+size in files, blocks and edges, the call sites that could not be resolved, and whether files
+changed since the sync (compared by size and modification time; nothing is re-indexed).
+--no-check skips that comparison; --verbose adds storage statistics.
+`,
+  async run(args, context) {
+    const parsed = parseOptions(args, {
+      workspace: { type: 'string' },
+      'no-check': { type: 'boolean' },
+      verbose: { type: 'boolean' },
+      'data-dir': { type: 'string' },
+      json: { type: 'boolean' },
+    });
+    const name = optionalString(parsed, 'workspace');
+    const result = await withWorkspaceDatabase(parsed, context, false, async (db, directory) => ({
+      dataDirectory: directory,
+      workspaces: await workspaceStatuses(db, {
+        check: !flag(parsed, 'no-check'),
+        ...(name === undefined ? {} : { name }),
+      }),
+      ...(flag(parsed, 'verbose') ? { storage: db.stats() } : {}),
+    }));
+    if (flag(parsed, 'json')) {
+      context.io.stdout(jsonText(result));
+      return 0;
+    }
+    const lines = [`Database: ${result.dataDirectory}`];
+    if (result.workspaces.length === 0) lines.push("No workspace is linked; run 'kausal link --path <dir>'.");
+    for (const status of result.workspaces) lines.push(...describe(status));
+    if (result.storage !== undefined) lines.push(`Storage: ${JSON.stringify(result.storage)}`);
+    context.io.stdout(`${lines.join('\n')}\n`);
+    return 0;
+  },
+};
+
+function describe(status: WorkspaceStatus): string[] {
+  const lines = [
+    `${status.name}  ${status.root}${status.rootExists ? '' : '  (directory missing)'}`,
+    `  synced ${status.syncedAt}${status.commit === undefined ? '' : ` at commit ${status.commit.slice(0, 12)}`}`,
+    `  ${status.files} files, ${status.blocks} blocks, ${status.edges} edges, ${status.unresolvedCalls} unresolved call sites`,
+  ];
+  if (status.currentCommit !== undefined && status.currentCommit !== status.commit) {
+    lines.push(
+      `  the checkout is now at ${status.currentCommit.slice(0, 12)}: run 'kausal sync ${status.name}'`,
+    );
+  }
+  const changes = status.changes;
+  if (changes !== undefined) {
+    const total = changes.added + changes.modified + changes.deleted;
+    lines.push(
+      total === 0
+        ? '  up to date: no file changed since the sync'
+        : `  stale: ${changes.modified} modified, ${changes.added} added, ${changes.deleted} deleted since the sync; run 'kausal sync ${status.name}'`,
+    );
+  }
+  return lines;
+}

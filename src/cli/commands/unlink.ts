@@ -1,0 +1,30 @@
+import { unlinkWorkspace } from '../../workspace/index.js';
+import type { Command } from '../command.js';
+import { jsonText } from '../output-format.js';
+import { flag, parseOptions, requiredString } from '../options.js';
+import { withWorkspaceDatabase } from '../workspace-session.js';
+
+export const unlinkCommand: Command = {
+  name: 'unlink',
+  summary: 'Remove a workspace and everything indexed from it',
+  help: `Usage: kausal unlink --name NAME [--data-dir DIR] [--json]
+
+Deletes every block and edge the workspace produced, its stored facts and its record. The
+directory itself is not touched.
+`,
+  async run(args, context) {
+    const parsed = parseOptions(args, {
+      name: { type: 'string' },
+      'data-dir': { type: 'string' },
+      json: { type: 'boolean' },
+    });
+    const name = requiredString(parsed, 'name');
+    const report = await withWorkspaceDatabase(parsed, context, false, (db) => unlinkWorkspace(db, name));
+    context.io.stdout(
+      flag(parsed, 'json')
+        ? jsonText(report)
+        : `✓ Unlinked ${report.workspace} (${report.root}): removed ${report.blocksDeleted} blocks and ${report.edgesDeleted} edges from ${report.files} files\n`,
+    );
+    return 0;
+  },
+};

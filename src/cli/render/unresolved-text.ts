@@ -1,0 +1,59 @@
+// What the CLI says when a target is not one entity: the candidates, each with the exact flags
+// that select it, or the names that come close. Exit code 1 either way; with --json the answer
+// object goes to stdout so scripts can pick a candidate.
+import type { CliIo } from '../io.js';
+import type { AmbiguousAnswer, NotFoundAnswer, UnresolvedTarget } from '../../query/answer.js';
+import { jsonText, type OutputFormat } from '../output-format.js';
+import { printable } from '../printable.js';
+import { locationText } from './entity-text.js';
+import { safe } from './style.js';
+
+function shellQuote(text: string): string {
+  return /^[\w./:@+-]+$/.test(text) ? text : `'${text.replace(/'/g, `'\\''`)}'`;
+}
+
+function ambiguousText(answer: AmbiguousAnswer, option: string): string {
+  const lines = answer.candidates.map((candidate) => {
+    const workspace = candidate.needsWorkspace
+      ? ` --workspace ${shellQuote(candidate.entity.workspace)}`
+      : '';
+    const flags = `${option} ${shellQuote(candidate.selector)}${workspace}`;
+    return `  ${safe(flags).padEnd(44)} ${candidate.entity.kind.padEnd(11)} ${locationText(candidate.entity)}`;
+  });
+  const more =
+    answer.total > answer.candidates.length
+      ? [`  … and ${answer.total - answer.candidates.length} more`]
+      : [];
+  return [
+    `Error: '${printable(answer.target)}' matches ${answer.total} entities; use a more specific ${option}, or --all:`,
+    ...lines,
+    ...more,
+  ].join('\n');
+}
+
+function notFoundText(answer: NotFoundAnswer): string {
+  const name = `'${printable(answer.target)}'`;
+  if (!answer.indexPresent) {
+    return `Error: nothing matches ${name}: this database has no name index; run 'kausal reindex' (or re-sync the workspace)`;
+  }
+  const suggestions =
+    answer.suggestions.length === 0
+      ? ''
+      : `; did you mean ${answer.suggestions.map((s) => `'${printable(s)}'`).join(', ')}?`;
+  return `Error: no entity matches ${name}${suggestions}`;
+}
+
+export function reportUnresolved(
+  answer: UnresolvedTarget,
+  format: OutputFormat,
+  io: CliIo,
+  schema: string,
+  option = '--target',
+): number {
+  if (format === 'json') {
+    io.stdout(jsonText({ schema, ...answer }));
+    return 1;
+  }
+  io.stderr(`${answer.status === 'ambiguous' ? ambiguousText(answer, option) : notFoundText(answer)}\n`);
+  return 1;
+}

@@ -1,0 +1,81 @@
+// extractFile on awkward input: invalid UTF-8, empty files, a byte-order mark, deep nesting
+// (the walk must not recurse), content beyond the block limit, and determinism.
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { limits } from '../../core/limits.js';
+import { extractFile } from './extract-file.js';
+import { countLines, cutContent, signatureOf } from './source-text.js';
+
+describe('extractFile', () => {
+  it('replaces invalid UTF-8 and flags it, keeping the rest of the file', async () => {
+    const bytes = Buffer.concat([
+      Buffer.from('def ok():\n    return "'),
+      Buffer.from([0xff, 0xfe]),
+      Buffer.from('"\n'),
+    ]);
+    const facts = await extractFile('python', 'bad.py', bytes);
+    assert.equal(facts.invalidUtf8, true);
+    assert.ok(facts.entities.some((entity) => entity.qualifiedName === 'bad.ok'));
+  });
+
+  it('yields only the module for an empty file', async () => {
+    const facts = await extractFile('typescript', 'empty.ts', new Uint8Array());
+    assert.equal(facts.entities.length, 1);
+    assert.equal(facts.entities[0]?.kind, 'module');
+    assert.equal(facts.lines, 0);
+    assert.equal(facts.syntaxErrors, 0);
+  });
+
+  it('ignores a byte-order mark', async () => {
+    const facts = await extractFile(
+      'typescript',
+      'bom.ts',
+      Buffer.from('\uFEFFexport function f() {}\n', 'utf8'),
+    );
+    assert.equal(facts.entities[1]?.lineStart, 1);
+    assert.equal(facts.syntaxErrors, 0);
+  });
+
+  it('walks very deep nesting without recursion', async () => {
+    const depth = 5000;
+    const source = `export const deep = ${'['.repeat(depth)}f()${']'.repeat(depth)};\n`;
+    const facts = await extractFile('typescript', 'deep.ts', source);
+    assert.equal(facts.calls.length, 1);
+  });
+
+  it('cuts content at the block limit and records the original length', async () => {
+    const body = 'x'.repeat(limits.ingestContentBytesMax);
+    const facts = await extractFile('typescript', 'long.ts', `export const long = "${body}";\n`);
+    const constant = facts.entities.find((entity) => entity.name === 'long');
+    assert.ok(constant?.contentLength !== undefined && constant.contentLength > limits.ingestContentBytesMax);
+    assert.ok(Buffer.byteLength(constant.content) <= limits.ingestContentBytesMax);
+  });
+
+  it('produces identical facts for identical input', async () => {
+    const source = 'class A { m() { return b(); } }\nfunction b() { return 1; }\n';
+    assert.deepEqual(
+      await extractFile('typescript', 'a.ts', source),
+      await extractFile('typescript', 'a.ts', source),
+    );
+  });
+});
+
+describe('source text helpers', () => {
+  it('cuts multi-byte text on a character boundary', () => {
+    const cut = cutContent('é'.repeat(limits.ingestContentBytesMax));
+    assert.ok(!cut.text.endsWith('\uFFFD'));
+    assert.ok(Buffer.byteLength(cut.text) <= limits.ingestContentBytesMax);
+  });
+
+  it('takes the first line of a declaration as its signature, without an opening brace', () => {
+    const source = 'export function add(a: number, b: number): number {\n  return a + b;\n}\n';
+    assert.equal(signatureOf(source, 0, source.length), 'export function add(a: number, b: number): number');
+  });
+
+  it('counts lines, ignoring a final newline', () => {
+    assert.equal(countLines(''), 0);
+    assert.equal(countLines('a'), 1);
+    assert.equal(countLines('a\n'), 1);
+    assert.equal(countLines('a\nb'), 2);
+  });
+});

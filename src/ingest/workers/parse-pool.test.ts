@@ -1,0 +1,86 @@
+// The parse pool: worker threads give the same facts as the calling thread, a worker that dies
+// costs only the file it was parsing, and unreadable or oversized files become outcomes.
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { fixturesRoot } from '../test-support.js';
+import type { ParseJob, ParseOutcome } from './parse-job.js';
+import { parseFiles } from './parse-pool.js';
+
+const directory = join(fixturesRoot, 'typescript/features/src');
+const names = ['app.ts', 'callbacks.ts', 'store.ts', 'lib/index.ts', 'lib/math.ts', 'lib/shapes.ts'];
+
+/** Many jobs over the same few files, so the pool spreads batches over both workers. */
+function jobs(copies: number): ParseJob[] {
+  const list: ParseJob[] = [];
+  for (let copy = 0; copy < copies; copy++) {
+    for (const name of names) {
+      list.push({ path: `copy${copy}/${name}`, absolutePath: join(directory, name), language: 'typescript' });
+    }
+  }
+  return list;
+}
+
+async function run(list: ParseJob[], workers: number, crashOn?: string): Promise<Map<string, ParseOutcome>> {
+  const outcomes = new Map<string, ParseOutcome>();
+  await parseFiles(list, {
+    workers,
+    fileBytesMax: 1 << 20,
+    onOutcome: (outcome) => {
+      assert.ok(!outcomes.has(outcome.path), `one outcome per file: ${outcome.path}`);
+      outcomes.set(outcome.path, outcome);
+    },
+    ...(crashOn === undefined ? {} : { crashOn }),
+  });
+  return outcomes;
+}
+
+describe('parseFiles', () => {
+  it('produces the same facts in two workers as in this thread', async () => {
+    const list = jobs(10);
+    const threaded = await run(list, 2);
+    const inThread = await run(list, 0);
+    assert.equal(threaded.size, list.length);
+    for (const job of list) {
+      const left = threaded.get(job.path);
+      const right = inThread.get(job.path);
+      assert.equal(left?.status, 'parsed');
+      assert.deepEqual(
+        left?.status === 'parsed' ? left.facts : undefined,
+        right?.status === 'parsed' ? right.facts : undefined,
+      );
+    }
+  });
+
+  it('loses only the file a crashed worker was parsing', async () => {
+    const list = jobs(10);
+    const victim = 'copy3/store.ts';
+    const outcomes = await run(list, 2, victim);
+    assert.equal(outcomes.size, list.length, 'every file answered once');
+    const failed = [...outcomes.values()].filter((outcome) => outcome.status !== 'parsed');
+    assert.deepEqual(
+      failed.map((outcome) => outcome.path),
+      [victim],
+    );
+    assert.match(failed[0]?.status === 'failed' ? failed[0].reason : '', /parser crashed/);
+  });
+
+  it('reports unreadable and oversized files as outcomes', async () => {
+    const outcomes = await run(
+      [
+        { path: 'missing.ts', absolutePath: join(directory, 'missing.ts'), language: 'typescript' },
+        { path: 'app.ts', absolutePath: join(directory, 'app.ts'), language: 'typescript' },
+      ],
+      0,
+    );
+    assert.equal(outcomes.get('missing.ts')?.status, 'unreadable');
+    assert.equal(outcomes.get('app.ts')?.status, 'parsed');
+    const small = new Map<string, ParseOutcome>();
+    await parseFiles([{ path: 'app.ts', absolutePath: join(directory, 'app.ts'), language: 'typescript' }], {
+      workers: 0,
+      fileBytesMax: 10,
+      onOutcome: (outcome) => small.set(outcome.path, outcome),
+    });
+    assert.equal(small.get('app.ts')?.status, 'too-large');
+  });
+});

@@ -1,0 +1,194 @@
+// Parses files in worker threads. Each worker gets batches of files and answers one outcome per
+// file in order; the pool keeps two batches queued per worker so none waits for the main thread.
+// A worker that dies takes only the file it was parsing with it: that file is reported failed,
+// the rest of its queue goes back to the pool, and a fresh worker takes its place. With zero
+// workers everything runs in the calling thread (tests, small inputs).
+import { Worker } from 'node:worker_threads';
+import { assert } from '../../core/assert.js';
+import { limits } from '../../core/limits.js';
+import { runParseJob, type ParseJob, type ParseOutcome } from './parse-job.js';
+import type { ParseRequest } from './protocol.js';
+
+/** Worker restarts tolerated in one run before the rest is parsed in the calling thread. */
+const workerRestartsMax = 16;
+
+interface Slot {
+  worker: Worker;
+  answered: number;
+  /** Jobs sent and not yet answered, in the order the worker answers them. */
+  readonly outstanding: ParseJob[];
+}
+
+/**
+ * Starts the worker script beside this module. Compiled, that is parse-worker.js. Under tsx (the
+ * module URL ends in .ts) a worker does not inherit tsx's loader on Node 20, so a small bootstrap
+ * registers tsx inside the worker before importing parse-worker.ts.
+ */
+function spawnWorker(workerData: unknown): Worker {
+  const self = import.meta.url;
+  if (!self.endsWith('.ts'))
+    return new Worker(new URL('./parse-worker.js', self), { execArgv: [], workerData });
+  const tsx = import.meta.resolve('tsx/esm/api');
+  const entry = new URL('./parse-worker.ts', self).href;
+  const bootstrap = `import(${JSON.stringify(tsx)}).then((api) => { api.register(); return import(${JSON.stringify(entry)}); });`;
+  return new Worker(bootstrap, { eval: true, execArgv: [], workerData });
+}
+
+export interface ParseRunOptions {
+  readonly workers: number;
+  readonly fileBytesMax: number;
+  readonly onOutcome: (outcome: ParseOutcome) => void;
+  /** Tests only: a worker exits while parsing this path. */
+  readonly crashOn?: string;
+}
+
+export async function parseFiles(jobs: readonly ParseJob[], options: ParseRunOptions): Promise<void> {
+  assert(
+    Number.isInteger(options.workers) && options.workers >= 0 && options.workers <= limits.ingestWorkersMax,
+  );
+  const workers = Math.min(options.workers, Math.ceil(jobs.length / limits.ingestBatchFiles));
+  if (workers === 0) {
+    for (const job of jobs) options.onOutcome(await runParseJob(job, options.fileBytesMax));
+    return;
+  }
+  await new PoolRun(jobs, workers, options).finished;
+}
+
+/**
+ * How many jobs from the head of the queue make the next batch: up to `ingestBatchFiles` files
+ * and `ingestBatchBytes` bytes, so a batch of large files does not keep one worker busy while
+ * the other has nothing left.
+ */
+function batchLength(queue: readonly ParseJob[]): number {
+  let bytes = 0;
+  let count = 0;
+  while (count < queue.length && count < limits.ingestBatchFiles) {
+    bytes += (queue[count] as ParseJob).bytes ?? 0;
+    count++;
+    if (bytes >= limits.ingestBatchBytes) break;
+  }
+  return count;
+}
+
+class PoolRun {
+  readonly finished: Promise<void>;
+  private readonly queue: ParseJob[];
+  private readonly slots = new Set<Slot>();
+  private restarts = 0;
+  private answered = 0;
+  private settle!: (error?: unknown) => void;
+
+  constructor(
+    jobs: readonly ParseJob[],
+    workers: number,
+    private readonly options: ParseRunOptions,
+  ) {
+    this.queue = [...jobs];
+    this.finished = new Promise<void>((resolve, reject) => {
+      this.settle = (error) => (error === undefined ? resolve() : reject(error));
+    });
+    for (let index = 0; index < workers; index++) this.startWorker();
+  }
+
+  private get total(): number {
+    return (
+      this.answered +
+      this.queue.length +
+      [...this.slots].reduce((sum, slot) => sum + slot.outstanding.length, 0)
+    );
+  }
+
+  private startWorker(): void {
+    const worker = spawnWorker(
+      this.options.crashOn === undefined ? undefined : { crashOn: this.options.crashOn },
+    );
+    const slot: Slot = { worker, answered: 0, outstanding: [] };
+    this.slots.add(slot);
+    worker.on('message', (outcome: ParseOutcome) => this.onMessage(slot, outcome));
+    worker.on('error', (error) => this.onWorkerLost(slot, error));
+    worker.on('exit', (code) => {
+      if (this.slots.has(slot)) this.onWorkerLost(slot, new Error(`worker exited with code ${code}`));
+    });
+    this.feed(slot);
+  }
+
+  /** Keeps up to two batches queued in the worker. */
+  private feed(slot: Slot): void {
+    while (slot.outstanding.length < 2 * limits.ingestBatchFiles && this.queue.length > 0) {
+      const jobs = this.queue.splice(0, batchLength(this.queue));
+      slot.outstanding.push(...jobs);
+      const request: ParseRequest = { jobs, fileBytesMax: this.options.fileBytesMax };
+      slot.worker.postMessage(request);
+    }
+    if (slot.outstanding.length === 0) this.retire(slot);
+  }
+
+  private onMessage(slot: Slot, outcome: ParseOutcome): void {
+    const job = slot.outstanding.shift();
+    assert(job !== undefined && job.path === outcome.path, 'worker answered out of order');
+    this.answered++;
+    slot.answered++;
+    this.deliver(outcome);
+    this.feed(slot);
+  }
+
+  private deliver(outcome: ParseOutcome): void {
+    try {
+      this.options.onOutcome(outcome);
+    } catch (error) {
+      this.abort(error);
+    }
+  }
+
+  private onWorkerLost(slot: Slot, error: unknown): void {
+    if (!this.slots.delete(slot)) return;
+    void slot.worker.terminate();
+    // A worker that never answered failed to start: no file is to blame, and new workers would
+    // fail the same way, so the rest is parsed here.
+    const started = slot.answered > 0;
+    if (!started) this.restarts = workerRestartsMax;
+    const culprit = started ? slot.outstanding.shift() : undefined;
+    if (culprit !== undefined) {
+      this.answered++;
+      const reason = error instanceof Error ? error.message : String(error);
+      this.deliver({ path: culprit.path, status: 'failed', reason: `parser crashed: ${reason}` });
+    }
+    this.queue.unshift(...slot.outstanding);
+    if (this.queue.length === 0) {
+      this.checkDone();
+      return;
+    }
+    if (++this.restarts <= workerRestartsMax) this.startWorker();
+    else if (this.slots.size === 0) void this.finishInThread();
+  }
+
+  /** Too many crashes: parse what is left here, one file at a time. */
+  private async finishInThread(): Promise<void> {
+    while (this.queue.length > 0) {
+      const job = this.queue.shift() as ParseJob;
+      this.answered++;
+      this.deliver(await runParseJob(job, this.options.fileBytesMax));
+    }
+    this.checkDone();
+  }
+
+  private retire(slot: Slot): void {
+    if (!this.slots.delete(slot)) return;
+    void slot.worker.terminate();
+    this.checkDone();
+  }
+
+  private checkDone(): void {
+    if (this.slots.size === 0 && this.queue.length === 0) {
+      assert(this.answered === this.total, 'every job must be answered once');
+      this.settle();
+    }
+  }
+
+  private abort(error: unknown): void {
+    this.queue.length = 0;
+    for (const slot of this.slots) void slot.worker.terminate();
+    this.slots.clear();
+    this.settle(error);
+  }
+}

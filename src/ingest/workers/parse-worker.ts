@@ -1,0 +1,22 @@
+// Worker thread entry: parses the batches of files the pool sends and posts one outcome per file,
+// in order, so the pool always knows which file a crash interrupted.
+import { parentPort, workerData } from 'node:worker_threads';
+import type { ParseRequest } from './protocol.js';
+import { runParseJob } from './parse-job.js';
+
+const port = parentPort;
+if (port === null) throw new Error('parse-worker must run in a worker thread');
+
+// Fault injection for the pool's tests: die while parsing this path, as a crashing parser would.
+const crashOn = (workerData as { crashOn?: string } | undefined)?.crashOn;
+
+// One batch at a time: messages queue up while a batch is being parsed.
+let chain: Promise<void> = Promise.resolve();
+port.on('message', (request: ParseRequest) => {
+  chain = chain.then(async () => {
+    for (const job of request.jobs) {
+      if (job.path === crashOn) process.exit(70);
+      port.postMessage(await runParseJob(job, request.fileBytesMax));
+    }
+  });
+});

@@ -1,0 +1,42 @@
+// Shapes shared by every answer: the query context, and the two answers a query gives instead of
+// a result when its target is not one entity (ambiguous, or not found).
+import type { Entity } from './entity.js';
+import type { FreshnessSource } from './freshness.js';
+import type { GraphReader } from './graph-reader.js';
+import type { Honesty } from './honesty.js';
+
+export interface QueryContext {
+  readonly graph: GraphReader;
+  /** Supplied by the workspace layer; without it every answer's freshness is "unknown". */
+  readonly freshness?: FreshnessSource;
+}
+
+/** One entity a target could mean, with a target text that selects it alone. */
+export interface Candidate {
+  readonly entity: Entity;
+  /** A target that selects only this entity: a qualified name, `file:name`, or the block id. */
+  readonly selector: string;
+  /** True when the selector is unique only together with `--workspace <entity.workspace>`. */
+  readonly needsWorkspace: boolean;
+}
+
+export interface AmbiguousAnswer {
+  readonly status: 'ambiguous';
+  readonly target: string;
+  /** Every entity the target matched (candidates lists at most `ambiguousCandidatesMax`). */
+  readonly total: number;
+  readonly candidates: readonly Candidate[];
+  readonly honesty: Honesty;
+}
+
+export interface NotFoundAnswer {
+  readonly status: 'not_found';
+  readonly target: string;
+  /** Close names, when there are any (a typo, a case difference). */
+  readonly suggestions: readonly string[];
+  /** False when the database has no name index at all: re-sync, or rebuild the index. */
+  readonly indexPresent: boolean;
+  readonly honesty: Honesty;
+}
+
+export type UnresolvedTarget = AmbiguousAnswer | NotFoundAnswer;

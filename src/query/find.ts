@@ -1,0 +1,132 @@
+// find: entities by simple, qualified or file-scoped name, exact by default, across every
+// workspace unless one is named. The order is stable: match quality, then workspace, file, line,
+// qualified name and id. Only the returned page is read from blocks.
+import { invalidArgument } from '../core/errors.js';
+import { limits } from '../core/limits.js';
+import type { QueryContext } from './answer.js';
+import { compareText, type Entity } from './entity.js';
+import { EntityCache } from './graph-reader.js';
+import { HonestyTally, type Honesty } from './honesty.js';
+import { kindsOf, type KindFilter } from './kinds.js';
+import { nameIndexPresent } from './name-index.js';
+import { matchName, suggestNames, type MatchMode, type ScoredHit } from './name-match.js';
+import { parseNameSelector } from './name-selector.js';
+
+export interface FindRequest {
+  readonly name: string;
+  readonly kind?: KindFilter;
+  readonly workspace?: string;
+  readonly language?: string;
+  readonly match?: MatchMode;
+  readonly maxResults?: number;
+}
+
+export type MatchQuality = 'exact' | 'case' | 'prefix' | 'fuzzy';
+
+export interface FindResult {
+  readonly entity: Entity;
+  readonly match: MatchQuality;
+  /** Higher is closer (1000 for the exact name); see fuzzy-score.ts. */
+  readonly score: number;
+}
+
+export interface FindAnswer {
+  readonly status: 'ok';
+  readonly query: {
+    readonly name: string;
+    readonly kind: KindFilter;
+    readonly match: MatchMode;
+    readonly maxResults: number;
+    readonly workspace?: string;
+    readonly language?: string;
+  };
+  readonly results: readonly FindResult[];
+  /** Entities that matched; when `complete` is false, more may exist beyond the search caps. */
+  readonly total: number;
+  readonly complete: boolean;
+  /** True when results holds fewer than `total` entities. */
+  readonly truncated: boolean;
+  /** Close names when nothing matched (a typo, a case difference, a partial name). */
+  readonly suggestions: readonly string[];
+  /** False when the database has no name index: nothing can be found until it is built. */
+  readonly indexPresent: boolean;
+  readonly honesty: Honesty;
+}
+
+function compareHits(left: ScoredHit, right: ScoredHit): number {
+  const a = left.hit;
+  const b = right.hit;
+  return (
+    right.score - left.score ||
+    compareText(a.workspace, b.workspace) ||
+    compareText(a.file, b.file) ||
+    a.line - b.line ||
+    compareText(a.qualifiedName, b.qualifiedName) ||
+    compareText(a.id, b.id)
+  );
+}
+
+function qualityOf(entity: Entity, text: string, score: number, mode: MatchMode): MatchQuality {
+  if (mode === 'exact' || entity.name === text) return 'exact';
+  if (entity.name.toLowerCase() === text.toLowerCase()) return 'case';
+  return mode === 'prefix' || score >= 900 ? 'prefix' : 'fuzzy';
+}
+
+function checkMaxResults(value: number): number {
+  if (!Number.isSafeInteger(value) || value < 1 || value > limits.resultCountMax) {
+    throw invalidArgument(`maxResults must be an integer from 1 to ${limits.resultCountMax}`);
+  }
+  return value;
+}
+
+export function find(context: QueryContext, request: FindRequest): FindAnswer {
+  const selector = parseNameSelector(request.name);
+  const mode = request.match ?? 'exact';
+  const kind = request.kind ?? 'any';
+  const maxResults = checkMaxResults(request.maxResults ?? limits.findResultsDefault);
+  const cache = new EntityCache(context.graph);
+  const kinds = kindsOf(kind);
+  const outcome = matchName(context.graph, cache, selector, mode, {
+    ...(kinds === undefined ? {} : { kinds }),
+    ...(request.workspace === undefined ? {} : { workspace: request.workspace }),
+    ...(request.language === undefined ? {} : { language: request.language }),
+  });
+  // Several keys can list one entity (a prefix search meets it once per name only, but be safe).
+  const unique = new Map<string, ScoredHit>();
+  for (const scored of outcome.hits) if (!unique.has(scored.hit.id)) unique.set(scored.hit.id, scored);
+  const ranked = [...unique.values()].sort(compareHits);
+
+  const honesty = new HonestyTally();
+  if (request.workspace !== undefined) honesty.addWorkspace(request.workspace);
+  const results: FindResult[] = [];
+  for (const scored of ranked) {
+    if (results.length >= maxResults) break;
+    const entity = cache.get(scored.hit.id);
+    if (entity === undefined) continue; // an index entry whose block is gone: not an answer
+    honesty.addEntity(entity);
+    results.push({
+      entity,
+      match: qualityOf(entity, selector.name, scored.score, mode),
+      score: scored.score,
+    });
+  }
+  const suggestions = ranked.length === 0 ? suggestNames(context.graph, selector.name) : [];
+  return {
+    status: 'ok',
+    query: {
+      name: selector.text,
+      kind,
+      match: mode,
+      maxResults,
+      ...(request.workspace === undefined ? {} : { workspace: request.workspace }),
+      ...(request.language === undefined ? {} : { language: request.language }),
+    },
+    results,
+    total: ranked.length,
+    complete: !outcome.capped,
+    truncated: results.length < ranked.length,
+    suggestions,
+    indexPresent: nameIndexPresent(context.graph),
+    honesty: honesty.finish(context.freshness),
+  };
+}

@@ -1,0 +1,49 @@
+// What queries need from the database: point reads of blocks and adjacency lookups (and, for
+// exports and index rebuilds, full scans). `Database` satisfies these interfaces structurally, so
+// the query layer depends on the facade's shape, not on the storage engine.
+import type { BlockId } from '../core/block-id.js';
+import type { ContextBlock, EdgeType, StoredEdge, WriteOperation } from '../core/types.js';
+import { entityFromBlock, type Entity } from './entity.js';
+
+export interface EdgeFilter {
+  readonly type?: EdgeType;
+}
+
+export interface GraphReader {
+  getBlock(id: BlockId): ContextBlock | undefined;
+  outgoingEdges(id: BlockId, query?: EdgeFilter): StoredEdge[];
+  incomingEdges(id: BlockId, query?: EdgeFilter): StoredEdge[];
+}
+
+export interface GraphScanner extends GraphReader {
+  scanBlocks(): Iterable<ContextBlock>;
+  scanEdges(): Iterable<StoredEdge>;
+}
+
+export interface GraphWriter extends GraphScanner {
+  write(operations: readonly WriteOperation[]): unknown;
+}
+
+/**
+ * Decoded entities of one query, so a node reached twice (a trace that converges, a path search)
+ * costs one block read. It lives as long as the query; it is bounded by the query's own caps.
+ */
+export class EntityCache {
+  private readonly entities = new Map<BlockId, Entity | null>();
+
+  constructor(readonly graph: GraphReader) {}
+
+  get(id: BlockId): Entity | undefined {
+    const cached = this.entities.get(id);
+    if (cached !== undefined) return cached ?? undefined;
+    const block = this.graph.getBlock(id);
+    const entity = block === undefined ? null : entityFromBlock(block);
+    this.entities.set(id, entity);
+    return entity ?? undefined;
+  }
+
+  /** Seeds the cache with an entity decoded elsewhere (from a block the caller already read). */
+  remember(entity: Entity): void {
+    this.entities.set(entity.id, entity);
+  }
+}

@@ -1,0 +1,83 @@
+// Rebuilds the name index from the blocks: for a database written before the index existed, after
+// an ingestion bug, or after a crash between batches of an earlier rebuild. It is a maintenance
+// operation (a full scan of edges and blocks), not part of any query.
+//
+// Order makes it crash-safe: the version edge goes first, so a half-done rebuild reads as "index
+// missing" rather than as a complete index; every old index edge is deleted; the entities are
+// indexed in bounded batches (each computed against the state the previous batches left); the
+// version edge is written last. Running it again after a crash finishes the job.
+import { limits } from '../core/limits.js';
+import type { WriteOperation } from '../core/types.js';
+import { isEntityMetadata } from './entity.js';
+import type { GraphWriter } from './graph-reader.js';
+import { indexChangeOperations, versionEdge, type IndexedEntity } from './name-index.js';
+import { nameIndexEdgeType } from './name-keys.js';
+
+export interface RebuildSummary {
+  readonly entities: number;
+  readonly edgesRemoved: number;
+  readonly operationsWritten: number;
+}
+
+/** Entities indexed per step: each brings at most a few dozen operations (vocabulary included). */
+const entitiesPerStep = 256;
+
+class BatchWriter {
+  private pending: WriteOperation[] = [];
+  written = 0;
+
+  constructor(private readonly db: GraphWriter) {}
+
+  add(operations: readonly WriteOperation[]): void {
+    for (const operation of operations) {
+      this.pending.push(operation);
+      if (this.pending.length >= limits.nameIndexRebuildBatchOperations) this.flush();
+    }
+  }
+
+  flush(): void {
+    if (this.pending.length === 0) return;
+    this.db.write(this.pending);
+    this.written += this.pending.length;
+    this.pending = [];
+  }
+}
+
+export function rebuildNameIndex(db: GraphWriter): RebuildSummary {
+  db.write([{ kind: 'delete_edge', edge: versionEdge }]);
+  const writer = new BatchWriter(db);
+  let edgesRemoved = 0;
+  for (const edge of db.scanEdges()) {
+    if (edge.type !== nameIndexEdgeType) continue;
+    writer.add([
+      { kind: 'delete_edge', edge: { source: edge.source, target: edge.target, type: edge.type } },
+    ]);
+    edgesRemoved++;
+  }
+  writer.flush();
+
+  let entities = 0;
+  let step = new Map<string, IndexedEntity[]>();
+  let stepSize = 0;
+  const indexStep = (): void => {
+    // Pending writes go first: the vocabulary of this step reads what earlier steps wrote.
+    writer.flush();
+    for (const [workspace, added] of step) writer.add(indexChangeOperations(db, workspace, added, []));
+    step = new Map();
+    stepSize = 0;
+  };
+  for (const block of db.scanBlocks()) {
+    if (!isEntityMetadata(block.metadata)) continue;
+    const workspace = typeof block.metadata['workspace'] === 'string' ? block.metadata['workspace'] : '';
+    const group = step.get(workspace);
+    const entity = { id: block.id, metadata: block.metadata };
+    if (group === undefined) step.set(workspace, [entity]);
+    else group.push(entity);
+    entities++;
+    if (++stepSize >= entitiesPerStep) indexStep();
+  }
+  indexStep();
+  writer.add([{ kind: 'put_edge', edge: versionEdge }]);
+  writer.flush();
+  return { entities, edgesRemoved, operationsWritten: writer.written };
+}

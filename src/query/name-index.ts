@@ -1,0 +1,248 @@
+// The persisted name index: edges of type `name_index` from hidden key nodes (see name-keys.ts)
+// to entities, written in the same atomic batch as the blocks they describe.
+//
+//   entity keys     S(name) → entity, Q(qualified suffix) → entity     props: where to find it
+//                   U(name) → entity for each unresolved call name      props: { w }
+//   vocabulary      P(prefix) → S(name), T(trigram) → S(name)           props: { n: name }
+//   version         root → version node                                props: { version }
+//
+// Entity keys carry the workspace, kind, language, file, line and qualified name, so a lookup
+// filters, ranks and counts without reading a block. Vocabulary edges exist once per distinct
+// name (not per entity): they are added when a name gains its first entity and removed when it
+// loses its last, which is why computing the operations reads the current state.
+import type { BlockId } from '../core/block-id.js';
+import { invalidArgument } from '../core/errors.js';
+import { limits } from '../core/limits.js';
+import type { GraphEdge, JsonObject, WriteOperation } from '../core/types.js';
+import { isEntityMetadata } from './entity.js';
+import type { GraphReader } from './graph-reader.js';
+import {
+  nameIndexEdgeType,
+  nameIndexRoot,
+  nameIndexVersion,
+  nameIndexVersionNode,
+  prefixKey,
+  prefixesOf,
+  qualifiedKeysOf,
+  qualifiedNameKey,
+  simpleNameKey,
+  trigramKey,
+  trigramsOf,
+  unresolvedCallKey,
+} from './name-keys.js';
+
+export interface IndexedEntity {
+  readonly id: BlockId;
+  readonly metadata: JsonObject;
+}
+
+/** An entity leaving the index. Its metadata is read from the database when still stored. */
+export interface RemovedEntity {
+  readonly id: BlockId;
+  readonly metadata?: JsonObject;
+}
+
+export type NameIndexReader = Pick<GraphReader, 'getBlock' | 'outgoingEdges'>;
+
+/** Index edges whose JSON would exceed this fall back to a bare hit the query completes by id. */
+const hitPropertiesBytesMax = limits.edgePropertiesBytesMax - 64;
+
+function text(metadata: JsonObject, field: string): string {
+  const value = metadata[field];
+  return typeof value === 'string' ? value : '';
+}
+
+function hitProperties(metadata: JsonObject): JsonObject {
+  const line = metadata['lineStart'];
+  const small: JsonObject = {
+    w: text(metadata, 'workspace'),
+    k: text(metadata, 'kind'),
+    l: text(metadata, 'language'),
+    n: typeof line === 'number' ? line : 0,
+  };
+  const full: JsonObject = { ...small, f: text(metadata, 'file'), q: text(metadata, 'qualifiedName') };
+  if (Buffer.byteLength(JSON.stringify(full), 'utf8') <= hitPropertiesBytesMax) return full;
+  return { ...small, x: true }; // `x`: incomplete, read the block for file and qualified name
+}
+
+function unresolvedNamesOf(metadata: JsonObject): string[] {
+  const names = metadata['unresolvedCallNames'];
+  if (!Array.isArray(names)) return [];
+  const found = names.filter((name): name is string => typeof name === 'string' && name !== '');
+  return found.slice(0, limits.ingestUnresolvedNamesMax);
+}
+
+/** The entity-level index edges of one entity (none for a block that is not an entity). */
+export function entityIndexEdges(id: BlockId, metadata: JsonObject): GraphEdge[] {
+  if (!isEntityMetadata(metadata)) return [];
+  const name = text(metadata, 'name');
+  const properties = hitProperties(metadata);
+  const edges: GraphEdge[] = [];
+  if (name !== '')
+    edges.push({ source: simpleNameKey(name), target: id, type: nameIndexEdgeType, properties });
+  const keys = qualifiedKeysOf(
+    text(metadata, 'kind'),
+    text(metadata, 'qualifiedName'),
+    text(metadata, 'file'),
+  );
+  for (const key of keys) {
+    edges.push({ source: qualifiedNameKey(key), target: id, type: nameIndexEdgeType, properties });
+  }
+  const workspace = { w: text(metadata, 'workspace') };
+  for (const callee of unresolvedNamesOf(metadata)) {
+    edges.push({
+      source: unresolvedCallKey(callee),
+      target: id,
+      type: nameIndexEdgeType,
+      properties: workspace,
+    });
+  }
+  return edges;
+}
+
+/** The vocabulary edges of one distinct name (none when the name is too long to list). */
+export function vocabularyEdges(name: string): GraphEdge[] {
+  const properties = { n: name };
+  if (Buffer.byteLength(JSON.stringify(properties), 'utf8') > hitPropertiesBytesMax) return [];
+  const target = simpleNameKey(name);
+  const sources = [...prefixesOf(name).map(prefixKey), ...trigramsOf(name).map(trigramKey)];
+  return sources.map((source) => ({ source, target, type: nameIndexEdgeType, properties }));
+}
+
+export const versionEdge: GraphEdge = {
+  source: nameIndexRoot,
+  target: nameIndexVersionNode,
+  type: nameIndexEdgeType,
+  properties: { version: nameIndexVersion },
+};
+
+function edgeKey(edge: Pick<GraphEdge, 'source' | 'target'>): string {
+  return edge.source + edge.target;
+}
+
+class OperationSet {
+  private readonly deletions = new Map<string, WriteOperation>();
+  private readonly puts = new Map<string, WriteOperation>();
+
+  put(edge: GraphEdge): void {
+    const key = edgeKey(edge);
+    this.deletions.delete(key);
+    this.puts.set(key, { kind: 'put_edge', edge });
+  }
+
+  delete(edge: GraphEdge): void {
+    const key = edgeKey(edge);
+    if (this.puts.has(key)) return;
+    this.deletions.set(key, {
+      kind: 'delete_edge',
+      edge: { source: edge.source, target: edge.target, type: edge.type },
+    });
+  }
+
+  /** Deletions first: no put and delete of one edge ever share a batch, so order is moot anyway. */
+  toArray(): WriteOperation[] {
+    return [...this.deletions.values(), ...this.puts.values()];
+  }
+}
+
+function checkWorkspace(workspace: string, entity: IndexedEntity): void {
+  const owner = entity.metadata['workspace'];
+  if (isEntityMetadata(entity.metadata) && owner !== workspace) {
+    throw invalidArgument(
+      `name index: block ${entity.id} belongs to workspace ${JSON.stringify(owner ?? null)}, not ${JSON.stringify(workspace)}`,
+    );
+  }
+}
+
+/**
+ * The index operations for a change of one workspace: `added` entities (new or rewritten) and
+ * `removed` ones. Write them in the same batch as the block operations, computed against the
+ * database state that batch applies to (one call per batch). The previous version of every added
+ * or removed id is read from `reader`, so a rewritten entity's old keys are retired even when the
+ * caller does not list it as removed.
+ */
+export function nameIndexOperations(
+  reader: NameIndexReader,
+  workspace: string,
+  added: readonly IndexedEntity[],
+  removed: readonly RemovedEntity[],
+): WriteOperation[] {
+  return [
+    ...indexChangeOperations(reader, workspace, added, removed),
+    { kind: 'put_edge', edge: versionEdge },
+  ];
+}
+
+/** As `nameIndexOperations`, without marking the index as written (a rebuild does that last). */
+export function indexChangeOperations(
+  reader: NameIndexReader,
+  workspace: string,
+  added: readonly IndexedEntity[],
+  removed: readonly RemovedEntity[],
+): WriteOperation[] {
+  for (const entity of added) checkWorkspace(workspace, entity);
+  const previous = new Map<BlockId, JsonObject>();
+  for (const entity of removed) {
+    // The stored version is what was indexed; the caller's copy only helps once it is deleted.
+    const metadata = reader.getBlock(entity.id)?.metadata ?? entity.metadata;
+    if (metadata !== undefined) previous.set(entity.id, metadata);
+  }
+  for (const entity of added) {
+    if (previous.has(entity.id)) continue;
+    const metadata = reader.getBlock(entity.id)?.metadata;
+    if (metadata !== undefined) previous.set(entity.id, metadata);
+  }
+  const next = new Map<BlockId, JsonObject>();
+  for (const entity of added) next.set(entity.id, entity.metadata);
+  for (const entity of removed) next.delete(entity.id);
+
+  const operations = new OperationSet();
+  for (const [id, metadata] of previous)
+    for (const edge of entityIndexEdges(id, metadata)) operations.delete(edge);
+  for (const [id, metadata] of next) for (const edge of entityIndexEdges(id, metadata)) operations.put(edge);
+  updateVocabulary(reader, previous, next, operations);
+  return operations.toArray();
+}
+
+function namesOf(entities: ReadonlyMap<BlockId, JsonObject>): Map<string, BlockId[]> {
+  const names = new Map<string, BlockId[]>();
+  for (const [id, metadata] of entities) {
+    if (!isEntityMetadata(metadata)) continue;
+    const name = text(metadata, 'name');
+    if (name === '') continue;
+    const ids = names.get(name);
+    if (ids === undefined) names.set(name, [id]);
+    else ids.push(id);
+  }
+  return names;
+}
+
+/** Adds a name's vocabulary when it gains its first entity, removes it when it loses its last. */
+function updateVocabulary(
+  reader: NameIndexReader,
+  previous: ReadonlyMap<BlockId, JsonObject>,
+  next: ReadonlyMap<BlockId, JsonObject>,
+  operations: OperationSet,
+): void {
+  const leaving = namesOf(previous);
+  const arriving = namesOf(next);
+  for (const name of new Set([...leaving.keys(), ...arriving.keys()])) {
+    const before = new Set(
+      reader.outgoingEdges(simpleNameKey(name), { type: nameIndexEdgeType }).map((e) => e.target),
+    );
+    const after = new Set(before);
+    for (const id of leaving.get(name) ?? []) after.delete(id);
+    for (const id of arriving.get(name) ?? []) after.add(id);
+    if (before.size === 0 && after.size > 0) for (const edge of vocabularyEdges(name)) operations.put(edge);
+    if (before.size > 0 && after.size === 0)
+      for (const edge of vocabularyEdges(name)) operations.delete(edge);
+  }
+}
+
+/** True when an index of this version was written to the database. */
+export function nameIndexPresent(reader: Pick<GraphReader, 'outgoingEdges'>): boolean {
+  const edges = reader.outgoingEdges(nameIndexRoot, { type: nameIndexEdgeType });
+  return edges.some(
+    (edge) => edge.target === nameIndexVersionNode && edge.properties?.['version'] === nameIndexVersion,
+  );
+}

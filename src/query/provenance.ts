@@ -1,0 +1,42 @@
+// Where an edge came from: the call-site line and how ingestion resolved it. Every relation item
+// carries this so a reader can tell an exact lexical call from a guess by name.
+import type { EdgeType, GraphEdge, JsonValue } from '../core/types.js';
+
+export type Resolution = 'lexical' | 'import' | 'receiver' | 'name-only' | 'dispatch';
+
+export interface EdgeProvenance {
+  readonly type: EdgeType;
+  /** The line of the call site (or reference, or declaration for extends/implements). */
+  readonly line?: number;
+  readonly resolution?: string;
+  /** 0..1 as ingestion judged it; absent when the edge carries none. */
+  readonly confidence?: number;
+  /** Call sites folded into this edge (1 when absent). */
+  readonly sites: number;
+  /** For `references` edges: how the function was named (argument, assignment, …). */
+  readonly role?: string;
+  /** True for name-only guesses: the target was chosen by name alone. */
+  readonly guess: boolean;
+}
+
+function numberOf(value: JsonValue | undefined): number | undefined {
+  return typeof value === 'number' && Number.isFinite(value) ? value : undefined;
+}
+
+export function provenanceOf(edge: GraphEdge): EdgeProvenance {
+  const properties = edge.properties ?? {};
+  const line = numberOf(properties['line']);
+  const confidence = numberOf(properties['confidence']);
+  const sites = numberOf(properties['sites']);
+  const resolution = properties['resolution'];
+  const role = properties['role'];
+  return {
+    type: edge.type,
+    ...(line === undefined ? {} : { line }),
+    ...(typeof resolution === 'string' ? { resolution } : {}),
+    ...(confidence === undefined ? {} : { confidence }),
+    sites: sites === undefined || sites < 1 ? 1 : Math.floor(sites),
+    ...(typeof role === 'string' ? { role } : {}),
+    guess: resolution === 'name-only',
+  };
+}

@@ -1,0 +1,114 @@
+// Status and freshness: what is linked, when it was synced and at which commit, and whether the
+// directory changed since — checked by comparing sizes and mtimes (and the file list) with the
+// file table, without parsing anything.
+import { statSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Database } from '../database.js';
+import { languageOfPath, walkDirectory } from '../ingest/index.js';
+import type { FreshnessSource } from '../query/index.js';
+import { headCommit } from './git.js';
+import {
+  readFileTable,
+  readRegistry,
+  readWorkspaceRecord,
+  type FileEntry,
+  type WorkspaceRecord,
+} from './records.js';
+
+export interface ChangesSinceSync {
+  readonly added: number;
+  readonly modified: number;
+  readonly deleted: number;
+}
+
+export interface WorkspaceStatus extends WorkspaceRecord {
+  readonly currentCommit?: string;
+  /** Present when the directory was checked. */
+  readonly changes?: ChangesSinceSync;
+  readonly rootExists: boolean;
+}
+
+export async function workspaceStatuses(
+  db: Database,
+  options: { check: boolean; name?: string },
+): Promise<WorkspaceStatus[]> {
+  const names = options.name === undefined ? readRegistry(db) : [options.name];
+  const statuses: WorkspaceStatus[] = [];
+  for (const name of names) {
+    const record = readWorkspaceRecord(db, name);
+    if (record === undefined) continue;
+    const rootExists = isDirectory(record.root);
+    const currentCommit = rootExists ? headCommit(record.root) : undefined;
+    const base = { ...record, rootExists, ...(currentCommit === undefined ? {} : { currentCommit }) };
+    if (!options.check || !rootExists) {
+      statuses.push(base);
+      continue;
+    }
+    statuses.push({ ...base, changes: await changesSince(record.root, readFileTable(db, name)) });
+  }
+  return statuses;
+}
+
+/** Walks the tree and compares it with the file table (sizes and mtimes; nothing is parsed). */
+export async function changesSince(
+  root: string,
+  table: ReadonlyMap<string, FileEntry>,
+): Promise<ChangesSinceSync> {
+  const walk = await walkDirectory(root, {
+    sniffBinary: false,
+    accept: (path) => languageOfPath(path) !== undefined,
+  });
+  let added = 0;
+  let modified = 0;
+  const seen = new Set<string>();
+  for (const file of walk.files) {
+    seen.add(file.path);
+    const entry = table.get(file.path);
+    if (entry === undefined) added++;
+    else if (entry.size !== file.size || entry.mtimeMs !== file.mtimeMs) modified++;
+  }
+  let deleted = 0;
+  for (const path of table.keys()) if (!seen.has(path)) deleted++;
+  return { added, modified, deleted };
+}
+
+/** Files of the table whose size or mtime moved (no walk: new files are not seen). */
+function quickModifiedCount(root: string, table: ReadonlyMap<string, FileEntry>): number {
+  let modified = 0;
+  for (const [path, entry] of table) {
+    try {
+      const stats = statSync(join(root, path));
+      if (stats.size !== entry.size || stats.mtimeMs !== entry.mtimeMs) modified++;
+    } catch {
+      modified++;
+    }
+  }
+  return modified;
+}
+
+/** Files checked by the quick freshness test of every query; larger workspaces say "unverified". */
+const quickCheckFilesMax = 5_000;
+
+/** The freshness every query answer carries: sync time, commit, and a cheap check for edits. */
+export function freshnessSource(db: Database): FreshnessSource {
+  return (workspace) => {
+    const record = readWorkspaceRecord(db, workspace);
+    if (record === undefined || record.syncedAt === '') return undefined;
+    const base = {
+      syncedAt: record.syncedAt,
+      ...(record.commit === undefined ? {} : { commit: record.commit }),
+    };
+    if (!isDirectory(record.root)) return base;
+    const table = readFileTable(db, workspace);
+    if (table.size > quickCheckFilesMax) return base;
+    return { ...base, filesChangedSince: quickModifiedCount(record.root, table) };
+  };
+}
+
+function isDirectory(path: string): boolean {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,195 @@
+// Workspace link, incremental sync and unlink against real directories: the graph after every
+// step must equal what a fresh link of the same tree produces, with work proportional to the
+// change.
+import assert from 'node:assert/strict';
+import { mkdirSync, rmSync, writeFileSync, utimesSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { isKausalError } from '../core/errors.js';
+import { Database } from '../database.js';
+import { makeTempDir } from '../testing/temp-dir.js';
+import {
+  linkWorkspace,
+  readRegistry,
+  requireWorkspace,
+  syncWorkspace,
+  unlinkWorkspace,
+  workspaceStatuses,
+} from './index.js';
+
+const options = { workers: 0 };
+
+function writeProject(root: string): void {
+  mkdirSync(join(root, 'src'), { recursive: true });
+  writeFileSync(
+    join(root, 'src/main.ts'),
+    "import { helper } from './util.js';\nexport function main(): number {\n  return helper(1) + local();\n}\nfunction local(): number {\n  return 2;\n}\n",
+  );
+  writeFileSync(
+    join(root, 'src/util.ts'),
+    'export function helper(x: number): number {\n  return x * 2;\n}\n',
+  );
+}
+
+/** The entity graph of a workspace as comparable text: names and call edges. */
+function graphOf(db: Database, workspace: string): { entities: string[]; calls: string[] } {
+  const names = new Map<string, string>();
+  for (const block of db.scanBlocks()) {
+    if (block.metadata['workspace'] !== workspace) continue;
+    names.set(block.id, `${String(block.metadata['file'])}:${String(block.metadata['qualifiedName'])}`);
+  }
+  const calls: string[] = [];
+  for (const edge of db.scanEdges()) {
+    if (edge.type !== 'calls') continue;
+    const source = names.get(edge.source);
+    const target = names.get(edge.target);
+    if (source === undefined || target === undefined) continue;
+    calls.push(`${source} -> ${target}`);
+  }
+  return { entities: [...names.values()].sort(), calls: calls.sort() };
+}
+
+function freshGraph(
+  t: { after(fn: () => void): void },
+  root: string,
+): Promise<{ entities: string[]; calls: string[] }> {
+  const db = Database.open(makeTempDir(t));
+  return linkWorkspace(db, root, 'w', options).then(() => {
+    const graph = graphOf(db, 'w');
+    db.close();
+    return graph;
+  });
+}
+
+describe('workspaces', () => {
+  it('links a directory: entities, calls across files, a registry entry and a record', async (t) => {
+    const root = makeTempDir(t);
+    writeProject(root);
+    const db = Database.open(makeTempDir(t));
+    const report = await linkWorkspace(db, root, 'w', options);
+    assert.equal(report.linked, true);
+    assert.equal(report.files.added, 2);
+    const graph = graphOf(db, 'w');
+    assert.ok(graph.calls.includes('src/main.ts:main -> src/util.ts:helper'), graph.calls.join('\n'));
+    assert.ok(graph.calls.includes('src/main.ts:main -> src/main.ts:local'));
+    assert.deepEqual(readRegistry(db), ['w']);
+    assert.equal(requireWorkspace(db, 'w').files, 2);
+    db.close();
+  });
+
+  it('re-linking or syncing an unchanged tree writes nothing and duplicates nothing', async (t) => {
+    const root = makeTempDir(t);
+    writeProject(root);
+    const db = Database.open(makeTempDir(t));
+    await linkWorkspace(db, root, 'w', options);
+    const before = graphOf(db, 'w');
+    const again = await linkWorkspace(db, root, 'w', options);
+    assert.equal(again.linked, false);
+    assert.equal(again.files.unchanged, 2);
+    assert.equal(again.blocks.written + again.edges.written, 0);
+    assert.deepEqual(graphOf(db, 'w'), before);
+    db.close();
+  });
+
+  it('an incremental sync equals a fresh link after edits, additions, renames and deletions', async (t) => {
+    const root = makeTempDir(t);
+    writeProject(root);
+    const db = Database.open(makeTempDir(t));
+    await linkWorkspace(db, root, 'w', options);
+    // Rename helper → twice (its caller must follow), add a file, delete nothing yet.
+    writeFileSync(
+      join(root, 'src/util.ts'),
+      'export function twice(x: number): number {\n  return x * 2;\n}\n',
+    );
+    writeFileSync(
+      join(root, 'src/main.ts'),
+      "import { twice } from './util.js';\nimport { extra } from './extra.js';\nexport function main(): number {\n  return twice(1) + extra();\n}\n",
+    );
+    writeFileSync(join(root, 'src/extra.ts'), 'export function extra(): number {\n  return 3;\n}\n');
+    const report = await syncWorkspace(db, requireWorkspace(db, 'w'), options);
+    assert.equal(report.files.added, 1);
+    assert.equal(report.files.changed, 2);
+    assert.deepEqual(graphOf(db, 'w'), await freshGraph(t, root));
+    // Delete a file: its blocks go, and so do the edges into them.
+    rmSync(join(root, 'src/extra.ts'));
+    const deletion = await syncWorkspace(db, requireWorkspace(db, 'w'), options);
+    assert.equal(deletion.files.deleted, 1);
+    assert.ok(deletion.blocks.deleted >= 2);
+    assert.deepEqual(graphOf(db, 'w'), await freshGraph(t, root));
+    for (const edge of db.scanEdges()) {
+      if (edge.type === 'calls') assert.ok(db.getBlock(edge.target) !== undefined, 'no dangling call edge');
+    }
+    db.close();
+  });
+
+  it('a touched but unedited file is recognised by its content hash', async (t) => {
+    const root = makeTempDir(t);
+    writeProject(root);
+    const db = Database.open(makeTempDir(t));
+    await linkWorkspace(db, root, 'w', options);
+    writeFileSync(
+      join(root, 'src/util.ts'),
+      'export function helper(x: number): number {\n  return x * 3;\n}\n',
+    );
+    await syncWorkspace(db, requireWorkspace(db, 'w'), options); // records the content hash
+    utimesSync(join(root, 'src/util.ts'), new Date(), new Date(Date.now() + 5_000));
+    const touched = await syncWorkspace(db, requireWorkspace(db, 'w'), options);
+    assert.equal(touched.files.changed, 0);
+    assert.equal(touched.files.unchanged, 2);
+    db.close();
+  });
+
+  it('status reports changes since the sync without re-indexing', async (t) => {
+    const root = makeTempDir(t);
+    writeProject(root);
+    const db = Database.open(makeTempDir(t));
+    await linkWorkspace(db, root, 'w', options);
+    let [status] = await workspaceStatuses(db, { check: true });
+    assert.deepEqual(status?.changes, { added: 0, modified: 0, deleted: 0 });
+    writeFileSync(join(root, 'src/new.ts'), 'export const x = 1;\n');
+    writeFileSync(join(root, 'src/util.ts'), 'export function helper(): number {\n  return 0;\n}\n');
+    [status] = await workspaceStatuses(db, { check: true });
+    assert.deepEqual(status?.changes, { added: 1, modified: 1, deleted: 0 });
+    db.close();
+  });
+
+  it('unlink removes every block, edge, fact and record of the workspace, and only those', async (t) => {
+    const first = makeTempDir(t);
+    const second = makeTempDir(t);
+    writeProject(first);
+    writeProject(second);
+    const db = Database.open(makeTempDir(t));
+    await linkWorkspace(db, first, 'one', options);
+    await linkWorkspace(db, second, 'two', options);
+    const two = graphOf(db, 'two');
+    unlinkWorkspace(db, 'one');
+    assert.deepEqual(graphOf(db, 'one'), { entities: [], calls: [] });
+    assert.deepEqual(graphOf(db, 'two'), two);
+    assert.deepEqual(readRegistry(db), ['two']);
+    unlinkWorkspace(db, 'two');
+    const internal = [...db.scanBlocks()].filter((block) => block.metadata['internal'] !== 'registry');
+    assert.deepEqual(internal, [], 'nothing of either workspace is left');
+    db.close();
+  });
+
+  it('refuses a name already linked to another directory, and bad names', async (t) => {
+    const root = makeTempDir(t);
+    writeProject(root);
+    const db = Database.open(makeTempDir(t));
+    await linkWorkspace(db, root, 'w', options);
+    await assert.rejects(linkWorkspace(db, makeTempDir(t), 'w', options), (error) =>
+      isKausalError(error, 'ALREADY_EXISTS'),
+    );
+    await assert.rejects(linkWorkspace(db, root, 'a/b', options), (error) =>
+      isKausalError(error, 'INVALID_ARGUMENT'),
+    );
+    await assert.rejects(linkWorkspace(db, join(root, 'missing'), 'x', options), (error) =>
+      isKausalError(error, 'NOT_FOUND'),
+    );
+    assert.throws(
+      () => unlinkWorkspace(db, 'nope'),
+      (error) => isKausalError(error, 'NOT_FOUND'),
+    );
+    db.close();
+  });
+});

@@ -1,0 +1,567 @@
+// Link and sync: bring the graph of one workspace in line with its directory, with work that
+// grows with the change, not with the repository.
+//   scan     walk the tree; a file whose size and mtime match the file table is unchanged, one
+//            whose content hash matches is unchanged too (touched, not edited)
+//   parse    re-parse only added and changed files (worker threads)
+//   resolve  re-resolve the changed files and the files that depend on them (importers, shared
+//            package scope), with every other file's stored facts in view
+//   write    diff against what those files produced before: put new blocks and edges, delete
+//            vanished ones (and every edge into a vanished block), keep the name index in step;
+//            the file table and workspace record are written last, so an interrupted sync is
+//            simply redone by the next one
+import { createHash } from 'node:crypto';
+import { readFileSync, statSync } from 'node:fs';
+import { join, resolve as resolvePath } from 'node:path';
+import type { BlockId } from '../core/block-id.js';
+import { KausalError } from '../core/errors.js';
+import type { BlockInput, GraphEdge, WriteOperation } from '../core/types.js';
+import type { Database } from '../database.js';
+import {
+  dependentFiles,
+  factsFormatVersion,
+  languageOfPath,
+  loadProjectConfig,
+  resolveWorkspace,
+  validateWorkspaceName,
+  walkDirectory,
+  type FileFacts,
+  type LanguageId,
+} from '../ingest/index.js';
+import { isProjectConfigPath } from '../ingest/project-config.js';
+import { parseFiles } from '../ingest/workers/parse-pool.js';
+import type { ParseOutcome } from '../ingest/workers/parse-job.js';
+import { limits } from '../core/limits.js';
+import { headCommit } from './git.js';
+import {
+  factsId,
+  fileTableBlock,
+  readFileTable,
+  readRegistry,
+  readWorkspaceRecord,
+  registryBlock,
+  workspaceRecordBlock,
+  type FileEntry,
+  type WorkspaceRecord,
+} from './records.js';
+import { GraphChange } from './graph-change.js';
+
+export type SyncPhase = 'scan' | 'parse' | 'resolve' | 'write';
+
+export interface SyncProgress {
+  readonly phase: SyncPhase;
+  readonly done: number;
+  readonly total?: number;
+}
+
+export interface SyncOptions {
+  /** Re-parse and re-resolve every file. */
+  readonly force?: boolean;
+  readonly workers?: number;
+  readonly fileBytesMax?: number;
+  readonly onProgress?: (progress: SyncProgress) => void;
+  /** The time to record; defaults to now. */
+  readonly now?: () => Date;
+}
+
+export interface SyncReport {
+  readonly workspace: string;
+  readonly root: string;
+  /** True when this call created the workspace. */
+  readonly linked: boolean;
+  readonly commit?: string;
+  readonly files: {
+    readonly total: number;
+    readonly added: number;
+    readonly changed: number;
+    readonly deleted: number;
+    readonly unchanged: number;
+    readonly resolved: number;
+    readonly skipped: number;
+    readonly withSyntaxErrors: number;
+  };
+  readonly blocks: { readonly total: number; readonly written: number; readonly deleted: number };
+  readonly edges: { readonly total: number; readonly written: number; readonly deleted: number };
+  readonly unresolvedCalls: number;
+  readonly durationMs: number;
+  readonly phasesMs: Readonly<Record<SyncPhase, number>>;
+}
+
+/** Links `root` as workspace `name` (default: the directory's base name) and syncs it. */
+export async function linkWorkspace(
+  db: Database,
+  root: string,
+  name: string,
+  options: SyncOptions = {},
+): Promise<SyncReport> {
+  validateWorkspaceName(name);
+  const absoluteRoot = resolvePath(root);
+  const existing = readWorkspaceRecord(db, name);
+  if (existing !== undefined && existing.root !== absoluteRoot) {
+    throw new KausalError(
+      'ALREADY_EXISTS',
+      `workspace ${JSON.stringify(name)} is already linked to ${existing.root}; unlink it first or choose another --name`,
+    );
+  }
+  const now = (options.now ?? (() => new Date()))().toISOString();
+  const record: WorkspaceRecord = existing ?? {
+    name,
+    root: absoluteRoot,
+    linkedAt: now,
+    syncedAt: '',
+    files: 0,
+    blocks: 0,
+    edges: 0,
+    unresolvedCalls: 0,
+  };
+  return runSync(db, record, existing === undefined, options);
+}
+
+export async function syncWorkspace(
+  db: Database,
+  record: WorkspaceRecord,
+  options: SyncOptions = {},
+): Promise<SyncReport> {
+  return runSync(db, record, false, options);
+}
+
+interface ScannedFile {
+  readonly path: string;
+  readonly size: number;
+  readonly mtimeMs: number;
+  readonly language: LanguageId;
+}
+
+async function runSync(
+  db: Database,
+  record: WorkspaceRecord,
+  linking: boolean,
+  options: SyncOptions,
+): Promise<SyncReport> {
+  const started = performance.now();
+  const phasesMs: Record<SyncPhase, number> = { scan: 0, parse: 0, resolve: 0, write: 0 };
+  const progress = options.onProgress ?? (() => undefined);
+  const fileBytesMax = options.fileBytesMax ?? limits.fileBytesMaxDefault;
+  const force = options.force === true || linking;
+  checkRoot(record);
+
+  // ---- scan
+  let phaseStarted = performance.now();
+  const scanned = await scan(record.root, fileBytesMax, progress);
+  const table = readFileTable(db, record.name);
+  const nextTable = new Map<string, FileEntry>();
+  const toParse: ScannedFile[] = [];
+  let unchanged = 0;
+  let added = 0;
+  for (const file of scanned.sources) {
+    const previous = table.get(file.path);
+    if (previous === undefined) added++;
+    const verdict = force || previous === undefined ? 'changed' : compare(record.root, file, previous);
+    if (verdict === 'changed') {
+      toParse.push(file);
+      continue;
+    }
+    unchanged++;
+    nextTable.set(
+      file.path,
+      verdict === 'same' ? (previous as FileEntry) : { ...(previous as FileEntry), mtimeMs: file.mtimeMs },
+    );
+  }
+  const present = new Set(scanned.sources.map((file) => file.path));
+  const deleted = [...table.keys()].filter((path) => !present.has(path));
+  phasesMs.scan = performance.now() - phaseStarted;
+  const commit = headCommit(record.root);
+  const now = (options.now ?? (() => new Date()))().toISOString();
+
+  if (toParse.length === 0 && deleted.length === 0) {
+    const fresh: WorkspaceRecord = { ...record, syncedAt: now, ...(commit === undefined ? {} : { commit }) };
+    db.write([
+      { kind: 'put_block', block: fileTableBlock(record.name, nextTable) },
+      { kind: 'put_block', block: workspaceRecordBlock(fresh) },
+    ]);
+    return report(
+      fresh,
+      linking,
+      scanned.sources.length,
+      { added: 0, changed: 0, deleted: 0, unchanged, resolved: 0 },
+      emptyCounts(),
+      record.unresolvedCalls,
+      phasesMs,
+      started,
+    );
+  }
+
+  // Stored facts of unchanged files are reused; facts from an older extractor are re-parsed.
+  const facts = new Map<string, FileFacts>();
+  const sourceByPath = new Map(scanned.sources.map((file) => [file.path, file]));
+  for (const path of nextTable.keys()) {
+    const stored = loadFacts(db, record.name, path);
+    if (stored === undefined || stored.format === factsFormatVersion) {
+      if (stored !== undefined) facts.set(path, stored);
+      continue;
+    }
+    nextTable.delete(path);
+    unchanged--;
+    toParse.push(sourceByPath.get(path) as ScannedFile);
+  }
+
+  // ---- parse
+  phaseStarted = performance.now();
+  const outcomes = await parseChanged(record.root, toParse, options.workers, fileBytesMax, progress);
+  phasesMs.parse = performance.now() - phaseStarted;
+
+  // ---- resolve
+  phaseStarted = performance.now();
+  progress({ phase: 'resolve', done: 0, total: 1 });
+  for (const outcome of outcomes.values())
+    if (outcome.status === 'parsed') facts.set(outcome.path, outcome.facts);
+  const config = loadProjectConfig(record.root, scanned.configPaths);
+  const changedPaths = [...toParse.map((file) => file.path), ...deleted];
+  let affected: Set<string>;
+  if (force) {
+    affected = new Set(facts.keys());
+  } else {
+    // Importers of deleted files are found through the deleted files' last facts.
+    const withDeleted = new Map(facts);
+    for (const path of deleted) {
+      const old = loadFacts(db, record.name, path);
+      if (old !== undefined) withDeleted.set(path, old);
+    }
+    affected = dependentFiles(withDeleted.values(), changedPaths, config);
+    for (const path of deleted) affected.delete(path);
+  }
+  const graph = resolveWorkspace(record.name, facts, {
+    config,
+    files: [...affected].filter((path) => facts.has(path)),
+  });
+  progress({ phase: 'resolve', done: 1, total: 1 });
+  phasesMs.resolve = performance.now() - phaseStarted;
+
+  // ---- write
+  phaseStarted = performance.now();
+  const idsByFile = groupIds(graph.blocks);
+  const edgesByFile = countEdgesByFile(graph.blocks, graph.edges);
+  const change = new GraphChange(db, record.name);
+  const touchedFiles = new Set([...affected, ...deleted, ...toParse.map((file) => file.path)]);
+  const oldIds: BlockId[] = [];
+  for (const path of touchedFiles) for (const id of table.get(path)?.ids ?? []) oldIds.push(id);
+  change.replace(oldIds, graph.blocks, graph.edges, (done, total) =>
+    progress({ phase: 'write', done, total }),
+  );
+
+  const factOperations: WriteOperation[] = [];
+  for (const file of toParse) {
+    const outcome = outcomes.get(file.path);
+    const entry = fileEntry(
+      linking ? '' : hashFile(record.root, file.path),
+      file,
+      outcome,
+      idsByFile.get(file.path) ?? [],
+      edgesByFile.get(file.path) ?? 0,
+    );
+    nextTable.set(file.path, entry);
+    if (outcome?.status === 'parsed') {
+      factOperations.push({ kind: 'put_block', block: factsBlock(record.name, file.path, outcome.facts) });
+    } else if (table.has(file.path)) {
+      factOperations.push({ kind: 'delete_block', id: factsId(record.name, file.path) });
+    }
+  }
+  for (const path of affected) {
+    const entry = nextTable.get(path);
+    if (entry !== undefined && !toParse.some((file) => file.path === path)) {
+      nextTable.set(path, { ...entry, ids: idsByFile.get(path) ?? [], edges: edgesByFile.get(path) ?? 0 });
+    }
+  }
+  for (const path of deleted) factOperations.push({ kind: 'delete_block', id: factsId(record.name, path) });
+  writeChunked(db, factOperations);
+
+  const totals = tableTotals(nextTable);
+  const unresolvedCalls = countUnresolved(db, nextTable, graph.blocks, affected);
+  const next: WorkspaceRecord = {
+    ...record,
+    syncedAt: now,
+    ...(commit === undefined ? {} : { commit }),
+    files: nextTable.size,
+    blocks: totals.blocks,
+    edges: totals.edges,
+    unresolvedCalls,
+  };
+  // The commit point of the sync: the table and record describe what is now stored.
+  db.write([
+    { kind: 'put_block', block: fileTableBlock(record.name, nextTable) },
+    { kind: 'put_block', block: workspaceRecordBlock(next) },
+    { kind: 'put_block', block: registryBlock([...readRegistry(db), record.name]) },
+  ]);
+  phasesMs.write = performance.now() - phaseStarted;
+
+  const skipped = [...outcomes.values()].filter((outcome) => outcome.status !== 'parsed').length;
+  const withSyntaxErrors = [...outcomes.values()].filter(
+    (outcome) => outcome.status === 'parsed' && outcome.facts.syntaxErrors > 0,
+  ).length;
+  return report(
+    next,
+    linking,
+    scanned.sources.length,
+    {
+      added,
+      changed: toParse.length - added,
+      deleted: deleted.length,
+      unchanged,
+      resolved: affected.size,
+      skipped,
+      withSyntaxErrors,
+    },
+    change.counts,
+    unresolvedCalls,
+    phasesMs,
+    started,
+  );
+}
+
+function checkRoot(record: WorkspaceRecord): void {
+  let isDirectory = false;
+  try {
+    isDirectory = statSync(record.root).isDirectory();
+  } catch {
+    // Reported below.
+  }
+  if (!isDirectory) {
+    throw new KausalError(
+      'NOT_FOUND',
+      `cannot index ${record.root} for workspace ${JSON.stringify(record.name)}: no such directory`,
+    );
+  }
+}
+
+async function scan(
+  root: string,
+  fileBytesMax: number,
+  progress: (progress: SyncProgress) => void,
+): Promise<{ sources: ScannedFile[]; configPaths: string[] }> {
+  const sources: ScannedFile[] = [];
+  const configPaths: string[] = [];
+  const languages = new Map<string, LanguageId>();
+  const walk = await walkDirectory(root, {
+    fileBytesMax,
+    sniffBinary: false,
+    accept: (path) => {
+      if (isProjectConfigPath(path)) return true;
+      const language = languageOfPath(path);
+      if (language === undefined) return false;
+      languages.set(path, language);
+      if (languages.size % 500 === 0) progress({ phase: 'scan', done: languages.size });
+      return true;
+    },
+  });
+  for (const file of walk.files) {
+    const language = languages.get(file.path);
+    if (language !== undefined)
+      sources.push({ path: file.path, size: file.size, mtimeMs: file.mtimeMs, language });
+    else if (isProjectConfigPath(file.path)) configPaths.push(file.path);
+  }
+  progress({ phase: 'scan', done: sources.length, total: sources.length });
+  return { sources, configPaths };
+}
+
+/** 'same': size and mtime match; 'touched': only the mtime moved; 'changed': the content did. */
+function compare(root: string, file: ScannedFile, previous: FileEntry): 'same' | 'touched' | 'changed' {
+  if (previous.size === file.size && previous.mtimeMs === file.mtimeMs) return 'same';
+  if (previous.size !== file.size || previous.hash === '') return 'changed';
+  return hashFile(root, file.path) === previous.hash ? 'touched' : 'changed';
+}
+
+function hashFile(root: string, path: string): string {
+  try {
+    return createHash('sha256')
+      .update(readFileSync(join(root, path)))
+      .digest('hex')
+      .slice(0, 32);
+  } catch {
+    return '';
+  }
+}
+
+async function parseChanged(
+  root: string,
+  files: readonly ScannedFile[],
+  workers: number | undefined,
+  fileBytesMax: number,
+  progress: (progress: SyncProgress) => void,
+): Promise<Map<string, ParseOutcome>> {
+  const outcomes = new Map<string, ParseOutcome>();
+  const jobs = files.map((file) => ({
+    path: file.path,
+    absolutePath: join(root, file.path),
+    language: file.language,
+  }));
+  progress({ phase: 'parse', done: 0, total: jobs.length });
+  // Small changes parse faster in this thread than it takes to start a worker.
+  const workerCount = jobs.length < limits.ingestBatchFiles ? 0 : (workers ?? limits.ingestWorkersDefault);
+  await parseFiles(jobs, {
+    workers: workerCount,
+    fileBytesMax,
+    onOutcome: (outcome) => {
+      outcomes.set(outcome.path, outcome);
+      if (outcomes.size % 100 === 0 || outcomes.size === jobs.length) {
+        progress({ phase: 'parse', done: outcomes.size, total: jobs.length });
+      }
+    },
+  });
+  return outcomes;
+}
+
+function loadFacts(db: Database, workspace: string, path: string): FileFacts | undefined {
+  const block = db.getBlock(factsId(workspace, path));
+  if (block === undefined) return undefined;
+  try {
+    return JSON.parse(block.content) as FileFacts;
+  } catch {
+    throw new KausalError(
+      'CORRUPTION',
+      `stored facts of ${path} in workspace ${workspace} do not parse; run 'kausal sync --force'`,
+    );
+  }
+}
+
+function factsBlock(workspace: string, path: string, facts: FileFacts): BlockInput {
+  return {
+    id: factsId(workspace, path),
+    sourceUri: `file://${path}`,
+    metadata: { internal: 'facts', file: path },
+    content: JSON.stringify(facts),
+  };
+}
+
+function fileEntry(
+  hash: string,
+  file: ScannedFile,
+  outcome: ParseOutcome | undefined,
+  ids: readonly BlockId[],
+  edges: number,
+): FileEntry {
+  return {
+    size: file.size,
+    mtimeMs: file.mtimeMs,
+    hash,
+    language: file.language,
+    status: outcome?.status ?? 'failed',
+    ids,
+    edges,
+  };
+}
+
+/** Edges each file owns: those whose source block it produced. */
+function countEdgesByFile(blocks: readonly BlockInput[], edges: readonly GraphEdge[]): Map<string, number> {
+  const fileOf = new Map<BlockId, string>();
+  for (const block of blocks) {
+    const file = block.metadata['file'];
+    if (typeof file === 'string') fileOf.set(block.id, file);
+  }
+  const counts = new Map<string, number>();
+  for (const edge of edges) {
+    const file = fileOf.get(edge.source);
+    if (file !== undefined) counts.set(file, (counts.get(file) ?? 0) + 1);
+  }
+  return counts;
+}
+
+function groupIds(blocks: readonly BlockInput[]): Map<string, BlockId[]> {
+  const byFile = new Map<string, BlockId[]>();
+  for (const block of blocks) {
+    const file = block.metadata['file'];
+    if (typeof file !== 'string') continue;
+    const ids = byFile.get(file);
+    if (ids === undefined) byFile.set(file, [block.id]);
+    else ids.push(block.id);
+  }
+  return byFile;
+}
+
+function tableTotals(table: ReadonlyMap<string, FileEntry>): { blocks: number; edges: number } {
+  let blocks = 0;
+  let edges = 0;
+  for (const entry of table.values()) {
+    blocks += entry.ids.length;
+    edges += entry.edges;
+  }
+  return { blocks, edges };
+}
+
+/** Unresolved call sites of the workspace: fresh blocks for re-resolved files, stored ones else. */
+function countUnresolved(
+  db: Database,
+  table: ReadonlyMap<string, FileEntry>,
+  fresh: readonly BlockInput[],
+  affected: ReadonlySet<string>,
+): number {
+  let total = 0;
+  for (const block of fresh) total += numberOf(block.metadata['unresolvedCalls']);
+  for (const [path, entry] of table) {
+    if (affected.has(path)) continue;
+    for (const id of entry.ids) total += numberOf(db.getBlock(id)?.metadata['unresolvedCalls']);
+  }
+  return total;
+}
+
+function numberOf(value: unknown): number {
+  return typeof value === 'number' && Number.isFinite(value) ? value : 0;
+}
+
+function emptyCounts(): GraphChange['counts'] {
+  return { blocksWritten: 0, blocksDeleted: 0, edgesWritten: 0, edgesDeleted: 0 };
+}
+
+export function writeChunked(db: Database, operations: readonly WriteOperation[]): void {
+  let chunk: WriteOperation[] = [];
+  let bytes = 0;
+  for (const operation of operations) {
+    const size = operation.kind === 'put_block' ? operation.block.content.length * 3 + 1024 : 256;
+    if (
+      chunk.length > 0 &&
+      (chunk.length >= limits.syncBatchOperations || bytes + size > limits.syncBatchBytes)
+    ) {
+      db.write(chunk);
+      chunk = [];
+      bytes = 0;
+    }
+    chunk.push(operation);
+    bytes += size;
+  }
+  if (chunk.length > 0) db.write(chunk);
+}
+
+function report(
+  record: WorkspaceRecord,
+  linked: boolean,
+  total: number,
+  files: {
+    added: number;
+    changed: number;
+    deleted: number;
+    unchanged: number;
+    resolved: number;
+    skipped?: number;
+    withSyntaxErrors?: number;
+  },
+  counts: GraphChange['counts'],
+  unresolvedCalls: number,
+  phasesMs: Record<SyncPhase, number>,
+  started: number,
+): SyncReport {
+  return {
+    workspace: record.name,
+    root: record.root,
+    linked,
+    ...(record.commit === undefined ? {} : { commit: record.commit }),
+    files: { total, skipped: 0, withSyntaxErrors: 0, ...files },
+    blocks: { total: record.blocks, written: counts.blocksWritten, deleted: counts.blocksDeleted },
+    edges: { total: record.edges, written: counts.edgesWritten, deleted: counts.edgesDeleted },
+    unresolvedCalls,
+    durationMs: Math.round(performance.now() - started),
+    phasesMs: {
+      scan: Math.round(phasesMs.scan),
+      parse: Math.round(phasesMs.parse),
+      resolve: Math.round(phasesMs.resolve),
+      write: Math.round(phasesMs.write),
+    },
+  };
+}

@@ -1,0 +1,63 @@
+// Black-box tests of link, sync, status and unlink through the real binary.
+import assert from 'node:assert/strict';
+import { cpSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, it } from 'node:test';
+import { makeTempDir } from '../src/testing/temp-dir.js';
+import { kausal } from './helpers/kausal.js';
+
+const fixture = fileURLToPath(new URL('./fixtures/typescript/acceptance', import.meta.url));
+
+describe('kausal link / sync / status / unlink', () => {
+  it('links a project, reports freshness, syncs an edit and unlinks', (t) => {
+    const root = makeTempDir(t);
+    cpSync(fixture, root, { recursive: true });
+    const data = makeTempDir(t);
+    const link = kausal(['link', '--path', root, '--name', 'demo', '--data-dir', data]);
+    assert.equal(link.code, 0, link.stderr);
+    assert.match(link.stdout, /✓ Linked demo/);
+    assert.ok(!link.stdout.includes('\u001b'), 'no escape codes when stdout is not a terminal');
+
+    const status = JSON.parse(kausal(['status', '--json', '--data-dir', data]).stdout) as {
+      workspaces: { name: string; files: number; changes: { modified: number } }[];
+    };
+    assert.equal(status.workspaces[0]?.name, 'demo');
+    assert.ok((status.workspaces[0]?.files ?? 0) >= 2);
+    assert.equal(status.workspaces[0]?.changes.modified, 0);
+
+    const firstFile = kausal(['status', '--data-dir', data]).stdout;
+    assert.match(firstFile, /up to date/);
+
+    writeFileSync(join(root, 'extra.ts'), 'export function extra(): number {\n  return 1;\n}\n');
+    assert.match(kausal(['status', '--data-dir', data]).stdout, /stale: 0 modified, 1 added/);
+    const sync = JSON.parse(kausal(['sync', '--json', '--data-dir', data]).stdout) as {
+      files: { added: number };
+    }[];
+    assert.equal(sync[0]?.files.added, 1);
+    assert.match(kausal(['status', '--data-dir', data]).stdout, /up to date/);
+
+    const unlink = kausal(['unlink', '--name', 'demo', '--data-dir', data]);
+    assert.equal(unlink.code, 0, unlink.stderr);
+    assert.match(kausal(['status', '--data-dir', data]).stdout, /No workspace is linked/);
+  });
+
+  it('answers usage and runtime errors clearly', (t) => {
+    const data = makeTempDir(t);
+    const missing = kausal(['link', '--data-dir', data]);
+    assert.equal(missing.code, 2);
+    assert.match(
+      missing.stderr,
+      /^Missing required argument: --path\nRun 'kausal help' for usage information\n$/,
+    );
+    const nowhere = kausal(['link', '--path', join(data, 'nope'), '--data-dir', data]);
+    assert.equal(nowhere.code, 1);
+    assert.match(nowhere.stderr, /no such directory/);
+    const noDatabase = kausal(['sync', '--data-dir', join(data, 'empty')]);
+    assert.equal(noDatabase.code, 1);
+    assert.match(noDatabase.stderr, /no database at .*kausal link --path/);
+    const badName = kausal(['unlink', '--name', 'ghost', '--data-dir', data]);
+    assert.equal(badName.code, 1);
+    assert.match(badName.stderr, /no workspace named "ghost"/);
+  });
+});
