@@ -23,6 +23,8 @@ export interface FileEntry {
   readonly ids: readonly BlockId[];
   /** Edges whose source is one of those blocks. */
   readonly edges: number;
+  /** Call sites in this file that could not be resolved. */
+  readonly unresolved?: number;
 }
 
 export interface WorkspaceRecord {

@@ -240,6 +240,7 @@ async function runSync(
   phaseStarted = performance.now();
   const idsByFile = groupIds(graph.blocks);
   const edgesByFile = countEdgesByFile(graph.blocks, graph.edges);
+  const unresolvedByFile = countUnresolvedByFile(graph.blocks);
   const change = new GraphChange(db, record.name);
   const touchedFiles = new Set([...affected, ...deleted, ...toParse.map((file) => file.path)]);
   const oldIds: BlockId[] = [];
@@ -257,6 +258,7 @@ async function runSync(
       outcome,
       idsByFile.get(file.path) ?? [],
       edgesByFile.get(file.path) ?? 0,
+      unresolvedByFile.get(file.path) ?? 0,
     );
     nextTable.set(file.path, entry);
     if (outcome?.status === 'parsed') {
@@ -265,17 +267,23 @@ async function runSync(
       factOperations.push({ kind: 'delete_block', id: factsId(record.name, file.path) });
     }
   }
+  const parsedPaths = new Set(toParse.map((file) => file.path));
   for (const path of affected) {
     const entry = nextTable.get(path);
-    if (entry !== undefined && !toParse.some((file) => file.path === path)) {
-      nextTable.set(path, { ...entry, ids: idsByFile.get(path) ?? [], edges: edgesByFile.get(path) ?? 0 });
+    if (entry !== undefined && !parsedPaths.has(path)) {
+      nextTable.set(path, {
+        ...entry,
+        ids: idsByFile.get(path) ?? [],
+        edges: edgesByFile.get(path) ?? 0,
+        unresolved: unresolvedByFile.get(path) ?? 0,
+      });
     }
   }
   for (const path of deleted) factOperations.push({ kind: 'delete_block', id: factsId(record.name, path) });
   writeChunked(db, factOperations);
 
   const totals = tableTotals(nextTable);
-  const unresolvedCalls = countUnresolved(db, nextTable, graph.blocks, affected);
+  const unresolvedCalls = totals.unresolved;
   const next: WorkspaceRecord = {
     ...record,
     syncedAt: now,
@@ -437,6 +445,7 @@ function fileEntry(
   outcome: ParseOutcome | undefined,
   ids: readonly BlockId[],
   edges: number,
+  unresolved: number,
 ): FileEntry {
   return {
     size: file.size,
@@ -446,6 +455,7 @@ function fileEntry(
     status: outcome?.status ?? 'failed',
     ids,
     edges,
+    unresolved,
   };
 }
 
@@ -476,30 +486,31 @@ function groupIds(blocks: readonly BlockInput[]): Map<string, BlockId[]> {
   return byFile;
 }
 
-function tableTotals(table: ReadonlyMap<string, FileEntry>): { blocks: number; edges: number } {
+function tableTotals(table: ReadonlyMap<string, FileEntry>): {
+  blocks: number;
+  edges: number;
+  unresolved: number;
+} {
   let blocks = 0;
   let edges = 0;
+  let unresolved = 0;
   for (const entry of table.values()) {
     blocks += entry.ids.length;
     edges += entry.edges;
+    unresolved += entry.unresolved ?? 0;
   }
-  return { blocks, edges };
+  return { blocks, edges, unresolved };
 }
 
-/** Unresolved call sites of the workspace: fresh blocks for re-resolved files, stored ones else. */
-function countUnresolved(
-  db: Database,
-  table: ReadonlyMap<string, FileEntry>,
-  fresh: readonly BlockInput[],
-  affected: ReadonlySet<string>,
-): number {
-  let total = 0;
-  for (const block of fresh) total += numberOf(block.metadata['unresolvedCalls']);
-  for (const [path, entry] of table) {
-    if (affected.has(path)) continue;
-    for (const id of entry.ids) total += numberOf(db.getBlock(id)?.metadata['unresolvedCalls']);
+/** Unresolved call sites per file, from the callers' metadata. */
+function countUnresolvedByFile(blocks: readonly BlockInput[]): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (const block of blocks) {
+    const file = block.metadata['file'];
+    const unresolved = numberOf(block.metadata['unresolvedCalls']);
+    if (typeof file === 'string' && unresolved > 0) counts.set(file, (counts.get(file) ?? 0) + unresolved);
   }
-  return total;
+  return counts;
 }
 
 function numberOf(value: unknown): number {
