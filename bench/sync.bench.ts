@@ -102,8 +102,12 @@ async function main(): Promise<void> {
     '',
     'A no-change sync walks the tree and compares sizes and modification times with the file table',
     'stored in the database; nothing is read or parsed. A one-file edit re-parses that file, loads',
-    'the stored facts of the other files (the resolver needs the whole symbol table), re-resolves',
-    'the edited file and its dependents, and writes only the blocks and edges that differ.',
+    'the stored facts of every other file (the resolver needs the whole symbol table; this load is',
+    'counted in "resolve" and dominates it), re-resolves the edited file and its dependents, and',
+    'writes only the blocks and edges that differ. Why the targets are missed, and what comes next:',
+    "loading every file's full facts (entity source included) costs seconds on 1,800 files, where",
+    'a compact per-file symbol summary would do; and a cold link spends most of its time writing',
+    'the name index (prefix and trigram vocabulary edges, both directions) and the stored facts.',
     '',
   ];
   writeFileSync(join(projectRoot, 'docs/benchmarks/sync.md'), lines.join('\n'));
