@@ -166,19 +166,23 @@ function measureSqlite(queries: SqliteQueries, inputs: QueryInputs): Record<stri
   };
 }
 
+function cliTarget(model: CodeModel, samples: Samples): string {
+  const entity = samples.entities[0] ?? 0;
+  return `${fileOf(model, Math.floor(entity / model.size.entitiesPerModule))}:${qualifiedNameOf(model, entity)}`;
+}
+
 function measureCli(directory: string, model: CodeModel, samples: Samples): CliRow[] {
   const built = spawnSync('npx', ['tsc', '-p', 'tsconfig.build.json'], { cwd: repository, encoding: 'utf8' });
   if (!existsSync(join(repository, 'dist', 'cli', 'main.js')))
     throw new Error(`build failed: ${built.stdout}${built.stderr}`);
-  const entity = samples.entities[0] ?? 0;
-  const target = `${fileOf(model, Math.floor(entity / model.size.entitiesPerModule))}:${qualifiedNameOf(model, entity)}`;
+  const target = cliTarget(model, samples);
   const binary = join(repository, 'bin', 'kausal.js');
   const commands: [string, string[]][] = [
     ['node -e 0 (Node start-up alone)', ['-e', '0']],
     ['kausal version (start-up + CLI modules)', [binary, 'version']],
     [
       'kausal find --name <name>',
-      [binary, 'find', '--name', model.names[entity] as string, '--data-dir', directory],
+      [binary, 'find', '--name', model.names[samples.entities[0] ?? 0] as string, '--data-dir', directory],
     ],
     [
       'kausal show --relation callers --target <file:name>',
@@ -214,6 +218,25 @@ function measureCli(directory: string, model: CodeModel, samples: Samples): CliR
     }
     return { command, timing: summarise(times) };
   });
+}
+
+/** The phases of one query process, each the median over fresh processes (bench/query/cli-phases.mjs). */
+function measureCliPhases(directory: string, target: string): Record<string, number> {
+  const script = join(benchDirectory, 'query', 'cli-phases.mjs');
+  const runs: Record<string, number>[] = [];
+  for (let run = 0; run < counts.cli; run++) {
+    const result = spawnSync(process.execPath, [script, directory, target], { encoding: 'utf8' });
+    if (result.status !== 0) throw new Error(`cli-phases exited ${result.status}: ${result.stderr}`);
+    runs.push(JSON.parse(result.stdout) as Record<string, number>);
+  }
+  const phases: Record<string, number> = {};
+  for (const phase of ['importStorage', 'open', 'importQuery', 'query', 'close']) {
+    phases[phase] = quantile(
+      runs.map((run) => run[phase] ?? 0),
+      0.5,
+    );
+  }
+  return phases;
 }
 
 function sqliteSide(
@@ -281,6 +304,7 @@ function main(): void {
   }
   log('cli: measuring ...');
   const cli = measureCli(kausal.directory, model, samples);
+  const phases = measureCliPhases(kausal.directory, cliTarget(model, samples));
   const theirs = sqliteSide(model, ids, inputs);
 
   const what: Record<string, [string, string, string | undefined]> = {
@@ -326,7 +350,7 @@ function main(): void {
     shape,
     queries,
     cli,
-    open: { timing: summarise(opens), metadataBytes },
+    open: { timing: summarise(opens), metadataBytes, phases },
     command: `npm run bench:query${quick ? ' -- --quick' : ''}`,
   };
   mkdirSync(outDirectory, { recursive: true });

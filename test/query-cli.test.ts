@@ -1,9 +1,10 @@
 // Black-box tests of the query commands: a fixture database is written with the library, then the
 // built binary answers questions about it. Run `npx tsc -p tsconfig.build.json` first.
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { before, describe, it } from 'node:test';
+import { after, before, describe, it } from 'node:test';
 import { Database } from '../src/database.js';
 import { GraphFixture, acceptanceGraph } from '../src/testing/graph-fixture.js';
 import { makeTempDir } from '../src/testing/temp-dir.js';
@@ -22,8 +23,11 @@ describe('kausal query commands', () => {
   let dataDir = '';
   const q = (args: readonly string[]): Run => kausal([...args, '--data-dir', dataDir]);
 
+  let root = '';
+  after(() => rmSync(root, { recursive: true, force: true }));
+
   before(() => {
-    const root = makeTempDir({ after: (fn) => process.on('exit', fn) });
+    root = mkdtempSync(join(tmpdir(), 'kausal-query-cli-'));
     dataDir = join(root, 'db');
     const db = Database.open(dataDir);
     acceptanceGraph().fixture.write(db);
