@@ -1,4 +1,3 @@
-// The workspace layer's freshness check, loaded on demand by query commands. It lives in
-// src/workspace/status.ts, which also imports the ingestion barrel (about half of a query
-// process's module loading); if it moves to a lighter module, only this line changes.
-export { freshnessSource } from '../workspace/status.js';
+// The workspace layer's freshness check, loaded on demand by query commands; it lives in a module
+// that does not import the ingestion code, so a query process stays light.
+export { freshnessSource } from '../workspace/freshness.js';

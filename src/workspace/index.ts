@@ -8,13 +8,8 @@ export {
   type SyncReport,
 } from './sync.js';
 export { unlinkWorkspace, type UnlinkReport } from './unlink.js';
-export {
-  changesSince,
-  freshnessSource,
-  workspaceStatuses,
-  type ChangesSinceSync,
-  type WorkspaceStatus,
-} from './status.js';
+export { freshnessSource } from './freshness.js';
+export { changesSince, workspaceStatuses, type ChangesSinceSync, type WorkspaceStatus } from './status.js';
 export {
   readRegistry,
   readWorkspaceRecord,

@@ -2,10 +2,8 @@
 // directory changed since — checked by comparing sizes and mtimes (and the file list) with the
 // file table, without parsing anything.
 import { statSync } from 'node:fs';
-import { join } from 'node:path';
 import type { Database } from '../database.js';
 import { languageOfPath, walkDirectory } from '../ingest/index.js';
-import type { FreshnessSource } from '../query/index.js';
 import { headCommit } from './git.js';
 import {
   readFileTable,
@@ -70,39 +68,6 @@ export async function changesSince(
   let deleted = 0;
   for (const path of table.keys()) if (!seen.has(path)) deleted++;
   return { added, modified, deleted };
-}
-
-/** Files of the table whose size or mtime moved (no walk: new files are not seen). */
-function quickModifiedCount(root: string, table: ReadonlyMap<string, FileEntry>): number {
-  let modified = 0;
-  for (const [path, entry] of table) {
-    try {
-      const stats = statSync(join(root, path));
-      if (stats.size !== entry.size || stats.mtimeMs !== entry.mtimeMs) modified++;
-    } catch {
-      modified++;
-    }
-  }
-  return modified;
-}
-
-/** Files checked by the quick freshness test of every query; larger workspaces say "unverified". */
-const quickCheckFilesMax = 5_000;
-
-/** The freshness every query answer carries: sync time, commit, and a cheap check for edits. */
-export function freshnessSource(db: Database): FreshnessSource {
-  return (workspace) => {
-    const record = readWorkspaceRecord(db, workspace);
-    if (record === undefined || record.syncedAt === '') return undefined;
-    const base = {
-      syncedAt: record.syncedAt,
-      ...(record.commit === undefined ? {} : { commit: record.commit }),
-    };
-    if (!isDirectory(record.root)) return base;
-    const table = readFileTable(db, workspace);
-    if (table.size > quickCheckFilesMax) return base;
-    return { ...base, filesChangedSince: quickModifiedCount(record.root, table) };
-  };
 }
 
 function isDirectory(path: string): boolean {

@@ -1,0 +1,49 @@
+// The freshness every query answer carries: when the workspace was synced, at which commit, and
+// a cheap check for edited files (stat of each file in the table; no walk, so new files are not
+// seen). Kept apart from status.ts so a query process does not load the ingestion modules.
+import { statSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Database } from '../database.js';
+import type { FreshnessSource } from '../query/index.js';
+import { readFileTable, readWorkspaceRecord, type FileEntry } from './records.js';
+
+/** Files of the table whose size or mtime moved (no walk: new files are not seen). */
+function quickModifiedCount(root: string, table: ReadonlyMap<string, FileEntry>): number {
+  let modified = 0;
+  for (const [path, entry] of table) {
+    try {
+      const stats = statSync(join(root, path));
+      if (stats.size !== entry.size || stats.mtimeMs !== entry.mtimeMs) modified++;
+    } catch {
+      modified++;
+    }
+  }
+  return modified;
+}
+
+/** Files checked by the quick freshness test of every query; larger workspaces say "unverified". */
+const quickCheckFilesMax = 5_000;
+
+/** The freshness every query answer carries: sync time, commit, and a cheap check for edits. */
+export function freshnessSource(db: Database): FreshnessSource {
+  return (workspace) => {
+    const record = readWorkspaceRecord(db, workspace);
+    if (record === undefined || record.syncedAt === '') return undefined;
+    const base = {
+      syncedAt: record.syncedAt,
+      ...(record.commit === undefined ? {} : { commit: record.commit }),
+    };
+    if (!isDirectory(record.root)) return base;
+    const table = readFileTable(db, workspace);
+    if (table.size > quickCheckFilesMax) return base;
+    return { ...base, filesChangedSince: quickModifiedCount(record.root, table) };
+  };
+}
+
+function isDirectory(path: string): boolean {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
+  }
+}
