@@ -27,15 +27,3 @@ export function assertBlockId(value: unknown, what = 'block id'): asserts value 
 export function blockIdFromKey(key: string): BlockId {
   return createHash('sha256').update(key, 'utf8').digest('hex').slice(0, 32);
 }
-
-export function blockIdToBytes(id: BlockId, target: Uint8Array, offset: number): void {
-  Buffer.from(target.buffer, target.byteOffset, target.byteLength).write(id, offset, 16, 'hex');
-}
-
-export function blockIdFromBytes(source: Uint8Array, offset: number): BlockId {
-  return Buffer.from(source.buffer, source.byteOffset, source.byteLength).toString(
-    'hex',
-    offset,
-    offset + 16,
-  );
-}

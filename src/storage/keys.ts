@@ -11,8 +11,6 @@ import { edgeTypeFromCode, edgeTypeToCode, type EdgeType } from '../core/types.j
 export const keyspaceBlock = '\x01';
 export const keyspaceOutgoing = '\x02';
 export const keyspaceIncoming = '\x03';
-export const blockKeyLength = 17;
-export const edgeKeyLength = 35;
 /** Length of an adjacency prefix: keyspace byte + node id. */
 export const adjacencyPrefixLength = 17;
 
@@ -71,8 +69,4 @@ export function adjacencyPrefixOf(key: string): string {
 
 export function isBlockKey(key: string): boolean {
   return key.charCodeAt(0) === 1;
-}
-
-export function isOutgoingKey(key: string): boolean {
-  return key.charCodeAt(0) === 2;
 }

@@ -3,20 +3,12 @@
 // Lengths are u32 little-endian. Decoding checks every length against the bytes it has.
 import { KausalError } from '../core/errors.js';
 
-export function encodedStringLength(text: string): number {
-  return 4 + Buffer.byteLength(text, 'utf8');
-}
-
 /** Writes a u32-length-prefixed UTF-8 string at `offset`; returns the offset after it. */
 export function writeString(target: Buffer, offset: number, text: string): number {
   // Skipping the native call for empty strings matters: most blocks have one or two.
   const written = text.length === 0 ? 0 : target.utf8Write(text, offset + 4);
   target.writeUInt32LE(written, offset);
   return offset + 4 + written;
-}
-
-export function blockValueLength(sourceUri: string, metadataJson: string, content: string): number {
-  return encodedStringLength(sourceUri) + encodedStringLength(metadataJson) + encodedStringLength(content);
 }
 
 export function writeBlockValue(

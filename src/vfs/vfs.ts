@@ -74,10 +74,6 @@ export function parentDirectory(path: string): string {
   return path.slice(0, index);
 }
 
-export function baseName(path: string): string {
-  return path.slice(path.lastIndexOf('/') + 1);
-}
-
 /** Reads a whole file through the Vfs. */
 export function readWholeFile(vfs: Vfs, path: string): Uint8Array {
   const file = vfs.open(path, 'read');
