@@ -8,7 +8,8 @@ import type { BlockInput, ContextBlock, GraphEdge, StoredEdge, WriteOperation } 
 import { StorageEngine, type EdgeQuery, type StorageStats, type WriteResult } from './storage/engine.js';
 import type { PlantedBugs } from './storage/options.js';
 import { NodeVfs } from './vfs/node-vfs.js';
-import type { Vfs } from './vfs/vfs.js';
+import { joinPath, type Vfs } from './vfs/vfs.js';
+import { manifestFileName } from './storage/manifest/manifest.js';
 
 export interface DatabaseOptions {
   /** Flush the memtable to a table at this many bytes (default 64 MiB). */
@@ -41,6 +42,11 @@ export class Database {
       lockOwner: `KausalDB (pid ${process.pid} on ${hostname()})`,
     });
     return new Database(engine);
+  }
+
+  /** True when `directory` holds a database (its manifest), without opening or creating it. */
+  static exists(directory: string, vfs: Vfs = new NodeVfs()): boolean {
+    return vfs.exists(joinPath(directory, manifestFileName));
   }
 
   get directory(): string {

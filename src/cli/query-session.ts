@@ -2,8 +2,6 @@
 // directory holds none, it says where it looked and how to make one. A `--workspace` that is not
 // linked is refused with the names that are. Freshness comes from the workspace layer's sync
 // records; a database with no linked workspace (written through the library) reports "unknown".
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import { isKausalError, KausalError } from '../core/errors.js';
 import { Database } from '../database.js';
 import type { QueryContext } from '../query/answer.js';
@@ -14,9 +12,6 @@ import { optionalString, type ParsedOptions } from './options.js';
 import { printable } from './printable.js';
 import { readRegistry } from '../workspace/records.js';
 import { UsageError } from './usage-error.js';
-
-/** The file every database has from its first open (see docs/storage-format.md). */
-const manifestFile = 'MANIFEST';
 
 export interface QuerySession {
   readonly db: Database;
@@ -40,8 +35,9 @@ function checkWorkspace(workspace: string | undefined, linked: readonly string[]
   );
 }
 
+/** Opens an existing database; a command other than link never creates one. */
 export function openQueryDatabase(directory: string): Database {
-  if (!existsSync(join(directory, manifestFile))) {
+  if (!Database.exists(directory)) {
     throw new KausalError('NOT_FOUND', `no database at ${directory}; run 'kausal link --path <dir>' first`);
   }
   return Database.open(directory);
