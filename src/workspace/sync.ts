@@ -150,12 +150,15 @@ async function runSync(
   const table = readFileTable(db, record.name);
   const nextTable = new Map<string, FileEntry>();
   const toParse: ScannedFile[] = [];
+  /** Content hashes computed while comparing, reused for the new file table. */
+  const hashes = new Map<string, string>();
   let unchanged = 0;
   let added = 0;
   for (const file of scanned.sources) {
     const previous = table.get(file.path);
     if (previous === undefined) added++;
-    const verdict = force || previous === undefined ? 'changed' : compare(record.root, file, previous);
+    const verdict =
+      force || previous === undefined ? 'changed' : compare(record.root, file, previous, hashes);
     if (verdict === 'changed') {
       toParse.push(file);
       continue;
@@ -257,7 +260,7 @@ async function runSync(
   for (const file of toParse) {
     const outcome = outcomes.get(file.path);
     const entry = fileEntry(
-      linking ? '' : hashFile(record.root, file.path),
+      linking ? '' : (hashes.get(file.path) ?? hashFile(record.root, file.path)),
       file,
       outcome,
       idsByFile.get(file.path) ?? [],
@@ -375,10 +378,17 @@ async function scan(
 }
 
 /** 'same': size and mtime match; 'touched': only the mtime moved; 'changed': the content did. */
-function compare(root: string, file: ScannedFile, previous: FileEntry): 'same' | 'touched' | 'changed' {
+function compare(
+  root: string,
+  file: ScannedFile,
+  previous: FileEntry,
+  hashes: Map<string, string>,
+): 'same' | 'touched' | 'changed' {
   if (previous.size === file.size && previous.mtimeMs === file.mtimeMs) return 'same';
   if (previous.size !== file.size || previous.hash === '') return 'changed';
-  return hashFile(root, file.path) === previous.hash ? 'touched' : 'changed';
+  const hash = hashFile(root, file.path);
+  hashes.set(file.path, hash);
+  return hash === previous.hash ? 'touched' : 'changed';
 }
 
 function hashFile(root: string, path: string): string {
