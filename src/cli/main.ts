@@ -5,7 +5,7 @@ import { isKausalError } from '../core/errors.js';
 import type { CommandContext } from './command.js';
 import { commands } from './commands/index.js';
 import { processIo, type CliIo } from './io.js';
-import { printable } from './printable.js';
+import { printable } from '../core/printable.js';
 import { UsageError, usageHint } from './usage-error.js';
 
 export async function main(

@@ -3,7 +3,7 @@
 // must be an integer between 1 and 100".
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { UsageError } from './usage-error.js';
-import { printable } from './printable.js';
+import { printable } from '../core/printable.js';
 
 export type OptionSpec = NonNullable<ParseArgsConfig['options']>;
 

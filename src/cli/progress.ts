@@ -1,7 +1,7 @@
 // Progress of link and sync on a terminal: one line rewritten in place with the phase, counts,
 // rate and an estimate of the time left. Nothing at all when stdout is not a terminal or the
 // output is JSON, so scripts see only the result.
-import type { SyncProgress } from '../workspace/index.js';
+import type { ProgressEvent } from '../service/requests.js';
 import type { CliIo } from './io.js';
 
 const redrawIntervalMs = 100;
@@ -14,7 +14,7 @@ export class ProgressLine {
 
   constructor(private readonly io: CliIo) {}
 
-  update(progress: SyncProgress): void {
+  update(progress: ProgressEvent): void {
     const now = performance.now();
     if (progress.phase !== this.phase) {
       this.phase = progress.phase;

@@ -14,7 +14,14 @@ export type ErrorCode =
   | 'FAIL_STOP'
   | 'CRASHED'
   | 'AMBIGUOUS'
-  | 'UNSUPPORTED';
+  | 'UNSUPPORTED'
+  /** A peer broke the wire protocol (bad magic, unknown version, malformed payload). */
+  | 'PROTOCOL_ERROR'
+  /** The server cannot take the request now (too many connections, shutting down, gone). */
+  | 'UNAVAILABLE'
+  | 'TIMEOUT'
+  /** A bug on the other side of a connection, reported without its stack. */
+  | 'INTERNAL';
 
 export class KausalError extends Error {
   override readonly name = 'KausalError';

@@ -84,8 +84,29 @@ export const limits = {
   nameIndexTrigramsMax: 32,
   /** Index operations written per batch by a rebuild. */
   nameIndexRebuildBatchOperations: 20_000,
+
+  // Server and clients (src/server). Requests are small; answers may be large and are streamed.
+  /** A request frame's payload; a larger one is refused with an error frame. */
   requestFrameBytesMax: 64 * KiB,
+  /** One response frame's payload; a longer answer is sent as several chunk frames. */
+  responseFrameBytesMax: 1 * MiB,
+  /** A whole answer as a client accepts it (export of a large workspace fits). */
+  responseBytesMax: 512 * MiB,
+  /** Unsent bytes queued for one connection before the server gives up on a slow reader. */
+  connectionBacklogBytesMax: 64 * MiB,
   connectionsMax: 100,
+  /** A connection with no request in flight and nothing received for this long is closed. */
+  idleTimeoutMsDefault: 5 * 60_000,
+  /** Requests one connection may have in flight (pipelined) before the server stops reading. */
+  pipelinedRequestsMax: 64,
+  /** How long the CLI waits to connect to a running server before opening the database itself. */
+  connectTimeoutMs: 2_000,
+  /** How long an embedded open waits for another process's lock to be released. */
+  lockWaitMs: 3_000,
+  lockRetryMs: 50,
+  /** How long a server reuses a workspace's freshness check between queries. */
+  serverFreshnessTtlMs: 1_000,
+  defaultPort: 3838,
 
   // Ingestion (src/ingest). A file beyond `fileBytesMaxDefault` is skipped and counted.
   /** Source text kept in one block; longer text is cut and the cut is recorded in metadata. */

@@ -1,9 +1,8 @@
 import { limits } from '../../core/limits.js';
-import { buildContext } from '../../query/context.js';
 import type { Command } from '../command.js';
 import { flag, integerOption, parseOptions } from '../options.js';
 import { jsonText, optionalText, outputFormat, queryOptions, requiredText } from '../output-format.js';
-import { runQuery, withQuerySession } from '../query-session.js';
+import { asUsage, withBackend } from '../backend-session.js';
 import { reportUnresolved } from '../render/unresolved-text.js';
 
 export const contextCommand: Command = {
@@ -40,9 +39,9 @@ left out. Tokens are estimated as characters / ${limits.contextCharsPerToken}.
     );
     const workspace = optionalText(parsed, 'workspace');
     const format = outputFormat(parsed, ['text', 'json']);
-    const answer = await withQuerySession(parsed, context, ({ query }) =>
-      runQuery(() =>
-        buildContext(query, {
+    const answer = await withBackend(parsed, context, (backend) =>
+      asUsage(() =>
+        backend.request('context', {
           target,
           budgetTokens,
           all: flag(parsed, 'all'),

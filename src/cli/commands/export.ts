@@ -1,10 +1,9 @@
 import { limits } from '../../core/limits.js';
-import { exportGraph } from '../../query/export.js';
 import { toDot, toMermaid } from '../../query/export-formats.js';
 import type { Command } from '../command.js';
 import { choiceOption, flag, integerOption, optionalString, parseOptions } from '../options.js';
 import { jsonText, optionalText, queryOptions } from '../output-format.js';
-import { runQuery, withQuerySession } from '../query-session.js';
+import { asUsage, withBackend } from '../backend-session.js';
 import { reportUnresolved } from '../render/unresolved-text.js';
 import { UsageError } from '../usage-error.js';
 
@@ -45,9 +44,9 @@ call is dashed in DOT and dotted in Mermaid).
     const depth = integerOption(parsed, 'depth', 1, 1, limits.traceDepthMax);
     const maxNodes = integerOption(parsed, 'max-nodes', limits.exportNodesDefault, 1, limits.exportNodesMax);
     const workspace = optionalText(parsed, 'workspace');
-    const answer = await withQuerySession(parsed, context, ({ query }) =>
-      runQuery(() =>
-        exportGraph(query, {
+    const answer = await withBackend(parsed, context, (backend) =>
+      asUsage(() =>
+        backend.request('export', {
           maxNodes,
           all: flag(parsed, 'all'),
           ...(target === undefined ? {} : { target, depth }),

@@ -1,5 +1,4 @@
 import { limits } from '../../core/limits.js';
-import { find } from '../../query/find.js';
 import { kindFilters } from '../../query/kinds.js';
 import { matchModes } from '../../query/name-match.js';
 import type { Command } from '../command.js';
@@ -13,7 +12,7 @@ import {
   queryOptions,
   requiredText,
 } from '../output-format.js';
-import { runQuery, withQuerySession } from '../query-session.js';
+import { asUsage, withBackend } from '../backend-session.js';
 import { findCsvHeader, findCsvRows, findText } from '../render/find-text.js';
 import { makeStyle } from '../render/style.js';
 import { UsageError } from '../usage-error.js';
@@ -66,9 +65,9 @@ Exit codes: 0 answered (even with no match), 1 runtime error, 2 usage error.
       );
     }
     const format = outputFormat(parsed, ['text', 'json', 'csv']);
-    const answer = await withQuerySession(parsed, context, ({ query }) =>
-      runQuery(() =>
-        find(query, {
+    const answer = await withBackend(parsed, context, (backend) =>
+      asUsage(() =>
+        backend.request('find', {
           name,
           kind,
           match,

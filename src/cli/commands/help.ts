@@ -1,7 +1,7 @@
 import { version } from '../../version.js';
 import type { Command, CommandEntry } from '../command.js';
 import { parseOptions } from '../options.js';
-import { printable } from '../printable.js';
+import { printable } from '../../core/printable.js';
 import { UsageError } from '../usage-error.js';
 
 /** The help command needs the registry; it receives it to avoid an import cycle. */

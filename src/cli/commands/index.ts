@@ -65,6 +65,16 @@ export const commands: readonly CommandEntry[] = [
     load: async () => (await import('./export.js')).exportCommand,
   },
   {
+    name: 'server',
+    summary: 'Run a server that owns the database: start, stop, restart, status',
+    load: async () => (await import('./server.js')).serverCommand,
+  },
+  {
+    name: 'ping',
+    summary: 'Check that a server answers for the data directory',
+    load: async () => (await import('./ping.js')).pingCommand,
+  },
+  {
     name: 'reindex',
     summary: 'Rebuild the name index from the stored blocks',
     load: async () => (await import('./reindex.js')).reindexCommand,

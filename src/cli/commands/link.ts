@@ -1,12 +1,11 @@
 import { basename, resolve } from 'node:path';
-import { linkWorkspace } from '../../workspace/index.js';
 import type { Command } from '../command.js';
 import { jsonText } from '../output-format.js';
 import { flag, integerOption, optionalString, parseOptions, requiredString } from '../options.js';
 import { limits } from '../../core/limits.js';
 import { ProgressLine } from '../progress.js';
 import { renderSyncReport } from '../render/sync-report.js';
-import { withWorkspaceDatabase } from '../workspace-session.js';
+import { withBackend } from '../backend-session.js';
 
 export const linkCommand: Command = {
   name: 'link',
@@ -31,11 +30,12 @@ Respects .gitignore and .kausalignore; skips node_modules, build outputs, binary
     const workers = integerOption(parsed, 'workers', limits.ingestWorkersDefault, 0, limits.ingestWorkersMax);
     const json = flag(parsed, 'json');
     const progress = json || !context.io.isTerminal ? undefined : new ProgressLine(context.io);
-    const report = await withWorkspaceDatabase(parsed, context, true, (db) =>
-      linkWorkspace(db, root, name, {
-        workers,
-        ...(progress ? { onProgress: (p) => progress.update(p) } : {}),
-      }),
+    const report = await withBackend(parsed, context, (backend) =>
+      backend.request(
+        'link',
+        { root, name, workers },
+        progress ? { onProgress: (event) => progress.update(event) } : {},
+      ),
     );
     progress?.finish();
     context.io.stdout(json ? jsonText(report) : renderSyncReport(report));

@@ -1,10 +1,9 @@
 import { limits } from '../../core/limits.js';
-import { findPaths } from '../../query/paths.js';
 import type { Command } from '../command.js';
 import { colourEnabled } from '../io.js';
 import { flag, integerOption, parseOptions } from '../options.js';
 import { jsonText, optionalText, outputFormat, queryOptions, requiredText } from '../output-format.js';
-import { runQuery, withQuerySession } from '../query-session.js';
+import { asUsage, withBackend } from '../backend-session.js';
 import { pathText } from '../render/path-text.js';
 import { makeStyle } from '../render/style.js';
 import { reportUnresolved } from '../render/unresolved-text.js';
@@ -43,9 +42,9 @@ Every path listed has the minimal length. "No call path … within depth N" is a
     const maxPaths = integerOption(parsed, 'max-paths', limits.pathCountDefault, 1, limits.pathCountMax);
     const workspace = optionalText(parsed, 'workspace');
     const format = outputFormat(parsed, ['text', 'json']);
-    const answer = await withQuerySession(parsed, context, ({ query }) =>
-      runQuery(() =>
-        findPaths(query, {
+    const answer = await withBackend(parsed, context, (backend) =>
+      asUsage(() =>
+        backend.request('path', {
           from,
           to,
           maxDepth,

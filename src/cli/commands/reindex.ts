@@ -1,8 +1,7 @@
-import { rebuildNameIndex } from '../../query/name-index-rebuild.js';
 import type { Command } from '../command.js';
 import { flag, parseOptions } from '../options.js';
 import { jsonText } from '../output-format.js';
-import { withQuerySession } from '../query-session.js';
+import { withBackend } from '../backend-session.js';
 
 export const reindexCommand: Command = {
   name: 'reindex',
@@ -16,9 +15,9 @@ completes it.
 `,
   async run(args, context) {
     const parsed = parseOptions(args, { 'data-dir': { type: 'string' }, json: { type: 'boolean' } });
-    const started = performance.now();
-    const summary = await withQuerySession(parsed, context, ({ db }) => rebuildNameIndex(db));
-    const seconds = (performance.now() - started) / 1000;
+    const { seconds, ...summary } = await withBackend(parsed, context, (backend) =>
+      backend.request('reindex', {}),
+    );
     if (flag(parsed, 'json'))
       context.io.stdout(jsonText({ schema: 'kausal.reindex/1', ...summary, seconds }));
     else {

@@ -1,6 +1,5 @@
 import { limits } from '../../core/limits.js';
 import { relationNames, relations } from '../../query/relations.js';
-import { show } from '../../query/show.js';
 import type { Command } from '../command.js';
 import { colourEnabled } from '../io.js';
 import { choiceOption, flag, integerOption, parseOptions } from '../options.js';
@@ -12,7 +11,7 @@ import {
   queryOptions,
   requiredText,
 } from '../output-format.js';
-import { runQuery, withQuerySession } from '../query-session.js';
+import { asUsage, withBackend } from '../backend-session.js';
 import { showCsvHeader, showCsvRows, showText } from '../render/show-text.js';
 import { makeStyle } from '../render/style.js';
 import { reportUnresolved } from '../render/unresolved-text.js';
@@ -63,9 +62,9 @@ ambiguous / unknown target, 2 usage error.
     );
     const workspace = optionalText(parsed, 'workspace');
     const format = outputFormat(parsed, ['text', 'json', 'csv']);
-    const answer = await withQuerySession(parsed, context, ({ query }) =>
-      runQuery(() =>
-        show(query, {
+    const answer = await withBackend(parsed, context, (backend) =>
+      asUsage(() =>
+        backend.request('show', {
           target,
           relation,
           maxDepth,

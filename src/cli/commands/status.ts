@@ -1,8 +1,8 @@
-import { workspaceStatuses, type WorkspaceStatus } from '../../workspace/index.js';
+import type { WorkspaceStatus } from '../../workspace/index.js';
 import type { Command } from '../command.js';
 import { jsonText } from '../output-format.js';
 import { flag, optionalString, parseOptions } from '../options.js';
-import { withWorkspaceDatabase } from '../workspace-session.js';
+import { withBackend } from '../backend-session.js';
 
 export const statusCommand: Command = {
   name: 'status',
@@ -23,14 +23,13 @@ changed since the sync (compared by size and modification time; nothing is re-in
       json: { type: 'boolean' },
     });
     const name = optionalString(parsed, 'workspace');
-    const result = await withWorkspaceDatabase(parsed, context, false, async (db, directory) => ({
-      dataDirectory: directory,
-      workspaces: await workspaceStatuses(db, {
+    const result = await withBackend(parsed, context, (backend) =>
+      backend.request('status', {
         check: !flag(parsed, 'no-check'),
-        ...(name === undefined ? {} : { name }),
+        verbose: flag(parsed, 'verbose'),
+        ...(name === undefined ? {} : { workspace: name }),
       }),
-      ...(flag(parsed, 'verbose') ? { storage: db.stats() } : {}),
-    }));
+    );
     if (flag(parsed, 'json')) {
       context.io.stdout(jsonText(result));
       return 0;

@@ -1,5 +1,5 @@
 import { limits } from '../../core/limits.js';
-import { trace, type TraceDirection } from '../../query/trace.js';
+import type { TraceDirection } from '../../query/trace.js';
 import type { Command } from '../command.js';
 import { colourEnabled } from '../io.js';
 import { choiceOption, flag, integerOption, parseOptions } from '../options.js';
@@ -11,7 +11,7 @@ import {
   queryOptions,
   requiredText,
 } from '../output-format.js';
-import { runQuery, withQuerySession } from '../query-session.js';
+import { asUsage, withBackend } from '../backend-session.js';
 import { makeStyle } from '../render/style.js';
 import { traceCsvHeader, traceCsvRows, traceText } from '../render/trace-text.js';
 import { reportUnresolved } from '../render/unresolved-text.js';
@@ -63,9 +63,9 @@ marked "(expanded elsewhere)". Caps that were hit are reported below the tree.
     );
     const workspace = optionalText(parsed, 'workspace');
     const format = outputFormat(parsed, ['text', 'json', 'csv']);
-    const answer = await withQuerySession(parsed, context, ({ query }) =>
-      runQuery(() =>
-        trace(query, {
+    const answer = await withBackend(parsed, context, (backend) =>
+      asUsage(() =>
+        backend.request('trace', {
           target,
           direction,
           depth,

@@ -1,8 +1,7 @@
-import { unlinkWorkspace } from '../../workspace/index.js';
 import type { Command } from '../command.js';
 import { jsonText } from '../output-format.js';
 import { flag, parseOptions, requiredString } from '../options.js';
-import { withWorkspaceDatabase } from '../workspace-session.js';
+import { withBackend } from '../backend-session.js';
 
 export const unlinkCommand: Command = {
   name: 'unlink',
@@ -19,7 +18,7 @@ directory itself is not touched.
       json: { type: 'boolean' },
     });
     const name = requiredString(parsed, 'name');
-    const report = await withWorkspaceDatabase(parsed, context, false, (db) => unlinkWorkspace(db, name));
+    const report = await withBackend(parsed, context, (backend) => backend.request('unlink', { name }));
     context.io.stdout(
       flag(parsed, 'json')
         ? jsonText(report)

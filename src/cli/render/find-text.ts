@@ -1,6 +1,6 @@
 // find as text: one aligned row per entity, the workspace shown when the rows span several.
 import type { FindAnswer } from '../../query/find.js';
-import { printable } from '../printable.js';
+import { printable } from '../../core/printable.js';
 import { honestyText, locationText, plural } from './entity-text.js';
 import { safe, type Style } from './style.js';
 

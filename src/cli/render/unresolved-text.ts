@@ -4,7 +4,7 @@
 import type { CliIo } from '../io.js';
 import type { AmbiguousAnswer, NotFoundAnswer, UnresolvedTarget } from '../../query/answer.js';
 import { jsonText, type OutputFormat } from '../output-format.js';
-import { printable } from '../printable.js';
+import { printable } from '../../core/printable.js';
 import { locationText } from './entity-text.js';
 import { safe } from './style.js';
 

@@ -1,0 +1,183 @@
+// The service: every request kind run against one open database. The CLI runs it in-process on a
+// database it opened for one command; the server runs it on the database it owns for its whole
+// life. Both therefore give the same answers. Parameters are checked here (they may come from a
+// network peer), and the heavy modules (parsers, resolution) are loaded only by the requests that
+// need them, so a query stays light.
+import { isAbsolute } from 'node:path';
+import { KausalError, invalidArgument } from '../core/errors.js';
+import type { Database } from '../database.js';
+import type { FreshnessSource, QueryContext } from '../query/index.js';
+import { printable } from '../core/printable.js';
+import { version } from '../version.js';
+import { readRegistry } from '../workspace/records.js';
+import { freshnessSource } from '../workspace/freshness.js';
+import { checkParams } from './params.js';
+import type { ParamsOf, ProgressEvent, RequestKind, ResultOf, SyncParams } from './requests.js';
+
+export interface ServiceOptions {
+  readonly mode: 'server' | 'embedded';
+  /**
+   * How long a workspace's freshness (a stat of each of its files) may be reused. A server
+   * answering many queries a second sets it; zero checks on every query. Any write clears it.
+   */
+  readonly freshnessTtlMs?: number;
+  readonly startedAt?: number;
+}
+
+export interface RequestOptions {
+  readonly onProgress?: (event: ProgressEvent) => void;
+}
+
+type Handler<K extends RequestKind> = (params: ParamsOf<K>, options: RequestOptions) => Promise<ResultOf<K>>;
+
+export class Service {
+  private readonly startedAt: number;
+  private readonly freshnessCache = new Map<string, { at: number; value: ReturnType<FreshnessSource> }>();
+  private readonly handlers: { readonly [K in RequestKind]: Handler<K> };
+
+  constructor(
+    readonly db: Database,
+    private readonly options: ServiceOptions,
+  ) {
+    this.startedAt = options.startedAt ?? Date.now();
+    this.handlers = {
+      ping: async (params) => this.ping(params.echo),
+      status: async (params) => this.status(params),
+      link: async (params, { onProgress }) => {
+        if (!isAbsolute(params.root)) throw invalidArgument('root must be an absolute path');
+        const { linkWorkspace } = await import('../workspace/sync.js');
+        return linkWorkspace(this.db, params.root, params.name, {
+          ...(params.workers === undefined ? {} : { workers: params.workers }),
+          ...progressOption(params.name, onProgress),
+        });
+      },
+      unlink: async (params) => {
+        const { unlinkWorkspace } = await import('../workspace/unlink.js');
+        return unlinkWorkspace(this.db, params.name);
+      },
+      sync: async (params, options) => this.sync(params, options),
+      reindex: async () => {
+        const { rebuildNameIndex } = await import('../query/name-index-rebuild.js');
+        const started = performance.now();
+        const summary = await rebuildNameIndex(this.db);
+        return { ...summary, seconds: (performance.now() - started) / 1000 };
+      },
+      find: async (params) => (await import('../query/find.js')).find(this.queryContext(params), params),
+      show: async (params) => (await import('../query/show.js')).show(this.queryContext(params), params),
+      trace: async (params) => (await import('../query/trace.js')).trace(this.queryContext(params), params),
+      path: async (params) =>
+        (await import('../query/paths.js')).findPaths(this.queryContext(params), params),
+      context: async (params) =>
+        (await import('../query/context.js')).buildContext(this.queryContext(params), params),
+      export: async (params) =>
+        (await import('../query/export.js')).exportGraph(this.queryContext(params), params),
+    };
+  }
+
+  /** Runs one request; `params` is checked first, whatever its origin. */
+  async execute<K extends RequestKind>(
+    kind: K,
+    params: unknown,
+    options: RequestOptions = {},
+  ): Promise<ResultOf<K>> {
+    const checked = checkParams(kind, params);
+    const handler = this.handlers[kind] as Handler<K>;
+    try {
+      return await handler(checked, options);
+    } finally {
+      if (kind === 'link' || kind === 'unlink' || kind === 'sync' || kind === 'reindex') {
+        this.freshnessCache.clear();
+      }
+    }
+  }
+
+  private ping(echo: string | undefined): ResultOf<'ping'> {
+    return {
+      pong: true,
+      version,
+      pid: process.pid,
+      dataDirectory: this.db.directory,
+      mode: this.options.mode,
+      uptimeMs: Date.now() - this.startedAt,
+      ...(echo === undefined ? {} : { echo }),
+    };
+  }
+
+  private async status(params: ParamsOf<'status'>): Promise<ResultOf<'status'>> {
+    const { workspaceStatuses } = await import('../workspace/status.js');
+    return {
+      dataDirectory: this.db.directory,
+      workspaces: await workspaceStatuses(this.db, {
+        check: params.check !== false,
+        ...(params.workspace === undefined ? {} : { name: params.workspace }),
+      }),
+      ...(params.verbose === true ? { storage: this.db.stats() } : {}),
+    };
+  }
+
+  private async sync(params: SyncParams, { onProgress }: RequestOptions): Promise<ResultOf<'sync'>> {
+    const { requireWorkspace } = await import('../workspace/records.js');
+    const { syncWorkspace } = await import('../workspace/sync.js');
+    const names = this.syncTargets(params);
+    const reports = [];
+    for (const name of names) {
+      reports.push(
+        await syncWorkspace(this.db, requireWorkspace(this.db, name), {
+          ...(params.force === undefined ? {} : { force: params.force }),
+          ...(params.workers === undefined ? {} : { workers: params.workers }),
+          ...progressOption(name, onProgress),
+        }),
+      );
+    }
+    return reports;
+  }
+
+  private syncTargets(params: SyncParams): readonly string[] {
+    const linked = readRegistry(this.db);
+    if (params.all === true) return linked;
+    if (params.names !== undefined && params.names.length > 0) return params.names;
+    if (linked.length === 1) return linked;
+    if (linked.length === 0) {
+      throw invalidArgument("no workspace is linked; run 'kausal link --path <dir>' first");
+    }
+    throw invalidArgument(`several workspaces are linked (${linked.join(', ')}); name one or pass --all`);
+  }
+
+  /** The context of a query: the graph, and freshness when workspaces are linked. */
+  private queryContext(params: { readonly workspace?: string | undefined }): QueryContext & {
+    readonly graph: Database;
+  } {
+    const linked = readRegistry(this.db);
+    const workspace = params.workspace;
+    if (workspace !== undefined && linked.length > 0 && !linked.includes(workspace)) {
+      throw new KausalError(
+        'NOT_FOUND',
+        `no workspace named '${printable(workspace)}' (linked: ${linked.map(printable).join(', ')})`,
+      );
+    }
+    if (linked.length === 0) return { graph: this.db };
+    return { graph: this.db, freshness: this.freshness() };
+  }
+
+  private freshness(): FreshnessSource {
+    const source = freshnessSource(this.db);
+    const ttl = this.options.freshnessTtlMs ?? 0;
+    if (ttl <= 0) return source;
+    return (workspace) => {
+      const now = Date.now();
+      const cached = this.freshnessCache.get(workspace);
+      if (cached !== undefined && now - cached.at < ttl) return cached.value;
+      const value = source(workspace);
+      this.freshnessCache.set(workspace, { at: now, value });
+      return value;
+    };
+  }
+}
+
+function progressOption(
+  workspace: string,
+  onProgress: ((event: ProgressEvent) => void) | undefined,
+): { onProgress?: (progress: Omit<ProgressEvent, 'workspace'>) => void } {
+  if (onProgress === undefined) return {};
+  return { onProgress: (progress) => onProgress({ workspace, ...progress }) };
+}
