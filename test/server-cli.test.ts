@@ -3,12 +3,13 @@
 // server shut down by SIGTERM with exit code 0.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { after, before, describe, it } from 'node:test';
+import { processAlive } from '../src/server/server-files.js';
 import { kausal } from './helpers/kausal.js';
 
 const fixtures = fileURLToPath(new URL('./fixtures/', import.meta.url));
@@ -113,6 +114,24 @@ describe('kausal server (CLI)', () => {
     assert.equal(parsed.running, true);
     assert.equal(parsed.port, port);
     assert.ok(parsed.server.requests > 0);
+  });
+
+  it('restarts on the same port, and recovers from a server killed with SIGKILL', async () => {
+    const restarted = kausal(withData(['server', 'restart']));
+    assert.equal(restarted.code, 0, restarted.stderr);
+    assert.match(
+      restarted.stdout,
+      new RegExp(`Server stopped[\\s\\S]*Server started \\(pid \\d+\\) on 127\\.0\\.0\\.1:${port}`),
+    );
+    const pid = Number(readFileSync(join(data, 'server.pid'), 'utf8'));
+    process.kill(pid, 'SIGKILL');
+    while (processAlive(pid)) await new Promise((resolve) => setTimeout(resolve, 20));
+    // The stale endpoint and lock are recognised: commands work in-process, and a server starts.
+    const found = kausal(withData(['find', '--name', 'main']));
+    assert.equal(found.code, 0, found.stderr);
+    assert.match(found.stdout, /main/);
+    const started = kausal(withData(['server', 'start', '--port', String(port)]));
+    assert.equal(started.code, 0, started.stderr);
   });
 
   it('stops cleanly: pid file removed, lock released, commands work in-process again', () => {

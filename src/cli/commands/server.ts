@@ -83,9 +83,12 @@ async function runAction(
       return start(parsed, directory, context);
     case 'stop':
       return stop(directory, context, true);
-    case 'restart':
+    case 'restart': {
+      // Unless told otherwise, the new server listens where the old one did.
+      const previous = runningServer(directory);
       await stop(directory, context, false);
-      return start(parsed, directory, context);
+      return start(parsed, directory, context, previous);
+    }
     case 'status':
       return status(directory, context, flag(parsed, 'json'));
   }
@@ -98,14 +101,14 @@ interface StartSettings {
   readonly idleTimeoutMs: number;
 }
 
-function startSettings(parsed: ParsedOptions): StartSettings {
-  const host = optionalString(parsed, 'host') ?? '127.0.0.1';
+function startSettings(parsed: ParsedOptions, previous: ServerEndpoint | undefined): StartSettings {
+  const host = optionalString(parsed, 'host') ?? previous?.host ?? '127.0.0.1';
   if (host.trim() === '' || host.length > 255) {
     throw new UsageError('Invalid argument: --host must be a host name or address');
   }
   return {
     host,
-    port: integerOption(parsed, 'port', limits.defaultPort, 1, 65_535),
+    port: integerOption(parsed, 'port', previous?.port ?? limits.defaultPort, 1, 65_535),
     connectionsMax: integerOption(parsed, 'max-connections', limits.connectionsMax, 1, 10_000),
     idleTimeoutMs:
       integerOption(parsed, 'idle-timeout', limits.idleTimeoutMsDefault / 1000, 1, 86_400) * 1000,
@@ -118,8 +121,13 @@ function runningServer(directory: string): ServerEndpoint | undefined {
   return endpoint !== undefined && processAlive(endpoint.pid) ? endpoint : undefined;
 }
 
-async function start(parsed: ParsedOptions, directory: string, context: CommandContext): Promise<number> {
-  const settings = startSettings(parsed);
+async function start(
+  parsed: ParsedOptions,
+  directory: string,
+  context: CommandContext,
+  previous?: ServerEndpoint,
+): Promise<number> {
+  const settings = startSettings(parsed, previous);
   const running = runningServer(directory);
   if (running !== undefined) {
     throw new KausalError(
