@@ -1,26 +1,12 @@
 // How a command reaches the database: through the server when one owns the data directory,
 // otherwise by opening the directory in this process. Same requests, same answers either way.
 import { isKausalError } from '../core/errors.js';
+import { openBackend } from '../server/open-backend.js';
 import type { Backend } from '../service/backend.js';
 import type { CommandContext } from './command.js';
 import { resolveDataDirectory } from './data-dir.js';
 import { optionalString, type ParsedOptions } from './options.js';
 import { UsageError } from './usage-error.js';
-
-/** The backend for the data directory the options and environment point at. */
-export async function openBackend(
-  dataDirectory: string,
-  env: Readonly<Record<string, string | undefined>>,
-): Promise<Backend> {
-  // KAUSAL_EMBEDDED=1 skips the server even when one runs (it then holds the lock: for debugging).
-  if (env['KAUSAL_EMBEDDED'] !== '1') {
-    const { connectToServer } = await import('../server/remote-backend.js');
-    const remote = await connectToServer(dataDirectory);
-    if (remote !== undefined) return remote;
-  }
-  const { EmbeddedBackend } = await import('../service/embedded-backend.js');
-  return new EmbeddedBackend(dataDirectory);
-}
 
 /** Runs `action` with the backend for the command's data directory, and always releases it. */
 export async function withBackend<T>(

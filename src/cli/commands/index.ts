@@ -75,6 +75,11 @@ export const commands: readonly CommandEntry[] = [
     load: async () => (await import('./ping.js')).pingCommand,
   },
   {
+    name: 'mcp',
+    summary: 'Serve the Model Context Protocol over stdio, for LLM agents',
+    load: async () => (await import('./mcp.js')).mcpCommand,
+  },
+  {
     name: 'reindex',
     summary: 'Rebuild the name index from the stored blocks',
     load: async () => (await import('./reindex.js')).reindexCommand,
