@@ -35,6 +35,27 @@ export const limits = {
   syncBatchBytes: 64 * MiB,
   /** Blocks per batch of a sync, written with their name-index operations. */
   syncBlocksPerBatch: 2_000,
+  /**
+   * How long a link, sync, unlink or reindex may hold the event loop before it yields (at its
+   * next step boundary). A server answers queries on the same thread and aims at a p99 under
+   * 50 ms while such work runs; 8 ms leaves room for the query itself and for the storage
+   * engine's own steps. A command-line run yields about a hundred times a second, which costs
+   * nothing measurable.
+   */
+  yieldBudgetMsDefault: 8,
+  /**
+   * Batch sizes of a sync that yields: one batch is one synchronous write, measured at a few
+   * milliseconds for 32 blocks with their index operations, 1,024 edges or 1 MiB of facts (see
+   * src/workspace/write-batches.ts). Throughput is the same as with the large batches above.
+   */
+  syncBlocksPerCooperativeBatch: 32,
+  syncCooperativeBatchOperations: 1_024,
+  syncCooperativeBatchBytes: 1 * MiB,
+  /**
+   * A sync that yields parses a few changed files in its own thread only when each is at most
+   * this large (about 10–30 ms of parsing); larger ones go to a worker.
+   */
+  syncInThreadParseFileBytesMax: 16 * KiB,
   fileBytesMaxDefault: 2 * MiB,
   traceDepthMax: 100,
   resultCountMax: 10_000,
@@ -84,6 +105,9 @@ export const limits = {
   nameIndexTrigramsMax: 32,
   /** Index operations written per batch by a rebuild. */
   nameIndexRebuildBatchOperations: 20_000,
+  /** The same, and entities indexed per step, for a rebuild that yields (see yieldBudgetMsDefault). */
+  nameIndexRebuildCooperativeBatchOperations: 1_024,
+  nameIndexRebuildCooperativeEntities: 32,
 
   // Server and clients (src/server). Requests are small; answers may be large and are streamed.
   /** A request frame's payload; a larger one is refused with an error frame. */
@@ -106,6 +130,11 @@ export const limits = {
   lockRetryMs: 50,
   /** How long a server reuses a workspace's freshness check between queries. */
   serverFreshnessTtlMs: 1_000,
+  /**
+   * The server's block cache. It lives as long as the server and answers many clients, so it is
+   * larger than a one-shot command's; random lookups on a graph larger than the cache miss it.
+   */
+  serverBlockCacheBytesDefault: 256 * MiB,
   defaultPort: 3838,
 
   // Ingestion (src/ingest). A file beyond `fileBytesMaxDefault` is skipped and counted.
@@ -170,3 +199,6 @@ assert(limits.contextBudgetTokensMin <= limits.contextBudgetTokensDefault);
 assert(limits.contextBudgetTokensDefault <= limits.contextBudgetTokensMax);
 assert(limits.exportNodesDefault <= limits.exportNodesMax);
 assert(limits.nameIndexRebuildBatchOperations <= limits.batchOperationsMax);
+assert(limits.syncBlocksPerCooperativeBatch <= limits.syncBlocksPerBatch);
+assert(limits.syncCooperativeBatchOperations <= limits.syncBatchOperations);
+assert(limits.syncCooperativeBatchBytes <= limits.syncBatchBytes);

@@ -8,6 +8,7 @@ export interface ForegroundOptions {
   readonly port: number;
   readonly connectionsMax: number;
   readonly idleTimeoutMs: number;
+  readonly blockCacheBytes: number;
 }
 
 function log(line: string): void {
@@ -21,6 +22,7 @@ export async function runForeground(options: ForegroundOptions): Promise<number>
     port: options.port,
     connectionsMax: options.connectionsMax,
     connectionLimits: { idleTimeoutMs: options.idleTimeoutMs },
+    blockCacheBytes: options.blockCacheBytes,
     log,
   });
   return new Promise((resolve) => {

@@ -25,6 +25,7 @@ export interface ServerOptions {
   readonly port?: number;
   readonly connectionsMax?: number;
   readonly connectionLimits?: Partial<ConnectionLimits>;
+  readonly blockCacheBytes?: number;
   /** Record the endpoint in the data directory so CLIs find this server (default true). */
   readonly advertise?: boolean;
   readonly log?: (line: string) => void;
@@ -63,7 +64,9 @@ export class KausalServer {
   static async start(options: ServerOptions): Promise<KausalServer> {
     const host = options.host ?? '127.0.0.1';
     const port = options.port ?? limits.defaultPort;
-    const db = Database.open(options.dataDirectory);
+    const db = Database.open(options.dataDirectory, {
+      blockCacheBytes: options.blockCacheBytes ?? limits.serverBlockCacheBytesDefault,
+    });
     const listener = createServer({ pauseOnConnect: false });
     try {
       await listen(listener, host, port);

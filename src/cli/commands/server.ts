@@ -17,6 +17,7 @@ import { jsonText } from '../output-format.js';
 import { flag, integerOption, optionalString, parseOptions, type ParsedOptions } from '../options.js';
 import { UsageError } from '../usage-error.js';
 
+const MiB = 1024 * 1024;
 const actions = ['start', 'stop', 'restart', 'status'] as const;
 type Action = (typeof actions)[number];
 
@@ -42,6 +43,7 @@ automatically; when it is not running, commands open the directory themselves.
                          log in DIR/server.log and the process id in DIR/server.pid
   --max-connections N    default ${limits.connectionsMax}
   --idle-timeout S       seconds before an idle connection is closed (default ${limits.idleTimeoutMsDefault / 1000})
+  --cache-mb N           block cache in MiB, 1 to 65536 (default ${limits.serverBlockCacheBytesDefault / MiB})
   --json                 machine-readable output (status, start)
 
 stop sends SIGTERM: the server refuses new requests, finishes a running write, flushes,
@@ -57,6 +59,7 @@ releases the lock and removes its pid file.
         foreground: { type: 'boolean' },
         'max-connections': { type: 'string' },
         'idle-timeout': { type: 'string' },
+        'cache-mb': { type: 'string' },
         json: { type: 'boolean' },
       },
       1,
@@ -99,6 +102,7 @@ interface StartSettings {
   readonly port: number;
   readonly connectionsMax: number;
   readonly idleTimeoutMs: number;
+  readonly blockCacheBytes: number;
 }
 
 function startSettings(parsed: ParsedOptions, previous: ServerEndpoint | undefined): StartSettings {
@@ -112,6 +116,8 @@ function startSettings(parsed: ParsedOptions, previous: ServerEndpoint | undefin
     connectionsMax: integerOption(parsed, 'max-connections', limits.connectionsMax, 1, 10_000),
     idleTimeoutMs:
       integerOption(parsed, 'idle-timeout', limits.idleTimeoutMsDefault / 1000, 1, 86_400) * 1000,
+    blockCacheBytes:
+      integerOption(parsed, 'cache-mb', limits.serverBlockCacheBytesDefault / MiB, 1, 65_536) * MiB,
   };
 }
 
@@ -172,6 +178,8 @@ async function startDetached(directory: string, settings: StartSettings): Promis
       String(settings.connectionsMax),
       '--idle-timeout',
       String(settings.idleTimeoutMs / 1000),
+      '--cache-mb',
+      String(settings.blockCacheBytes / MiB),
     ],
     { detached: true, stdio: ['ignore', log, log], env: process.env },
   );
