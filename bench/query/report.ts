@@ -40,9 +40,10 @@ export interface Report {
   readonly shape: GraphShape;
   readonly queries: readonly QueryRow[];
   readonly cli: readonly CliRow[];
-  /** In-process `Database.open` of the benchmark database, and the table metadata it loads. */
+  /** In-process `Database.open` of the benchmark database, and the table metadata one query loads. */
   readonly open: {
     readonly timing: Timing;
+    /** Bloom filters and indexes in memory after one cold `show` in a fresh process (median). */
     readonly metadataBytes: number;
     /** Medians over fresh processes: importStorage, open, importQuery, query, close. */
     readonly phases: Readonly<Record<string, number>>;
@@ -52,7 +53,7 @@ export interface Report {
 
 const ms = (value: number): string =>
   value >= 100 ? value.toFixed(0) : value >= 10 ? value.toFixed(1) : value.toFixed(3);
-const mib = (bytes: number): string => `${(bytes / 1024 / 1024).toFixed(0)} MiB`;
+const mib = (bytes: number, digits = 0): string => `${(bytes / 1024 / 1024).toFixed(digits)} MiB`;
 
 function ratio(ours: number, theirs: number | undefined): string {
   if (theirs === undefined || !(theirs > 0)) return '–';
@@ -127,7 +128,8 @@ What each side does:
 ## One CLI process, end to end (milliseconds)
 
 Wall time of \`node bin/kausal.js …\` spawned from the benchmark, including Node's start-up,
-opening the database (reading the table indexes and bloom filters), the query and the output.
+opening the database (the manifest and each table's footer), the query (which reads the bloom
+filters and indexes it needs on first use) and the output.
 
 | command | runs | p50 | p99 |
 |---|---|---|---|
@@ -135,10 +137,11 @@ ${cliRows.join('\n')}
 
 Where one \`show\` process's time goes, measured inside fresh processes
 (\`bench/query/cli-phases.mjs\`, medians): loading the storage modules
-${ms(report.open.phases['importStorage'] ?? 0)} ms, \`Database.open\` ${ms(report.open.phases['open'] ?? 0)} ms (it reads and decodes
-${mib(report.open.metadataBytes)} of table indexes and bloom filters up front; ${ms(report.open.timing.p50)} ms when
-repeated in a warm process), loading the query modules ${ms(report.open.phases['importQuery'] ?? 0)} ms, the query on a
-cold block cache ${ms(report.open.phases['query'] ?? 0)} ms, closing ${ms(report.open.phases['close'] ?? 0)} ms; the rest is
+${ms(report.open.phases['importStorage'] ?? 0)} ms, \`Database.open\` ${ms(report.open.phases['open'] ?? 0)} ms (the manifest and each
+table's footer; after a clean close it writes nothing; ${ms(report.open.timing.p50)} ms when repeated in a warm
+process), loading the query modules ${ms(report.open.phases['importQuery'] ?? 0)} ms, the query on a cold block cache
+${ms(report.open.phases['query'] ?? 0)} ms (including reading and checking the ${mib(report.open.metadataBytes, 1)} of bloom filters and
+indexes it needed), closing ${ms(report.open.phases['close'] ?? 0)} ms; the rest is
 Node's start-up (first row) and the CLI's own modules (commands load lazily: a query does not load
 the parsers).
 `;

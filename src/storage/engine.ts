@@ -10,6 +10,11 @@
 //   stops accepting writes (fail-stop); a reopen recovers from what is durable.
 // - An open rewrites what it recovered (manifest, replayed log) before serving it: after a failed
 //   fsync the page cache can show bytes the disk never got, and nothing shown may be taken back.
+//   The one exception is a database whose previous session closed cleanly (every fsync it asked
+//   for succeeded, recorded in the manifest) and left nothing in the log: all of it is durable, so
+//   the open only reads, and the first write of the session first records that it is no longer
+//   closed cleanly (prepareForWrites). Table indexes and filters load on first use, so such an
+//   open costs the manifest, a footer per table and a directory listing.
 import { assert } from '../core/assert.js';
 import { assertBlockId, type BlockId } from '../core/block-id.js';
 import { KausalError } from '../core/errors.js';
@@ -104,6 +109,10 @@ export class StorageEngine {
   private failure: KausalError | undefined;
   private backgroundError: string | undefined;
   private closed = false;
+  /** The manifest says "not closed cleanly" and a WAL segment is open: writes may go ahead. */
+  private writable = false;
+  /** The WAL segment prepareForWrites starts (after every segment recovery found). */
+  private firstNewSegment = 1;
   private recovery: WalRecovery = {
     lastSequence: 0,
     segmentsReplayed: 0,
@@ -149,8 +158,12 @@ export class StorageEngine {
     const wal = new WriteAheadLog(vfs, directory, options.walSegmentBytes, verifyChecksums);
     const engine = new StorageEngine(directory, options, lock, manifest, wal);
     try {
-      engine.recover();
-      engine.retireRecoveredLog();
+      const closedCleanly = engine.recover();
+      const { framesReplayed, tornBytesTruncated } = engine.recovery;
+      if (!closedCleanly || framesReplayed > 0 || tornBytesTruncated > 0) {
+        engine.prepareForWrites();
+        engine.retireRecoveredLog();
+      }
       return engine;
     } catch (error) {
       engine.releaseResources();
@@ -177,6 +190,7 @@ export class StorageEngine {
     }
     const firstSequence = this.lastSequence + 1;
     const frame = this.encoder.encode(operations, jsons, firstSequence);
+    this.prepareForWrites();
     try {
       this.wal.append(frame, this.options.plantedBugs.skipWalSync !== true);
     } catch (error) {
@@ -294,6 +308,7 @@ export class StorageEngine {
         this.abandonCompaction();
         this.flushMemtable();
       }
+      this.markClosedCleanly();
     } finally {
       this.closed = true;
       this.releaseResources();
@@ -306,17 +321,53 @@ export class StorageEngine {
 
   // ---- recovery -----------------------------------------------------------------------------
 
-  private recover(): void {
+  /**
+   * Loads the manifest, opens the tables and replays the log. Returns true when the previous
+   * session closed cleanly: then nothing was rewritten (the manifest is durable as it stands) and
+   * empty log segments were left in place.
+   */
+  private recover(): boolean {
     const { vfs } = this.options;
-    const state = this.manifest.load();
+    const { state, closedCleanly } = this.manifest.load();
+    // Safe to act on: either the previous session closed cleanly, or load() has just rewritten it.
     removeOrphans(vfs, this.directory, state);
     for (const record of state.tables) this.tables.push(this.openTable(record));
     const segments = this.wal.listSegments(state.walStart);
-    this.recovery = this.wal.recover(segments, this.memtable);
+    this.recovery = this.wal.recover(segments, this.memtable, closedCleanly);
     this.lastSequence = Math.max(state.lastSequence, this.recovery.lastSequence);
     this.nextFileNumber = state.nextFileNumber;
     const lastSegment = segments[segments.length - 1];
-    this.wal.startSegment(Math.max(state.walStart, lastSegment === undefined ? 1 : lastSegment + 1));
+    this.firstNewSegment = Math.max(state.walStart, lastSegment === undefined ? 1 : lastSegment + 1);
+    return closedCleanly;
+  }
+
+  /**
+   * Readies the files for a session's first write: the manifest must stop saying "closed
+   * cleanly" — durably, before anything else is written — because if this session then fails an
+   * fsync, the next open may read log frames or manifest records that only the page cache holds,
+   * and only a manifest without the flag makes that open rewrite them (Manifest.load,
+   * retireRecoveredLog). Then the session's WAL segment is started. A failure is a fail-stop:
+   * what the disk holds is unknown.
+   */
+  private prepareForWrites(): void {
+    if (this.writable) return;
+    try {
+      if (this.manifest.closedCleanly) this.manifest.commit(this.manifest.state);
+      this.wal.startSegment(this.firstNewSegment);
+    } catch (error) {
+      throw this.failStop(error);
+    }
+    this.writable = true;
+  }
+
+  /**
+   * Records a clean close when this session wrote and every write, fsync and commit succeeded,
+   * so the next open may skip the rewrites. A session that wrote nothing leaves the manifest as
+   * it found it; one that failed stop leaves it saying "not closed cleanly".
+   */
+  private markClosedCleanly(): void {
+    if (!this.writable || this.failure !== undefined) return;
+    this.manifest.markClosedCleanly();
   }
 
   /**
@@ -489,6 +540,7 @@ export class StorageEngine {
   }
 
   private startCompaction(pick: { start: number; count: number }): void {
+    this.prepareForWrites();
     const { vfs } = this.options;
     const inputs = this.tables.slice(pick.start, pick.start + pick.count);
     const includesOldest = pick.start + pick.count === this.tables.length;
@@ -562,6 +614,7 @@ export class StorageEngine {
   // ---- shared helpers -----------------------------------------------------------------------
 
   private commitManifest(next: ManifestState, newReaders: readonly TableReader[]): void {
+    assert(this.writable, 'manifest commit before prepareForWrites');
     try {
       this.manifest.commit(next);
     } catch (error) {

@@ -5,6 +5,14 @@
 // end (a crash mid-append) is ignored and the log is rewritten cleanly on open; a bad record
 // followed by a good one is corruption. When the log grows past a bound it is rewritten as one
 // snapshot (write temp, fsync, rename, fsync directory).
+//
+// A snapshot may carry `"closedCleanly"`: the engine appends one (synced) at a close that ends a
+// session in which every write, fsync and commit succeeded, and any later session replaces it
+// with a synced snapshot without the flag before it writes anything. So when the last record
+// carries the flag, every byte of the manifest and of the log is durable, and an open may act on
+// what it reads without rewriting it first (see StorageEngine.open). The flag's value is the
+// CRC-32 of the snapshot's JSON without it: an engine that predates the flag copies unknown fields
+// into the snapshots it writes, and such a copy in a changed snapshot must not count.
 import { crc32 } from '../../core/checksum.js';
 import { corruption } from '../../core/errors.js';
 import type { Vfs, VfsFile } from '../../vfs/vfs.js';
@@ -41,10 +49,17 @@ export const emptyManifest: ManifestState = {
   tables: [],
 };
 
+export interface LoadedManifest {
+  readonly state: ManifestState;
+  /** The last record says the previous session closed cleanly, and nothing follows it. */
+  readonly closedCleanly: boolean;
+}
+
 export class Manifest {
   private file: VfsFile | undefined;
   private fileBytes = 0;
   private current: ManifestState = emptyManifest;
+  private onDiskClosedCleanly = false;
 
   constructor(
     private readonly vfs: Vfs,
@@ -55,31 +70,62 @@ export class Manifest {
     return this.current;
   }
 
-  /** Loads the manifest, creating an empty one for a new database. */
-  load(): ManifestState {
+  /** True while the durable manifest still says the previous session closed cleanly. */
+  get closedCleanly(): boolean {
+    return this.onDiskClosedCleanly;
+  }
+
+  /**
+   * Loads the manifest, creating an empty one for a new database. A manifest whose last record
+   * says the previous session closed cleanly is left as it is (nothing in it can be undurable);
+   * any other is rewritten before the open acts on it: after a failed fsync the page cache may show
+   * records that never reached the disk, and this open is about to act on them (deleting log
+   * segments they retire). A fresh, synced copy makes them durable first.
+   */
+  load(): LoadedManifest {
     const path = joinPath(this.directory, manifestFileName);
     if (!this.vfs.exists(path)) {
       this.rewrite(emptyManifest);
-      return this.current;
+      return { state: this.current, closedCleanly: false };
     }
-    // Always rewritten (not only when a torn tail must go): after a failed fsync the page cache
-    // may show records that never reached the disk, and this open is about to act on them
-    // (deleting log segments they retire). A fresh, synced copy makes them durable first.
-    this.rewrite(readManifest(this.vfs, path).state);
-    return this.current;
+    const found = readManifest(this.vfs, path);
+    if (found.closedCleanly && !found.tornTail) {
+      this.current = found.state;
+      this.onDiskClosedCleanly = true;
+      return { state: this.current, closedCleanly: true };
+    }
+    this.rewrite(found.state);
+    return { state: this.current, closedCleanly: false };
   }
 
-  /** Makes `next` the durable state. Throws on I/O failure (the caller then fails stop). */
+  /**
+   * Makes `next` the durable state (a record without the clean-close flag). Throws on I/O failure
+   * (the caller then fails stop).
+   */
   commit(next: ManifestState): void {
+    this.append(next, false);
+  }
+
+  /**
+   * Records that this session closes cleanly: everything it wrote to the log and the manifest was
+   * synced without error. Only for a session that committed (or rewrote) the manifest itself.
+   */
+  markClosedCleanly(): void {
+    this.append(this.current, true);
+  }
+
+  private append(next: ManifestState, closedCleanly: boolean): void {
     if (this.file === undefined || this.fileBytes >= manifestRewriteBytes) {
-      this.rewrite(next);
+      this.rewrite(next, closedCleanly);
       return;
     }
-    const record = encodeRecord(next);
+    const record = encodeRecord(next, closedCleanly);
+    this.beforeWrite(closedCleanly);
     this.file.append(record);
     this.fileBytes += record.length;
     this.file.sync();
     this.current = next;
+    this.onDiskClosedCleanly = closedCleanly;
   }
 
   close(): void {
@@ -87,12 +133,21 @@ export class Manifest {
     this.file = undefined;
   }
 
-  private rewrite(state: ManifestState): void {
+  /**
+   * While a write is under way the disk may end up with either record, so the flag counts as set
+   * if either has it (the safe side: a later write then clears it again first).
+   */
+  private beforeWrite(closedCleanly: boolean): void {
+    this.onDiskClosedCleanly ||= closedCleanly;
+  }
+
+  private rewrite(state: ManifestState, closedCleanly = false): void {
+    this.beforeWrite(closedCleanly);
     this.close();
     const tempPath = joinPath(this.directory, manifestTempName);
     if (this.vfs.exists(tempPath)) this.vfs.unlink(tempPath);
     const temp = this.vfs.createExclusive(tempPath);
-    const record = encodeRecord(state);
+    const record = encodeRecord(state, closedCleanly);
     try {
       temp.append(record);
       temp.sync();
@@ -105,11 +160,15 @@ export class Manifest {
     this.file = this.vfs.open(path, 'readwrite');
     this.fileBytes = record.length;
     this.current = state;
+    this.onDiskClosedCleanly = closedCleanly;
   }
 }
 
-function encodeRecord(state: ManifestState): Buffer {
-  const json = Buffer.from(JSON.stringify(state), 'utf8');
+function encodeRecord(state: ManifestState, closedCleanly: boolean): Buffer {
+  const text = closedCleanly
+    ? JSON.stringify({ ...state, closedCleanly: stateChecksum(state) })
+    : JSON.stringify(state);
+  const json = Buffer.from(text, 'utf8');
   const record = Buffer.allocUnsafe(recordHeaderBytes + json.length);
   record.writeUInt32LE(json.length, 0);
   record.writeUInt32LE(crc32(json), 4);
@@ -117,7 +176,14 @@ function encodeRecord(state: ManifestState): Buffer {
   return record;
 }
 
-function readManifest(vfs: Vfs, path: string): { state: ManifestState } {
+interface ManifestFile {
+  readonly state: ManifestState;
+  readonly closedCleanly: boolean;
+  /** Bytes follow the last valid record (a torn append). */
+  readonly tornTail: boolean;
+}
+
+function readManifest(vfs: Vfs, path: string): ManifestFile {
   const file = vfs.open(path, 'read');
   let bytes: Buffer;
   try {
@@ -127,7 +193,7 @@ function readManifest(vfs: Vfs, path: string): { state: ManifestState } {
     file.close();
   }
   let offset = 0;
-  let state: ManifestState | undefined;
+  let last: { state: ManifestState; closedCleanly: boolean } | undefined;
   while (offset < bytes.length) {
     const record = readRecord(bytes, offset);
     if (record === undefined) {
@@ -135,11 +201,11 @@ function readManifest(vfs: Vfs, path: string): { state: ManifestState } {
         throw corruption(path, offset, 'manifest record fails its checksum');
       break;
     }
-    state = parseState(record.json, path, offset);
+    last = parseState(record.json, path, offset);
     offset = record.end;
   }
-  if (state === undefined) throw corruption(path, 0, 'manifest holds no valid record');
-  return { state };
+  if (last === undefined) throw corruption(path, 0, 'manifest holds no valid record');
+  return { ...last, tornTail: offset < bytes.length };
 }
 
 function readRecord(bytes: Buffer, offset: number): { json: string; end: number } | undefined {
@@ -159,7 +225,11 @@ function hasValidRecordAfter(bytes: Buffer, badOffset: number): boolean {
   return false;
 }
 
-function parseState(json: string, path: string, offset: number): ManifestState {
+function parseState(
+  json: string,
+  path: string,
+  offset: number,
+): { state: ManifestState; closedCleanly: boolean } {
   let value: unknown;
   try {
     value = JSON.parse(json);
@@ -167,7 +237,14 @@ function parseState(json: string, path: string, offset: number): ManifestState {
     throw corruption(path, offset, 'manifest record is not JSON');
   }
   if (!isManifestState(value)) throw corruption(path, offset, 'manifest record has an unexpected shape');
-  return value;
+  // The flag describes the record, not the state: it must not travel into later snapshots.
+  const { closedCleanly, ...state } = value as ManifestState & { closedCleanly?: unknown };
+  return { state, closedCleanly: closedCleanly !== undefined && closedCleanly === stateChecksum(state) };
+}
+
+/** What the clean-close flag holds: the CRC-32 of the snapshot's JSON (fields in written order). */
+function stateChecksum(state: ManifestState): number {
+  return crc32(Buffer.from(JSON.stringify(state), 'utf8'));
 }
 
 function isManifestState(value: unknown): value is ManifestState {

@@ -1,31 +1,21 @@
-// Reads one immutable table. The footer, index and bloom filter are verified when loaded and held
-// in memory (unloaded least-recently-used first when the metadata budget is exceeded, and
-// reloaded on demand); data blocks are read individually, verified, decoded, and cached. A
-// lookup reads at most one data block. Any checksum failure is a CORRUPTION error naming the file
-// and offset — never data.
+// Reads one immutable table. Opening reads and verifies only the footer; the bloom filter and the
+// sparse index are each read, verified and kept in memory on the first lookup that needs them
+// (unloaded least-recently-used first when the metadata budget is exceeded, and reloaded on
+// demand), so an open costs one small read per table however large the tables are, and a lookup
+// the filter rules out never loads that table's index. Data blocks are read individually,
+// verified and cached. A lookup reads at most one data block. Any checksum failure — footer at
+// open, filter, index or data block at first use — is a CORRUPTION error naming the file and
+// offset, never data.
 import { assert } from '../../core/assert.js';
 import { corruption } from '../../core/errors.js';
 import type { Vfs, VfsFile } from '../../vfs/vfs.js';
 import type { StoredEntry } from '../entry.js';
 import { adjacencyPrefixLength, adjacencyPrefixOf, isBlockKey } from '../keys.js';
-import { readU64 } from '../wal/wal-format.js';
 import { BlockCache } from './block-cache.js';
 import { BloomFilter } from './bloom.js';
 import { DataBlock } from './data-block.js';
+import { TableIndex } from './table-index.js';
 import { decodeFooter, footerBytes, verifySection, type TableFooter } from './table-format.js';
-
-interface TableIndex {
-  readonly firstKeys: string[];
-  readonly lastKeys: string[];
-  readonly offsets: number[];
-  readonly lengths: number[];
-}
-
-interface TableMetadata {
-  readonly index: TableIndex;
-  readonly bloom: BloomFilter;
-  readonly bytes: number;
-}
 
 /** Keeps the loaded metadata of all tables within a byte budget, least recently used first out. */
 export class TableMetadataBudget {
@@ -39,15 +29,18 @@ export class TableMetadataBudget {
     return this.total;
   }
 
-  /** Marks a reader's metadata as used (cheap: lookups call it every time). */
+  /**
+   * Marks a reader's metadata as used, `bytes` being what it holds now (cheap when unchanged:
+   * lookups call it every time). Growth may unload other readers, never this one.
+   */
   touch(reader: TableReader, bytes: number): void {
     const current = this.loaded.get(reader);
-    if (current !== undefined) {
+    if (current !== undefined && current.bytes === bytes) {
       current.lastUsed = ++this.clock;
       return;
     }
+    this.total += bytes - (current?.bytes ?? 0);
     this.loaded.set(reader, { bytes, lastUsed: ++this.clock });
-    this.total += bytes;
     while (this.total > this.budgetBytes && this.loaded.size > 1) this.unloadLeastRecent(reader);
   }
 
@@ -75,7 +68,8 @@ export class TableMetadataBudget {
 }
 
 export class TableReader {
-  private metadata: TableMetadata | undefined;
+  private bloom: BloomFilter | undefined;
+  private index: TableIndex | undefined;
   private holders = 1;
   private obsolete = false;
 
@@ -92,6 +86,7 @@ export class TableReader {
     private readonly verifyChecksums: boolean,
   ) {}
 
+  /** Opens the table and verifies its footer; filter and index wait for the first lookup. */
   static open(
     vfs: Vfs,
     path: string,
@@ -106,19 +101,7 @@ export class TableReader {
       if (fileBytes < footerBytes) throw corruption(path, 0, 'table is shorter than its footer');
       const footerRaw = asBuffer(file.read(fileBytes - footerBytes, footerBytes));
       const footer = decodeFooter(footerRaw, path, fileBytes, verifyChecksums);
-      const reader = new TableReader(
-        number,
-        path,
-        vfs,
-        file,
-        fileBytes,
-        footer,
-        cache,
-        budget,
-        verifyChecksums,
-      );
-      reader.loadedMetadata();
-      return reader;
+      return new TableReader(number, path, vfs, file, fileBytes, footer, cache, budget, verifyChecksums);
     } catch (error) {
       file.close();
       throw error;
@@ -139,11 +122,10 @@ export class TableReader {
 
   /** The newest version of `key` in this table, if any. */
   get(key: string): StoredEntry | undefined {
-    const { index, bloom } = this.loadedMetadata();
-    if (!bloom.mayContain(isBlockKey(key) ? key : adjacencyPrefixOf(key))) return undefined;
-    const blockIndex = lowerBound(index.lastKeys, key);
-    if (blockIndex === index.lastKeys.length || (index.firstKeys[blockIndex] as string) > key)
-      return undefined;
+    if (!this.loadedBloom().mayContain(isBlockKey(key) ? key : adjacencyPrefixOf(key))) return undefined;
+    const index = this.loadedIndex();
+    const blockIndex = index.lowerBoundByLastKey(key);
+    if (blockIndex === index.blockCount || index.compareFirstKey(blockIndex, key) > 0) return undefined;
     const block = this.cachedBlock(index, blockIndex);
     const position = block.lowerBound(key);
     if (position === block.entryCount || !block.keyEquals(position, key)) return undefined;
@@ -152,20 +134,14 @@ export class TableReader {
 
   /** Entries whose key starts with `prefix` (an adjacency prefix, optionally with edge type). */
   scanPrefix(prefix: string): StoredEntry[] {
-    const { index, bloom } = this.loadedMetadata();
     const found: StoredEntry[] = [];
-    if (!bloom.mayContain(prefix.slice(0, adjacencyPrefixLength))) return found;
+    if (!this.loadedBloom().mayContain(prefix.slice(0, adjacencyPrefixLength))) return found;
+    const index = this.loadedIndex();
     for (
-      let blockIndex = lowerBound(index.lastKeys, prefix);
-      blockIndex < index.lastKeys.length;
+      let blockIndex = index.lowerBoundByLastKey(prefix);
+      blockIndex < index.blockCount && !index.firstKeyIsPast(blockIndex, prefix);
       blockIndex++
     ) {
-      if (
-        !(index.firstKeys[blockIndex] as string).startsWith(prefix) &&
-        (index.firstKeys[blockIndex] as string) > prefix
-      ) {
-        break;
-      }
       const block = this.cachedBlock(index, blockIndex);
       for (let position = block.lowerBound(prefix); position < block.entryCount; position++) {
         const entry = block.entry(position);
@@ -178,12 +154,8 @@ export class TableReader {
 
   /** Every entry in key order, reading blocks without filling the cache (for scans, compaction). */
   *entries(fromKey = ''): Generator<StoredEntry> {
-    const { index } = this.loadedMetadata();
-    for (
-      let blockIndex = lowerBound(index.lastKeys, fromKey);
-      blockIndex < index.lastKeys.length;
-      blockIndex++
-    ) {
+    const index = this.loadedIndex();
+    for (let blockIndex = index.lowerBoundByLastKey(fromKey); blockIndex < index.blockCount; blockIndex++) {
       const block = this.readBlock(index, blockIndex);
       for (let position = block.lowerBound(fromKey); position < block.entryCount; position++) {
         yield block.entry(position);
@@ -208,47 +180,67 @@ export class TableReader {
     if (this.holders > 0) return;
     this.budget.forget(this);
     this.cache.evictTable(this.number);
-    this.metadata = undefined;
+    this.unloadMetadata();
     this.file.close();
     if (this.obsolete) removeQuietly(this.vfs, this.path);
   }
 
   unloadMetadata(): void {
-    this.metadata = undefined;
+    this.bloom = undefined;
+    this.index = undefined;
   }
 
-  private loadedMetadata(): TableMetadata {
-    let metadata = this.metadata;
-    if (metadata === undefined) {
-      metadata = this.loadMetadata();
-      this.metadata = metadata;
+  private get metadataBytes(): number {
+    return (this.bloom?.byteLength ?? 0) + (this.index?.costBytes ?? 0);
+  }
+
+  private loadedBloom(): BloomFilter {
+    let bloom = this.bloom;
+    if (bloom === undefined) {
+      bloom = this.loadBloom();
+      this.bloom = bloom;
     }
-    this.budget.touch(this, metadata.bytes);
-    return metadata;
+    this.budget.touch(this, this.metadataBytes);
+    return bloom;
   }
 
-  private loadMetadata(): TableMetadata {
-    const { indexOffset, indexLength, bloomOffset, bloomLength, blockCount } = this.footer;
-    const indexBody = verifySection(
+  private loadedIndex(): TableIndex {
+    let index = this.index;
+    if (index === undefined) {
+      index = this.loadIndex();
+      this.index = index;
+    }
+    this.budget.touch(this, this.metadataBytes);
+    return index;
+  }
+
+  private loadIndex(): TableIndex {
+    const { indexOffset, indexLength, blockCount } = this.footer;
+    const body = verifySection(
       this.readExact(indexOffset, indexLength),
       this.path,
       indexOffset,
       'table index',
       this.verifyChecksums,
     );
-    const index = decodeIndex(indexBody, this.path, indexOffset, indexOffset);
-    if (index.offsets.length !== blockCount) throw corruption(this.path, indexOffset, 'index block count');
-    const bloomBody = verifySection(
+    const index = TableIndex.decode(body, this.path, indexOffset, indexOffset);
+    if (index.blockCount !== blockCount) throw corruption(this.path, indexOffset, 'index block count');
+    return index;
+  }
+
+  private loadBloom(): BloomFilter {
+    const { bloomOffset, bloomLength } = this.footer;
+    const body = verifySection(
       this.readExact(bloomOffset, bloomLength),
       this.path,
       bloomOffset,
       'bloom filter',
       this.verifyChecksums,
     );
-    if (!BloomFilter.isWellFormed(bloomBody))
-      throw corruption(this.path, bloomOffset, 'malformed bloom filter');
-    const bloom = new BloomFilter(Buffer.from(bloomBody));
-    return { index, bloom, bytes: indexLength * 2 + blockCount * 96 + bloomLength };
+    if (!BloomFilter.isWellFormed(body)) throw corruption(this.path, bloomOffset, 'malformed bloom filter');
+    // Reads return memory of their own (both Vfs implementations; cached data blocks rely on it
+    // too), so the filter keeps a view instead of a copy.
+    return new BloomFilter(body);
   }
 
   private cachedBlock(index: TableIndex, blockIndex: number): DataBlock {
@@ -261,8 +253,8 @@ export class TableReader {
   }
 
   private readBlock(index: TableIndex, blockIndex: number): DataBlock {
-    const offset = index.offsets[blockIndex] as number;
-    const raw = this.readExact(offset, index.lengths[blockIndex] as number);
+    const offset = index.offset(blockIndex);
+    const raw = this.readExact(offset, index.length(blockIndex));
     return DataBlock.decode(raw, this.path, offset, this.verifyChecksums);
   }
 
@@ -271,52 +263,6 @@ export class TableReader {
     if (bytes.length !== length) throw corruption(this.path, offset, 'table is truncated');
     return bytes;
   }
-}
-
-function decodeIndex(body: Buffer, path: string, at: number, dataEnd: number): TableIndex {
-  const count = body.length >= 4 ? body.readUInt32LE(0) : -1;
-  if (count <= 0) throw corruption(path, at, 'table index is empty');
-  const index: TableIndex = { firstKeys: [], lastKeys: [], offsets: [], lengths: [] };
-  let position = 4;
-  let expectedOffset = 0;
-  for (let entry = 0; entry < count; entry++) {
-    const firstLength = body[position];
-    if (firstLength === undefined || position + 1 + firstLength >= body.length)
-      throw corruption(path, at, 'index');
-    const firstKey = body.latin1Slice(position + 1, position + 1 + firstLength);
-    position += 1 + firstLength;
-    const lastLength = body[position] as number;
-    if (position + 1 + lastLength + 12 > body.length) throw corruption(path, at, 'index entry overruns');
-    const lastKey = body.latin1Slice(position + 1, position + 1 + lastLength);
-    position += 1 + lastLength;
-    const offset = readU64(body, position);
-    const length = body.readUInt32LE(position + 8);
-    position += 12;
-    const previousLast = index.lastKeys[index.lastKeys.length - 1];
-    const ordered = firstKey <= lastKey && (previousLast === undefined || previousLast < firstKey);
-    if (!ordered || offset !== expectedOffset || offset + length > dataEnd) {
-      throw corruption(path, at, 'table index is inconsistent');
-    }
-    expectedOffset = offset + length;
-    index.firstKeys.push(firstKey);
-    index.lastKeys.push(lastKey);
-    index.offsets.push(offset);
-    index.lengths.push(length);
-  }
-  if (position !== body.length || expectedOffset !== dataEnd)
-    throw corruption(path, at, 'table index length');
-  return index;
-}
-
-function lowerBound(sortedKeys: readonly string[], key: string): number {
-  let low = 0;
-  let high = sortedKeys.length;
-  while (low < high) {
-    const middle = (low + high) >>> 1;
-    if ((sortedKeys[middle] as string) < key) low = middle + 1;
-    else high = middle;
-  }
-  return low;
 }
 
 /** Best effort: a file left behind is not in the manifest, so the next open removes it. */

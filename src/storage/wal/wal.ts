@@ -69,8 +69,11 @@ export class WriteAheadLog {
     return numbers.sort((a, b) => a - b);
   }
 
-  /** Replays segments `numbers` (ascending) into `memtable`. */
-  recover(numbers: readonly number[], memtable: Memtable): WalRecovery {
+  /**
+   * Replays segments `numbers` (ascending) into `memtable`. Empty segments are removed unless
+   * `keepEmpty` (an open that may end up writing nothing leaves the directory alone).
+   */
+  recover(numbers: readonly number[], memtable: Memtable, keepEmpty = false): WalRecovery {
     let lastSequence = 0;
     let framesReplayed = 0;
     let tornBytesTruncated = 0;
@@ -81,7 +84,7 @@ export class WriteAheadLog {
       tornBytesTruncated += result.truncated;
       // An empty segment holds nothing to replay; removing it keeps reopen cycles from piling
       // up files. (Its loss in a crash is harmless, so no directory sync is needed.)
-      if (result.empty) this.vfs.unlink(joinPath(this.directory, segmentName(number)));
+      if (result.empty && !keepEmpty) this.vfs.unlink(joinPath(this.directory, segmentName(number)));
     });
     return { lastSequence, segmentsReplayed: numbers.length, framesReplayed, tornBytesTruncated };
   }

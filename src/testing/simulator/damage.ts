@@ -113,7 +113,14 @@ export class DamageLedger {
     );
     if (candidates.length === 0) return undefined;
     const [path, original] = this.rng.pick(candidates) as [string, Uint8Array];
-    const earlier = this.outstanding.find((damage) => damage.path === path);
+    // A record the file no longer matches described an earlier file of that name: an orphan table
+    // an open removed, whose number a later flush of the same session reused. It is dropped, not
+    // merged, or repairing the new file would flip bits it never had flipped.
+    const recorded = this.outstanding.find((damage) => damage.path === path);
+    const earlier = recorded !== undefined && isStillDamaged(recorded, original) ? recorded : undefined;
+    if (recorded !== undefined && earlier === undefined) {
+      this.outstanding = this.outstanding.filter((other) => other !== recorded);
+    }
     // A second flip in one log segment could turn a cuttable frame into a corrupt one: keep one.
     if (earlier !== undefined && file === 'wal') return undefined;
     let flips: BitFlip[];

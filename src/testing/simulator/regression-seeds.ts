@@ -60,4 +60,11 @@ export const regressionSeeds: readonly RegressionSeed[] = [
       'simulator: a crash dropped the unsynced tail of a damaged WAL segment, which changed its checksum; ' +
       'damage to a segment is now recognised by the bytes up to the flipped one',
   },
+  {
+    seed: 4224225022,
+    operations: 1000,
+    found:
+      'simulator: damage at rest hit an orphan table that the open then removed; a flush of that session ' +
+      'reused its number, and the stale record was merged into the new damage, so repairing it damaged the file',
+  },
 ];
