@@ -51,6 +51,7 @@ const { values } = parseArgs({
   options: {
     quick: { type: 'boolean' },
     clients: { type: 'string' },
+    'think-ms': { type: 'string' },
     seconds: { type: 'string' },
     warmup: { type: 'string' },
     'sync-only-seconds': { type: 'string' },
@@ -89,6 +90,13 @@ const settings = {
   /** The whole run, setup included; past it the server is killed and the run fails. */
   deadlineMs: 40 * 60_000,
 };
+/**
+ * Mean pause of each client between an answer and its next request (exponentially distributed):
+ * 0, the default, is a closed loop that saturates the server; a pause offers a load below its
+ * capacity, where latency shows the server's own cost rather than the queue of 50 clients.
+ */
+const thinkMs = Number(values['think-ms'] ?? 0);
+if (!(Number.isFinite(thinkMs) && thinkMs >= 0)) throw new Error('--think-ms must be a number ≥ 0');
 for (const [name, value] of Object.entries(settings)) {
   if (!(Number.isFinite(value) && value > 0)) throw new Error(`--${name} must be a positive number`);
 }
@@ -357,6 +365,7 @@ async function main(): Promise<void> {
 
     const load = {
       pool,
+      thinkMs,
       requestsMax: settings.requestsMax,
       timeoutMs: settings.requestTimeoutMs,
     };

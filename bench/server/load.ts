@@ -53,6 +53,8 @@ export interface LoadOptions {
   readonly pool: QueryPool;
   readonly requestsMax: number;
   readonly timeoutMs: number;
+  /** Mean pause between an answer and the client's next request (exponential); 0 for none. */
+  readonly thinkMs?: number;
 }
 
 function errorCode(error: unknown): string {
@@ -97,6 +99,11 @@ export async function runLoad(clients: readonly KausalClient[], options: LoadOpt
       } catch (error) {
         const code = errorCode(error);
         errors[code] = (errors[code] ?? 0) + 1;
+      }
+      const think = options.thinkMs ?? 0;
+      if (think > 0) {
+        const pause = -Math.log(1 - rng.nextFloat()) * think;
+        await new Promise((resolve) => setTimeout(resolve, Math.min(pause, endsAt - performance.now())));
       }
     }
   };
