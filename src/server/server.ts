@@ -3,6 +3,7 @@
 // that write (link, unlink, sync, reindex) run one at a time, and because a sync yields to the
 // event loop between bounded steps, queries keep being answered while it runs.
 import { createServer, type Server, type Socket } from 'node:net';
+import { availableParallelism } from 'node:os';
 import { KausalError } from '../core/errors.js';
 import { limits } from '../core/limits.js';
 import { Database } from '../database.js';
@@ -89,6 +90,8 @@ export class KausalServer {
       mode: 'server',
       startedAt,
       freshnessTtlMs: limits.serverFreshnessTtlMs,
+      // Parsing takes every core but one, which stays with the thread that answers queries.
+      parseWorkers: Math.max(1, availableParallelism() - 1),
     });
     const server = new KausalServer(db, service, listener, endpoint, options);
     if (options.advertise !== false) writeServerFiles(endpoint);

@@ -22,6 +22,8 @@ export interface ServiceOptions {
    */
   readonly freshnessTtlMs?: number;
   readonly startedAt?: number;
+  /** Parse workers of a link or sync that names none (default: the ingestion default). */
+  readonly parseWorkers?: number;
 }
 
 export interface RequestOptions {
@@ -46,8 +48,9 @@ export class Service {
       link: async (params, { onProgress }) => {
         if (!isAbsolute(params.root)) throw invalidArgument('root must be an absolute path');
         const { linkWorkspace } = await import('../workspace/sync.js');
+        const workers = params.workers ?? this.options.parseWorkers;
         return linkWorkspace(this.db, params.root, params.name, {
-          ...(params.workers === undefined ? {} : { workers: params.workers }),
+          ...(workers === undefined ? {} : { workers }),
           ...progressOption(params.name, onProgress),
         });
       },
@@ -119,12 +122,13 @@ export class Service {
     const { requireWorkspace } = await import('../workspace/records.js');
     const { syncWorkspace } = await import('../workspace/sync.js');
     const names = this.syncTargets(params);
+    const workers = params.workers ?? this.options.parseWorkers;
     const reports = [];
     for (const name of names) {
       reports.push(
         await syncWorkspace(this.db, requireWorkspace(this.db, name), {
           ...(params.force === undefined ? {} : { force: params.force }),
-          ...(params.workers === undefined ? {} : { workers: params.workers }),
+          ...(workers === undefined ? {} : { workers }),
           ...progressOption(name, onProgress),
         }),
       );

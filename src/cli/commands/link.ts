@@ -27,13 +27,17 @@ Respects .gitignore and .kausalignore; skips node_modules, build outputs, binary
     });
     const root = resolve(context.cwd, requiredString(parsed, 'path'));
     const name = optionalString(parsed, 'name') ?? basename(root);
-    const workers = integerOption(parsed, 'workers', limits.ingestWorkersDefault, 0, limits.ingestWorkersMax);
+    // Unless given, the side that parses chooses (a server keeps a core for its queries).
+    const workers =
+      optionalString(parsed, 'workers') === undefined
+        ? undefined
+        : integerOption(parsed, 'workers', limits.ingestWorkersDefault, 0, limits.ingestWorkersMax);
     const json = flag(parsed, 'json');
     const progress = json || !context.io.isTerminal ? undefined : new ProgressLine(context.io);
     const report = await withBackend(parsed, context, (backend) =>
       backend.request(
         'link',
-        { root, name, workers },
+        { root, name, ...(workers === undefined ? {} : { workers }) },
         progress ? { onProgress: (event) => progress.update(event) } : {},
       ),
     );

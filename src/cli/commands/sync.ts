@@ -29,7 +29,11 @@ syncs every workspace; --force re-parses everything.
       },
       1,
     );
-    const workers = integerOption(parsed, 'workers', limits.ingestWorkersDefault, 0, limits.ingestWorkersMax);
+    // Unless given, the side that parses chooses (a server keeps a core for its queries).
+    const workers =
+      optionalString(parsed, 'workers') === undefined
+        ? undefined
+        : integerOption(parsed, 'workers', limits.ingestWorkersDefault, 0, limits.ingestWorkersMax);
     const json = flag(parsed, 'json');
     const named = parsed.positionals[0] ?? optionalString(parsed, 'workspace');
     const progress = json || !context.io.isTerminal ? undefined : new ProgressLine(context.io);
@@ -38,7 +42,7 @@ syncs every workspace; --force re-parses everything.
         backend.request(
           'sync',
           {
-            workers,
+            ...(workers === undefined ? {} : { workers }),
             force: flag(parsed, 'force'),
             all: flag(parsed, 'all'),
             ...(named === undefined ? {} : { names: [named] }),
