@@ -44,13 +44,15 @@ export const limits = {
    */
   yieldBudgetMsDefault: 8,
   /**
-   * Batch sizes of a sync that yields: one batch is one synchronous write, measured at a few
-   * milliseconds for 32 blocks with their index operations, 1,024 edges or 1 MiB of facts (see
-   * src/workspace/write-batches.ts). Throughput is the same as with the large batches above.
+   * Batch sizes of a sync that yields. A batch is one synchronous write with one fsync: 32 blocks
+   * with their index operations, 1,024 edges or 4 MiB (estimated) of facts take a few
+   * milliseconds (src/workspace/write-batches.ts). Linking Python's stdlib this way takes the
+   * same CPU as with the large batches above, but about 2,500 fsyncs instead of 60 (some seconds
+   * on a 40 s link); smaller batches would cost more in fsyncs than they save in stall time.
    */
   syncBlocksPerCooperativeBatch: 32,
   syncCooperativeBatchOperations: 1_024,
-  syncCooperativeBatchBytes: 1 * MiB,
+  syncCooperativeBatchBytes: 4 * MiB,
   /**
    * A sync that yields parses a few changed files in its own thread only when each is at most
    * this large (about 10–30 ms of parsing); larger ones go to a worker.

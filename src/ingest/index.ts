@@ -18,11 +18,12 @@ export { languageOfPath, languagePlugins } from './languages/registry.js';
 export { extractFile } from './parse/extract-file.js';
 export {
   resolveWorkspace,
+  resolveWorkspaceAsync,
   type ResolveOptions,
   type ResolveStats,
   type WorkspaceGraph,
 } from './resolve/resolve-workspace.js';
-export { dependentFiles } from './resolve/dependents.js';
+export { dependentFiles, dependentFilesSteps } from './resolve/dependents.js';
 export { entityBlockId } from './resolve/workspace-index.js';
 export { loadProjectConfig } from './project-config.js';
 export {

@@ -10,7 +10,11 @@ import type { FileFacts, LanguageId } from './facts.js';
 import type { ProjectConfig } from './language.js';
 import { languageOfPath } from './languages/registry.js';
 import { isProjectConfigPath, loadProjectConfig } from './project-config.js';
-import { resolveWorkspace, type ResolveStats, type WorkspaceGraph } from './resolve/resolve-workspace.js';
+import {
+  resolveWorkspaceAsync,
+  type ResolveStats,
+  type WorkspaceGraph,
+} from './resolve/resolve-workspace.js';
 import { walkDirectory, type WalkedFile, type WalkStats } from './walk/walk-directory.js';
 import type { ParseJob, ParseOutcome, ParseStatus } from './workers/parse-job.js';
 import { parseFiles } from './workers/parse-pool.js';
@@ -125,7 +129,7 @@ export async function ingestDirectory(root: string, options: IngestOptions): Pro
     const outcome = outcomes.get(file.path);
     if (outcome?.status === 'parsed') facts.set(file.path, outcome.facts);
   }
-  const graph = resolveWorkspace(options.workspace, facts, { config: scan.config });
+  const graph = await resolveWorkspaceAsync(options.workspace, facts, { config: scan.config });
   progress.report('resolve', 1, 1, true);
 
   const files = scan.files.map((file) =>

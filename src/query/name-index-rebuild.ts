@@ -8,6 +8,7 @@
 // version edge is written last. Running it again after a crash finishes the job.
 import { limits } from '../core/limits.js';
 import type { WriteOperation } from '../core/types.js';
+import { YieldBudget, type Steps } from '../core/yield-budget.js';
 import { isEntityMetadata } from './entity.js';
 import type { GraphWriter } from './graph-reader.js';
 import { indexChangeOperations, versionEdge, type IndexedEntity } from './name-index.js';
@@ -19,19 +20,33 @@ export interface RebuildSummary {
   readonly operationsWritten: number;
 }
 
-/** Entities indexed per step: each brings at most a few dozen operations (vocabulary included). */
+/** Sizes of one rebuild's steps: large when nothing else waits for the thread, small otherwise. */
+interface RebuildSteps {
+  /** Entities indexed per step: each brings at most a few dozen operations (vocabulary included). */
+  readonly entities: number;
+  /** Index operations per write batch. */
+  readonly operations: number;
+}
+
+/** Entities indexed per step when nothing waits for the thread (see RebuildSteps). */
 const entitiesPerStep = 256;
+
+/** Stored edges looked at per step of the scan for old index edges. */
+const scannedEdgesPerStep = 1024;
 
 class BatchWriter {
   private pending: WriteOperation[] = [];
   written = 0;
 
-  constructor(private readonly db: GraphWriter) {}
+  constructor(
+    private readonly db: GraphWriter,
+    private readonly batchOperations: number,
+  ) {}
 
   add(operations: readonly WriteOperation[]): void {
     for (const operation of operations) {
       this.pending.push(operation);
-      if (this.pending.length >= limits.nameIndexRebuildBatchOperations) this.flush();
+      if (this.pending.length >= this.batchOperations) this.flush();
     }
   }
 
@@ -43,11 +58,29 @@ class BatchWriter {
   }
 }
 
-export function rebuildNameIndex(db: GraphWriter): RebuildSummary {
+/**
+ * Rebuilds the index in steps, handing the thread back whenever `budget` is spent (a server
+ * answers queries meanwhile; they find the index missing until the rebuild completes).
+ */
+export function rebuildNameIndex(db: GraphWriter, budget = new YieldBudget()): Promise<RebuildSummary> {
+  const unbounded = budget.budgetMs === Number.POSITIVE_INFINITY;
+  return budget.run(
+    rebuildSteps(db, {
+      entities: unbounded ? entitiesPerStep : limits.nameIndexRebuildCooperativeEntities,
+      operations: unbounded
+        ? limits.nameIndexRebuildBatchOperations
+        : limits.nameIndexRebuildCooperativeBatchOperations,
+    }),
+  );
+}
+
+function* rebuildSteps(db: GraphWriter, sizes: RebuildSteps): Steps<RebuildSummary> {
   db.write([{ kind: 'delete_edge', edge: versionEdge }]);
-  const writer = new BatchWriter(db);
+  const writer = new BatchWriter(db, sizes.operations);
   let edgesRemoved = 0;
+  let scanned = 0;
   for (const edge of db.scanEdges()) {
+    if (++scanned % scannedEdgesPerStep === 0) yield;
     if (edge.type !== nameIndexEdgeType) continue;
     writer.add([
       { kind: 'delete_edge', edge: { source: edge.source, target: edge.target, type: edge.type } },
@@ -55,6 +88,7 @@ export function rebuildNameIndex(db: GraphWriter): RebuildSummary {
     edgesRemoved++;
   }
   writer.flush();
+  yield;
 
   let entities = 0;
   let step = new Map<string, IndexedEntity[]>();
@@ -74,7 +108,10 @@ export function rebuildNameIndex(db: GraphWriter): RebuildSummary {
     if (group === undefined) step.set(workspace, [entity]);
     else group.push(entity);
     entities++;
-    if (++stepSize >= entitiesPerStep) indexStep();
+    if (++stepSize >= sizes.entities) {
+      indexStep();
+      yield;
+    }
   }
   indexStep();
   writer.add([{ kind: 'put_edge', edge: versionEdge }]);

@@ -102,7 +102,7 @@ describe('name index maintenance', () => {
 });
 
 describe('name index rebuild', () => {
-  it('builds the index for a database written without it, and removes stale entries', () => {
+  it('builds the index for a database written without it, and removes stale entries', async () => {
     const db = openMemoryDatabase();
     const { fixture } = acceptanceGraph();
     db.write(
@@ -118,7 +118,7 @@ describe('name index rebuild', () => {
       properties: { w: 'demo' },
     });
 
-    const summary = rebuildNameIndex(db);
+    const summary = await rebuildNameIndex(db);
     assert.equal(summary.entities, 7); // two modules, five functions
     assert.equal(summary.edgesRemoved, 1);
     assert.ok(nameIndexPresent(db));
@@ -126,7 +126,7 @@ describe('name index rebuild', () => {
     assert.equal(db.outgoingEdges(simpleNameKey('ghost'), { type: nameIndexEdgeType }).length, 0);
   });
 
-  it('is idempotent: a second rebuild leaves the same index', () => {
+  it('is idempotent: a second rebuild leaves the same index', async () => {
     const db = openMemoryDatabase();
     acceptanceGraph().fixture.write(db);
     const indexEdges = (): string[] =>
@@ -135,9 +135,9 @@ describe('name index rebuild', () => {
         .map((edge) => `${edge.source}>${edge.target}:${JSON.stringify(edge.properties)}`)
         .sort();
     const before = indexEdges();
-    rebuildNameIndex(db);
+    await rebuildNameIndex(db);
     assert.deepEqual(indexEdges(), before, 'a rebuild reproduces what the incremental operations wrote');
-    rebuildNameIndex(db);
+    await rebuildNameIndex(db);
     assert.deepEqual(indexEdges(), before);
   });
 });

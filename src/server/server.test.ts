@@ -2,7 +2,7 @@
 // every kind of malformed input answered with an error frame while other clients keep working.
 import assert from 'node:assert/strict';
 import { Buffer } from 'node:buffer';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { connect, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -195,20 +195,31 @@ describe('kausal server', () => {
     await client.close();
   });
 
-  it('keeps answering queries while a write runs', async () => {
+  it('keeps answering queries while a write runs', async (t) => {
+    // A tree large enough that its link takes many yield budgets (a tiny one may finish in one).
+    const tree = makeTempDir(t, 'kausal-server-tree-');
+    for (let i = 0; i < 300; i++) {
+      const next = (i + 1) % 300;
+      writeFileSync(
+        join(tree, `m${i}.ts`),
+        `import { f${next} } from './m${next}';\nexport function f${i}(n: number): number {\n  return n > 0 ? f${next}(n - 1) : ${i};\n}\n`,
+      );
+    }
     const writer = await KausalClient.connect({ host: '127.0.0.1', port });
     const reader = await KausalClient.connect({ host: '127.0.0.1', port });
-    let syncDone = false;
-    const sync = writer.request('sync', { force: true, workers: 0 }).then(() => {
-      syncDone = true;
+    let linkDone = false;
+    const link = writer.request('link', { root: tree, name: 'tree', workers: 0 }).then(() => {
+      linkDone = true;
     });
-    let answeredDuringSync = 0;
-    while (!syncDone) {
-      const pong = await reader.request('ping', {});
-      if (!syncDone && pong.server?.writeRunning === 'sync') answeredDuringSync++;
+    let answeredDuringLink = 0;
+    while (!linkDone) {
+      const answer = await reader.request('find', { name: 'f7' });
+      if (!linkDone && answer.results.length <= 1) answeredDuringLink++;
     }
-    await sync;
-    assert.ok(answeredDuringSync > 0, 'no query was answered while the sync ran');
+    await link;
+    assert.ok(answeredDuringLink > 0, 'no query was answered while the link ran');
+    assert.equal((await reader.request('find', { name: 'f7', workspace: 'tree' })).results.length, 1);
+    await writer.request('unlink', { name: 'tree' });
     await writer.close();
     await reader.close();
   });

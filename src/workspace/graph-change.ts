@@ -1,23 +1,38 @@
 // Replacing what a set of files produced with what they produce now: new and changed blocks and
 // edges are put, vanished ones deleted, and every edge into a vanished block goes too (so no
 // query meets a dangling edge). The name index changes in the same batches as the blocks.
+//
+// The work runs in steps under a yield budget (a server answers queries between them), so the
+// batches are small when the budget is: readers may see the change half done, but only in the
+// order a crash could leave it — blocks before the edges that point at them, edges into a block
+// deleted before the block.
 import type { BlockId } from '../core/block-id.js';
-import { limits } from '../core/limits.js';
 import type { BlockInput, GraphEdge, WriteOperation } from '../core/types.js';
+import { eachInSteps, YieldBudget, type Steps } from '../core/yield-budget.js';
 import type { Database } from '../database.js';
 import { nameIndexEdgeType, nameIndexOperations } from '../query/index.js';
+import { writeBatchSizes, type WriteBatchSizes } from './write-batches.js';
 
 function edgeKey(edge: Pick<GraphEdge, 'source' | 'target' | 'type'>): string {
   return `${edge.source}|${edge.type}|${edge.target}`;
 }
 
+/** Stored blocks or edge lists read per step: each read takes some microseconds. */
+const readsPerStep = 16;
+/** Keys built or looked up per step: each takes well under a microsecond. */
+const keysPerStep = 2048;
+
 export class GraphChange {
   readonly counts = { blocksWritten: 0, blocksDeleted: 0, edgesWritten: 0, edgesDeleted: 0 };
+  private readonly batches: WriteBatchSizes;
 
   constructor(
     private readonly db: Database,
     private readonly workspace: string,
-  ) {}
+    private readonly budget: YieldBudget = new YieldBudget(),
+  ) {
+    this.batches = writeBatchSizes(budget);
+  }
 
   /** Replaces the blocks `oldIds` (and the edges they own) with `blocks` and `edges`. */
   replace(
@@ -25,38 +40,75 @@ export class GraphChange {
     blocks: readonly BlockInput[],
     edges: readonly GraphEdge[],
     progress: (done: number, total: number) => void,
-  ): void {
-    const newIds = new Set(blocks.map((block) => block.id));
+  ): Promise<void> {
+    return this.budget.run(this.replaceSteps(oldIds, blocks, edges, progress));
+  }
+
+  /** Deletes blocks and every edge touching them (unlink). */
+  remove(ids: readonly BlockId[]): Promise<void> {
+    return this.replace(ids, [], [], () => undefined);
+  }
+
+  private *replaceSteps(
+    oldIds: readonly BlockId[],
+    blocks: readonly BlockInput[],
+    edges: readonly GraphEdge[],
+    progress: (done: number, total: number) => void,
+  ): Steps<void> {
+    const newIds = new Set<BlockId>();
+    yield* eachInSteps(blocks, keysPerStep, (block) => newIds.add(block.id));
     const previous = [...new Set(oldIds)];
     const removed = previous.filter((id) => !newIds.has(id));
-    const keep = new Set(edges.map(edgeKey));
+    const keep = new Set<string>();
+    yield* eachInSteps(edges, keysPerStep, (edge) => keep.add(edgeKey(edge)));
     const staleEdges = new Map<string, GraphEdge>();
     const storedEdges = new Map<string, GraphEdge>();
-    for (const id of previous) {
+    yield* eachInSteps(previous, readsPerStep, (id) => {
       for (const edge of this.db.outgoingEdges(id)) {
-        storedEdges.set(edgeKey(edge), edge);
-        if (!keep.has(edgeKey(edge))) staleEdges.set(edgeKey(edge), edge);
+        const key = edgeKey(edge);
+        storedEdges.set(key, edge);
+        if (!keep.has(key)) staleEdges.set(key, edge);
       }
-    }
+    });
     // Only what differs from the stored graph is written: a one-file edit that re-resolves its
     // importers rewrites the few edges that moved, not all of them.
-    blocks = blocks.filter((block) => !this.sameAsStored(block));
-    edges = edges.filter((edge) => {
+    const changedBlocks: BlockInput[] = [];
+    yield* eachInSteps(blocks, readsPerStep, (block) => {
+      if (!this.sameAsStored(block)) changedBlocks.push(block);
+    });
+    const changedEdges: GraphEdge[] = [];
+    yield* eachInSteps(edges, keysPerStep, (edge) => {
       const stored = storedEdges.get(edgeKey(edge));
-      return (
+      if (
         stored === undefined ||
         JSON.stringify(stored.properties ?? {}) !== JSON.stringify(edge.properties ?? {})
-      );
+      )
+        changedEdges.push(edge);
     });
-    for (const id of removed) {
+    yield* eachInSteps(removed, readsPerStep, (id) => {
       for (const edge of this.db.incomingEdges(id)) {
         if (edge.type !== nameIndexEdgeType && !keep.has(edgeKey(edge))) staleEdges.set(edgeKey(edge), edge);
       }
-    }
-    const total = blocks.length + edges.length + staleEdges.size + removed.length;
+    });
+    const deletions = [...staleEdges.values()];
+    const total = changedBlocks.length + changedEdges.length + deletions.length + removed.length;
     let done = 0;
-    for (let start = 0; start < blocks.length; start += limits.syncBlocksPerBatch) {
-      const chunk = blocks.slice(start, start + limits.syncBlocksPerBatch);
+    const report = (count: number): void => {
+      done += count;
+      progress(done, total);
+    };
+    yield* this.putBlocks(yield* groupedByName(changedBlocks), report);
+    yield* this.writeInBatches(changedEdges, (edge): WriteOperation => ({ kind: 'put_edge', edge }), report);
+    this.counts.edgesWritten += changedEdges.length;
+    yield* this.writeInBatches(deletions, (edge): WriteOperation => ({ kind: 'delete_edge', edge }), report);
+    this.counts.edgesDeleted += deletions.length;
+    yield* this.deleteBlocks(removed, report);
+  }
+
+  /** Blocks with their name-index operations, computed against the state each batch applies to. */
+  private *putBlocks(blocks: readonly BlockInput[], report: (count: number) => void): Steps<void> {
+    for (let start = 0; start < blocks.length; start += this.batches.blocks) {
+      const chunk = blocks.slice(start, start + this.batches.blocks);
       const index = nameIndexOperations(
         this.db,
         this.workspace,
@@ -64,25 +116,15 @@ export class GraphChange {
         [],
       );
       this.db.write([...chunk.map((block): WriteOperation => ({ kind: 'put_block', block })), ...index]);
-      done += chunk.length;
-      progress(done, total);
+      this.counts.blocksWritten += chunk.length;
+      report(chunk.length);
+      yield;
     }
-    this.counts.blocksWritten += blocks.length;
-    for (let start = 0; start < edges.length; start += limits.syncBatchOperations) {
-      const chunk = edges.slice(start, start + limits.syncBatchOperations);
-      this.db.write(chunk.map((edge): WriteOperation => ({ kind: 'put_edge', edge })));
-      done += chunk.length;
-      progress(done, total);
-    }
-    this.counts.edgesWritten += edges.length;
-    const deletions = [...staleEdges.values()].map((edge): WriteOperation => ({ kind: 'delete_edge', edge }));
-    for (let start = 0; start < deletions.length; start += limits.syncBatchOperations) {
-      this.db.write(deletions.slice(start, start + limits.syncBatchOperations));
-    }
-    done += deletions.length;
-    this.counts.edgesDeleted += deletions.length;
-    for (let start = 0; start < removed.length; start += limits.syncBlocksPerBatch) {
-      const chunk = removed.slice(start, start + limits.syncBlocksPerBatch);
+  }
+
+  private *deleteBlocks(ids: readonly BlockId[], report: (count: number) => void): Steps<void> {
+    for (let start = 0; start < ids.length; start += this.batches.blocks) {
+      const chunk = ids.slice(start, start + this.batches.blocks);
       const index = nameIndexOperations(
         this.db,
         this.workspace,
@@ -90,10 +132,23 @@ export class GraphChange {
         chunk.map((id) => ({ id })),
       );
       this.db.write([...index, ...chunk.map((id): WriteOperation => ({ kind: 'delete_block', id }))]);
-      done += chunk.length;
-      progress(done, total);
+      this.counts.blocksDeleted += chunk.length;
+      report(chunk.length);
+      yield;
     }
-    this.counts.blocksDeleted += removed.length;
+  }
+
+  private *writeInBatches<T>(
+    items: readonly T[],
+    operation: (item: T) => WriteOperation,
+    report: (count: number) => void,
+  ): Steps<void> {
+    for (let start = 0; start < items.length; start += this.batches.operations) {
+      const chunk = items.slice(start, start + this.batches.operations);
+      this.db.write(chunk.map(operation));
+      report(chunk.length);
+      yield;
+    }
   }
 
   private sameAsStored(block: BlockInput): boolean {
@@ -105,9 +160,25 @@ export class GraphChange {
       JSON.stringify(stored.metadata) === JSON.stringify(block.metadata)
     );
   }
+}
 
-  /** Deletes blocks and every edge touching them (unlink). */
-  remove(ids: readonly BlockId[]): void {
-    this.replace(ids, [], [], () => undefined);
-  }
+/**
+ * The blocks with those of one name next to each other. The index operations of a batch read
+ * the entry list of every name in it (to learn whether the name is new), and a name like
+ * `__init__` or `constructor` has thousands of entries: grouped, a batch spans few names and a
+ * popular name is read once per batch of it rather than in nearly every batch.
+ */
+function* groupedByName(blocks: readonly BlockInput[]): Steps<BlockInput[]> {
+  const groups = new Map<unknown, BlockInput[]>();
+  yield* eachInSteps(blocks, keysPerStep, (block) => {
+    const name = block.metadata['name'];
+    const group = groups.get(name);
+    if (group === undefined) groups.set(name, [block]);
+    else group.push(block);
+  });
+  const ordered: BlockInput[] = [];
+  yield* eachInSteps(groups.values(), keysPerStep, (group) => {
+    for (const block of group) ordered.push(block);
+  });
+  return ordered;
 }

@@ -7,7 +7,7 @@ export {
   type SyncProgress,
   type SyncReport,
 } from './sync.js';
-export { unlinkWorkspace, type UnlinkReport } from './unlink.js';
+export { unlinkWorkspace, type UnlinkOptions, type UnlinkReport } from './unlink.js';
 export { freshnessSource } from './freshness.js';
 export { changesSince, workspaceStatuses, type ChangesSinceSync, type WorkspaceStatus } from './status.js';
 export {

@@ -162,11 +162,11 @@ describe('workspaces', () => {
     await linkWorkspace(db, first, 'one', options);
     await linkWorkspace(db, second, 'two', options);
     const two = graphOf(db, 'two');
-    unlinkWorkspace(db, 'one');
+    await unlinkWorkspace(db, 'one');
     assert.deepEqual(graphOf(db, 'one'), { entities: [], calls: [] });
     assert.deepEqual(graphOf(db, 'two'), two);
     assert.deepEqual(readRegistry(db), ['two']);
-    unlinkWorkspace(db, 'two');
+    await unlinkWorkspace(db, 'two');
     const internal = [...db.scanBlocks()].filter((block) => block.metadata['internal'] !== 'registry');
     assert.deepEqual(internal, [], 'nothing of either workspace is left');
     db.close();
@@ -186,10 +186,7 @@ describe('workspaces', () => {
     await assert.rejects(linkWorkspace(db, join(root, 'missing'), 'x', options), (error) =>
       isKausalError(error, 'NOT_FOUND'),
     );
-    assert.throws(
-      () => unlinkWorkspace(db, 'nope'),
-      (error) => isKausalError(error, 'NOT_FOUND'),
-    );
+    await assert.rejects(unlinkWorkspace(db, 'nope'), (error) => isKausalError(error, 'NOT_FOUND'));
     db.close();
   });
 });

@@ -9,19 +9,22 @@
 //            vanished ones (and every edge into a vanished block), keep the name index in step;
 //            the file table and workspace record are written last, so an interrupted sync is
 //            simply redone by the next one
+// Every phase runs in short steps under a yield budget, so a server that links or syncs on the
+// thread that answers queries keeps answering them (see src/core/yield-budget.ts).
 import { createHash } from 'node:crypto';
 import { readFileSync, statSync } from 'node:fs';
 import { join, resolve as resolvePath } from 'node:path';
 import type { BlockId } from '../core/block-id.js';
 import { KausalError } from '../core/errors.js';
 import type { BlockInput, GraphEdge, WriteOperation } from '../core/types.js';
+import { eachInSteps, YieldBudget, type Steps } from '../core/yield-budget.js';
 import type { Database } from '../database.js';
 import {
-  dependentFiles,
+  dependentFilesSteps,
   factsFormatVersion,
   languageOfPath,
   loadProjectConfig,
-  resolveWorkspace,
+  resolveWorkspaceAsync,
   validateWorkspaceName,
   walkDirectory,
   type FileFacts,
@@ -44,6 +47,7 @@ import {
   type WorkspaceRecord,
 } from './records.js';
 import { GraphChange } from './graph-change.js';
+import { writeChunked } from './write-batches.js';
 
 export type SyncPhase = 'scan' | 'parse' | 'resolve' | 'write';
 
@@ -61,6 +65,11 @@ export interface SyncOptions {
   readonly onProgress?: (progress: SyncProgress) => void;
   /** The time to record; defaults to now. */
   readonly now?: () => Date;
+  /**
+   * How long the sync may hold the event loop before it yields to other callbacks (default
+   * `limits.yieldBudgetMsDefault`); 0 yields at every step, `Infinity` never yields.
+   */
+  readonly yieldEveryMs?: number;
 }
 
 export interface SyncReport {
@@ -124,6 +133,9 @@ export async function syncWorkspace(
   return runSync(db, record, false, options);
 }
 
+/** Blocks or edges counted per step of `perFileTotals`. */
+const totalsPerStep = 4096;
+
 interface ScannedFile {
   readonly path: string;
   readonly size: number;
@@ -142,6 +154,7 @@ async function runSync(
   const progress = options.onProgress ?? (() => undefined);
   const fileBytesMax = options.fileBytesMax ?? limits.fileBytesMaxDefault;
   const force = options.force === true || linking;
+  const budget = new YieldBudget(options.yieldEveryMs ?? limits.yieldBudgetMsDefault);
   checkRoot(record);
 
   // ---- scan
@@ -155,6 +168,7 @@ async function runSync(
   let unchanged = 0;
   let added = 0;
   for (const file of scanned.sources) {
+    await budget.maybeYield();
     const previous = table.get(file.path);
     if (previous === undefined) added++;
     const verdict =
@@ -198,7 +212,8 @@ async function runSync(
   const factsStarted = performance.now();
   const facts = new Map<string, FileFacts>();
   const sourceByPath = new Map(scanned.sources.map((file) => [file.path, file]));
-  for (const path of nextTable.keys()) {
+  for (const path of [...nextTable.keys()]) {
+    await budget.maybeYield();
     const stored = loadFacts(db, record.name, path);
     if (stored === undefined || stored.format === factsFormatVersion) {
       if (stored !== undefined) facts.set(path, stored);
@@ -213,7 +228,7 @@ async function runSync(
 
   // ---- parse
   phaseStarted = performance.now();
-  const outcomes = await parseChanged(record.root, toParse, options.workers, fileBytesMax, progress);
+  const outcomes = await parseChanged(record.root, toParse, options.workers, fileBytesMax, progress, budget);
   phasesMs.parse = performance.now() - phaseStarted;
 
   // ---- resolve
@@ -230,34 +245,39 @@ async function runSync(
     // Importers of deleted files are found through the deleted files' last facts.
     const withDeleted = new Map(facts);
     for (const path of deleted) {
+      await budget.maybeYield();
       const old = loadFacts(db, record.name, path);
       if (old !== undefined) withDeleted.set(path, old);
     }
-    affected = dependentFiles(withDeleted.values(), changedPaths, config);
+    affected = await budget.run(dependentFilesSteps(withDeleted.values(), changedPaths, config));
     for (const path of deleted) affected.delete(path);
   }
-  const graph = resolveWorkspace(record.name, facts, {
-    config,
-    files: [...affected].filter((path) => facts.has(path)),
-  });
+  const graph = await resolveWorkspaceAsync(
+    record.name,
+    facts,
+    { config, files: [...affected].filter((path) => facts.has(path)) },
+    budget,
+  );
   progress({ phase: 'resolve', done: 1, total: 1 });
   phasesMs.resolve = performance.now() - phaseStarted + factsLoadMs;
 
   // ---- write
   phaseStarted = performance.now();
-  const idsByFile = groupIds(graph.blocks);
-  const edgesByFile = countEdgesByFile(graph.blocks, graph.edges);
-  const unresolvedByFile = countUnresolvedByFile(graph.blocks);
-  const change = new GraphChange(db, record.name);
+  const { idsByFile, edgesByFile, unresolvedByFile } = await budget.run(
+    perFileTotals(graph.blocks, graph.edges),
+  );
+  const change = new GraphChange(db, record.name, budget);
   const touchedFiles = new Set([...affected, ...deleted, ...toParse.map((file) => file.path)]);
   const oldIds: BlockId[] = [];
   for (const path of touchedFiles) for (const id of table.get(path)?.ids ?? []) oldIds.push(id);
-  change.replace(oldIds, graph.blocks, graph.edges, (done, total) =>
+  await change.replace(oldIds, graph.blocks, graph.edges, (done, total) =>
     progress({ phase: 'write', done, total }),
   );
 
   const factOperations: WriteOperation[] = [];
   for (const file of toParse) {
+    // Hashing a file and serialising its facts take up to milliseconds each.
+    await budget.maybeYield();
     const outcome = outcomes.get(file.path);
     const entry = fileEntry(
       linking ? '' : (hashes.get(file.path) ?? hashFile(record.root, file.path)),
@@ -287,7 +307,7 @@ async function runSync(
     }
   }
   for (const path of deleted) factOperations.push({ kind: 'delete_block', id: factsId(record.name, path) });
-  writeChunked(db, factOperations);
+  await writeChunked(db, factOperations, budget);
 
   const totals = tableTotals(nextTable);
   const unresolvedCalls = totals.unresolved;
@@ -408,6 +428,7 @@ async function parseChanged(
   workers: number | undefined,
   fileBytesMax: number,
   progress: (progress: SyncProgress) => void,
+  budget: YieldBudget,
 ): Promise<Map<string, ParseOutcome>> {
   const outcomes = new Map<string, ParseOutcome>();
   const jobs = files.map((file) => ({
@@ -416,10 +437,15 @@ async function parseChanged(
     language: file.language,
   }));
   progress({ phase: 'parse', done: 0, total: jobs.length });
-  // Small changes parse faster in this thread than it takes to start a worker.
-  const workerCount = jobs.length < limits.ingestBatchFiles ? 0 : (workers ?? limits.ingestWorkersDefault);
+  // Small changes parse faster in this thread than it takes to start a worker. One file's parse
+  // cannot be cut into steps, though, so a sync that yields sends larger files to a worker.
+  const inThread =
+    jobs.length < limits.ingestBatchFiles &&
+    (budget.budgetMs === Number.POSITIVE_INFINITY ||
+      files.every((file) => file.size <= limits.syncInThreadParseFileBytesMax));
   await parseFiles(jobs, {
-    workers: workerCount,
+    workers: inThread ? 0 : (workers ?? limits.ingestWorkersDefault),
+    budget,
     fileBytesMax,
     onOutcome: (outcome) => {
       outcomes.set(outcome.path, outcome);
@@ -473,31 +499,34 @@ function fileEntry(
   };
 }
 
-/** Edges each file owns: those whose source block it produced. */
-function countEdgesByFile(blocks: readonly BlockInput[], edges: readonly GraphEdge[]): Map<string, number> {
+/** Per file: the ids of its blocks, the edges it owns (by source block), its unresolved calls. */
+function* perFileTotals(
+  blocks: readonly BlockInput[],
+  edges: readonly GraphEdge[],
+): Steps<{
+  idsByFile: Map<string, BlockId[]>;
+  edgesByFile: Map<string, number>;
+  unresolvedByFile: Map<string, number>;
+}> {
+  const idsByFile = new Map<string, BlockId[]>();
+  const unresolvedByFile = new Map<string, number>();
   const fileOf = new Map<BlockId, string>();
-  for (const block of blocks) {
+  yield* eachInSteps(blocks, totalsPerStep, (block) => {
     const file = block.metadata['file'];
-    if (typeof file === 'string') fileOf.set(block.id, file);
-  }
-  const counts = new Map<string, number>();
-  for (const edge of edges) {
-    const file = fileOf.get(edge.source);
-    if (file !== undefined) counts.set(file, (counts.get(file) ?? 0) + 1);
-  }
-  return counts;
-}
-
-function groupIds(blocks: readonly BlockInput[]): Map<string, BlockId[]> {
-  const byFile = new Map<string, BlockId[]>();
-  for (const block of blocks) {
-    const file = block.metadata['file'];
-    if (typeof file !== 'string') continue;
-    const ids = byFile.get(file);
-    if (ids === undefined) byFile.set(file, [block.id]);
+    if (typeof file !== 'string') return;
+    fileOf.set(block.id, file);
+    const ids = idsByFile.get(file);
+    if (ids === undefined) idsByFile.set(file, [block.id]);
     else ids.push(block.id);
-  }
-  return byFile;
+    const unresolved = numberOf(block.metadata['unresolvedCalls']);
+    if (unresolved > 0) unresolvedByFile.set(file, (unresolvedByFile.get(file) ?? 0) + unresolved);
+  });
+  const edgesByFile = new Map<string, number>();
+  yield* eachInSteps(edges, totalsPerStep, (edge) => {
+    const file = fileOf.get(edge.source);
+    if (file !== undefined) edgesByFile.set(file, (edgesByFile.get(file) ?? 0) + 1);
+  });
+  return { idsByFile, edgesByFile, unresolvedByFile };
 }
 
 function tableTotals(table: ReadonlyMap<string, FileEntry>): {
@@ -516,42 +545,12 @@ function tableTotals(table: ReadonlyMap<string, FileEntry>): {
   return { blocks, edges, unresolved };
 }
 
-/** Unresolved call sites per file, from the callers' metadata. */
-function countUnresolvedByFile(blocks: readonly BlockInput[]): Map<string, number> {
-  const counts = new Map<string, number>();
-  for (const block of blocks) {
-    const file = block.metadata['file'];
-    const unresolved = numberOf(block.metadata['unresolvedCalls']);
-    if (typeof file === 'string' && unresolved > 0) counts.set(file, (counts.get(file) ?? 0) + unresolved);
-  }
-  return counts;
-}
-
 function numberOf(value: unknown): number {
   return typeof value === 'number' && Number.isFinite(value) ? value : 0;
 }
 
 function emptyCounts(): GraphChange['counts'] {
   return { blocksWritten: 0, blocksDeleted: 0, edgesWritten: 0, edgesDeleted: 0 };
-}
-
-export function writeChunked(db: Database, operations: readonly WriteOperation[]): void {
-  let chunk: WriteOperation[] = [];
-  let bytes = 0;
-  for (const operation of operations) {
-    const size = operation.kind === 'put_block' ? operation.block.content.length * 3 + 1024 : 256;
-    if (
-      chunk.length > 0 &&
-      (chunk.length >= limits.syncBatchOperations || bytes + size > limits.syncBatchBytes)
-    ) {
-      db.write(chunk);
-      chunk = [];
-      bytes = 0;
-    }
-    chunk.push(operation);
-    bytes += size;
-  }
-  if (chunk.length > 0) db.write(chunk);
 }
 
 function report(

@@ -1,8 +1,10 @@
 // Unlink: remove every block and edge a workspace produced, its name-index entries, its stored
 // facts and file table, and finally its record. The record goes last, so an interrupted unlink
-// can simply be run again.
+// can simply be run again. Like a sync, it runs in steps under a yield budget.
 import type { BlockId } from '../core/block-id.js';
+import { limits } from '../core/limits.js';
 import type { WriteOperation } from '../core/types.js';
+import { YieldBudget } from '../core/yield-budget.js';
 import type { Database } from '../database.js';
 import { GraphChange } from './graph-change.js';
 import {
@@ -14,7 +16,7 @@ import {
   requireWorkspace,
   workspaceRecordId,
 } from './records.js';
-import { writeChunked } from './sync.js';
+import { writeChunked } from './write-batches.js';
 
 export interface UnlinkReport {
   readonly workspace: string;
@@ -24,18 +26,28 @@ export interface UnlinkReport {
   readonly edgesDeleted: number;
 }
 
-export function unlinkWorkspace(db: Database, name: string): UnlinkReport {
+export interface UnlinkOptions {
+  /** As `SyncOptions.yieldEveryMs`: how long the unlink may hold the event loop between yields. */
+  readonly yieldEveryMs?: number;
+}
+
+export async function unlinkWorkspace(
+  db: Database,
+  name: string,
+  options: UnlinkOptions = {},
+): Promise<UnlinkReport> {
+  const budget = new YieldBudget(options.yieldEveryMs ?? limits.yieldBudgetMsDefault);
   const record = requireWorkspace(db, name);
   const table = readFileTable(db, name);
   const ids: BlockId[] = [];
   for (const entry of table.values()) ids.push(...entry.ids);
-  const change = new GraphChange(db, name);
-  change.remove(ids);
+  const change = new GraphChange(db, name, budget);
+  await change.remove(ids);
   const operations: WriteOperation[] = [...table.keys()].map((path) => ({
     kind: 'delete_block',
     id: factsId(name, path),
   }));
-  writeChunked(db, operations);
+  await writeChunked(db, operations, budget);
   db.write([
     { kind: 'delete_block', id: fileTableId(name) },
     { kind: 'delete_block', id: workspaceRecordId(name) },

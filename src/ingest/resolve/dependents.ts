@@ -3,17 +3,30 @@
 // scope with them (Go and Java packages). Name-only guesses may also move when any file changes;
 // those are low-confidence by construction and a full resolve refreshes them.
 import { limits } from '../../core/limits.js';
+import { runToEnd, type Steps } from '../../core/yield-budget.js';
 import type { FileFacts } from '../facts.js';
 import { emptyProjectConfig, type ProjectConfig } from '../language.js';
 import { SymbolResolver } from './symbols.js';
 import { WorkspaceIndex, type FileNode } from './workspace-index.js';
+
+/** Queue entries visited per step: each is a set lookup and a few pushes. */
+const pathsPerStep = 1024;
 
 export function dependentFiles(
   facts: Iterable<FileFacts>,
   changed: Iterable<string>,
   config: ProjectConfig = emptyProjectConfig,
 ): Set<string> {
-  const index = new WorkspaceIndex('', facts, config);
+  return runToEnd(dependentFilesSteps(facts, changed, config));
+}
+
+/** As `dependentFiles`, in steps (per file), so a server's event loop is never held for long. */
+export function* dependentFilesSteps(
+  facts: Iterable<FileFacts>,
+  changed: Iterable<string>,
+  config: ProjectConfig = emptyProjectConfig,
+): Steps<Set<string>> {
+  const index = yield* WorkspaceIndex.build('', facts, config);
   const symbols = new SymbolResolver(index);
   const importers = new Map<FileNode, FileNode[]>();
   for (const file of index.files.values()) {
@@ -24,11 +37,13 @@ export function dependentFiles(
         else list.push(file);
       }
     });
+    yield;
   }
   const result = new Set<string>();
   const queue: { path: string; depth: number }[] = [...changed].map((path) => ({ path, depth: 0 }));
-  while (queue.length > 0) {
-    const { path, depth } = queue.shift() as { path: string; depth: number };
+  for (let next = 0; next < queue.length; next++) {
+    if (next % pathsPerStep === pathsPerStep - 1) yield;
+    const { path, depth } = queue[next] as { path: string; depth: number };
     if (result.has(path)) continue;
     result.add(path);
     const file = index.files.get(path);

@@ -3,6 +3,10 @@
 // and the most confident resolution.
 import type { BlockId } from '../../core/block-id.js';
 import type { EdgeType, GraphEdge, JsonObject } from '../../core/types.js';
+import type { Steps } from '../../core/yield-budget.js';
+
+/** Edges copied out per step (a large workspace has hundreds of thousands). */
+const edgesPerStep = 4096;
 
 interface PendingEdge {
   readonly source: BlockId;
@@ -38,9 +42,11 @@ export class EdgeSet {
     return this.edges.size;
   }
 
-  toArray(): GraphEdge[] {
+  /** The edges, in the order they were first added; in steps (see `Steps`). */
+  *toArray(): Steps<GraphEdge[]> {
     const result: GraphEdge[] = [];
     for (const edge of this.edges.values()) {
+      if (result.length % edgesPerStep === edgesPerStep - 1) yield;
       const properties = edge.sites > 1 ? { ...edge.properties, sites: edge.sites } : edge.properties;
       result.push({ source: edge.source, target: edge.target, type: edge.type, properties });
     }

@@ -3,6 +3,7 @@
 // non-empty tier wins; a tier with more than `limits.ingestNameCandidatesMax` candidates is
 // reported as ambiguous instead of fanning one call out to many unrelated targets.
 import { limits } from '../../core/limits.js';
+import { runToEnd, type Steps } from '../../core/yield-budget.js';
 import { callableKinds } from '../facts.js';
 import type { SymbolResolver } from './symbols.js';
 import { directoryOf, stemOf } from './paths.js';
@@ -78,8 +79,26 @@ export class NameGuesser {
     return files;
   }
 
+  /**
+   * Indexes the workspace's callables by name in steps (one per file) before the first guess
+   * needs them, rather than all at once in the middle of one file's resolution.
+   */
+  *prepare(): Steps<void> {
+    if (this.functions !== undefined) return;
+    const built = yield* this.buildIndex();
+    if (this.functions !== undefined) return;
+    this.functions = built.functions;
+    this.methods = built.methods;
+  }
+
   private ensureIndexed(): void {
     if (this.functions !== undefined) return;
+    const built = runToEnd(this.buildIndex());
+    this.functions = built.functions;
+    this.methods = built.methods;
+  }
+
+  private *buildIndex(): Steps<{ functions: Map<string, EntityNode[]>; methods: Map<string, EntityNode[]> }> {
     const functions = new Map<string, EntityNode[]>();
     const methods = new Map<string, EntityNode[]>();
     for (const file of this.index.files.values()) {
@@ -92,8 +111,8 @@ export class NameGuesser {
         if (list === undefined) map.set(entity.fact.name, [entity]);
         else list.push(entity);
       }
+      yield;
     }
-    this.functions = functions;
-    this.methods = methods;
+    return { functions, methods };
   }
 }

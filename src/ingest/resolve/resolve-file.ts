@@ -3,6 +3,7 @@
 // exception is `implements` from a Rust `impl Trait for Type` whose Type is declared elsewhere.
 // An incremental sync that re-resolves a file replaces exactly the edges that file produced.
 import type { BlockInput } from '../../core/types.js';
+import type { Steps } from '../../core/yield-budget.js';
 import { callableKinds, typeKinds } from '../facts.js';
 import { blockOf, CallStats } from './blocks.js';
 import { resolveCall, type EdgeResolution } from './calls.js';
@@ -42,17 +43,24 @@ export interface FileResolver {
   readonly guesser: NameGuesser;
 }
 
-export function resolveFile(
+/**
+ * Call sites and references resolved per step. One takes some microseconds (more when it fills a
+ * cache), and a large file has tens of thousands, so a file is cut into steps too.
+ */
+const sitesPerStep = 128;
+
+/** Resolves one file, in steps (see `Steps`); returns the file's blocks. */
+export function* resolveFile(
   context: FileResolver,
   file: FileNode,
   edges: EdgeSet,
   counters: ResolveCounters,
-): BlockInput[] {
+): Steps<BlockInput[]> {
   addStructureEdges(context, file, edges);
   addImportEdges(context, file, edges, counters);
   addInheritanceEdges(context, file, edges);
-  const stats = addCallEdges(context, file, edges, counters);
-  addReferenceEdges(context, file, edges, counters);
+  const stats = yield* addCallEdges(context, file, edges, counters);
+  yield* addReferenceEdges(context, file, edges, counters);
   return file.entities.map((entity) => blockOf(context.workspace, entity, stats.get(entity.index)));
 }
 
@@ -113,14 +121,15 @@ function addInheritanceEdges(context: FileResolver, file: FileNode, edges: EdgeS
   }
 }
 
-function addCallEdges(
+function* addCallEdges(
   context: FileResolver,
   file: FileNode,
   edges: EdgeSet,
   counters: ResolveCounters,
-): Map<number, CallStats> {
+): Steps<Map<number, CallStats>> {
   const stats = new Map<number, CallStats>();
-  for (const call of file.facts.calls) {
+  for (const [index, call] of file.facts.calls.entries()) {
+    if (index % sitesPerStep === sitesPerStep - 1) yield;
     let callerStats = stats.get(call.caller);
     if (callerStats === undefined) stats.set(call.caller, (callerStats = new CallStats()));
     callerStats.sites++;
@@ -153,13 +162,14 @@ function addCallEdges(
 }
 
 /** Functions named without being called: callback arguments, assignments, `const alias = fn`. */
-function addReferenceEdges(
+function* addReferenceEdges(
   context: FileResolver,
   file: FileNode,
   edges: EdgeSet,
   counters: ResolveCounters,
-): void {
-  for (const reference of file.facts.references) {
+): Steps<void> {
+  for (const [index, reference] of file.facts.references.entries()) {
+    if (index % sitesPerStep === sitesPerStep - 1) yield;
     const from = file.entities[reference.from] ?? file.module;
     const target = referencedEntity(context, file, from, reference.target);
     if (target === undefined || target === from) continue;
@@ -167,6 +177,7 @@ function addReferenceEdges(
     counters.references++;
   }
   for (const entity of file.entities) {
+    if (entity.index % sitesPerStep === sitesPerStep - 1) yield;
     const value = entity.fact.value;
     if (value === undefined || (value.kind !== 'name' && value.kind !== 'member')) continue;
     const target = referencedEntity(context, file, entity, value);

@@ -1,8 +1,10 @@
 // Cross-file resolution: per-file facts in, blocks and edges out. Runs on the main thread after
 // the workers have parsed. It can resolve the whole workspace or only some of its files (the
 // blocks and edges those files own), which is what an incremental sync needs after re-parsing
-// the files that changed and their dependents (see `dependentFiles`).
+// the files that changed and their dependents (see `dependentFiles`). The work is cut into steps
+// (per file, and within large files), so a server can resolve without holding its event loop.
 import type { BlockInput, GraphEdge } from '../../core/types.js';
+import { runToEnd, YieldBudget, type Steps } from '../../core/yield-budget.js';
 import type { FileFacts } from '../facts.js';
 import { emptyProjectConfig, type ProjectConfig } from '../language.js';
 import { EdgeSet } from './edge-set.js';
@@ -36,15 +38,42 @@ export function resolveWorkspace(
   facts: Iterable<FileFacts> | ReadonlyMap<string, FileFacts>,
   options: ResolveOptions = {},
 ): WorkspaceGraph {
+  return runToEnd(resolveWorkspaceSteps(workspace, facts, options));
+}
+
+/**
+ * As `resolveWorkspace`, handing the thread back whenever `budget` is spent: a server resolves on
+ * the thread that answers queries. `facts` must not change until the promise settles.
+ */
+export function resolveWorkspaceAsync(
+  workspace: string,
+  facts: Iterable<FileFacts> | ReadonlyMap<string, FileFacts>,
+  options: ResolveOptions = {},
+  budget: YieldBudget = new YieldBudget(),
+): Promise<WorkspaceGraph> {
+  return budget.run(resolveWorkspaceSteps(workspace, facts, options));
+}
+
+function* resolveWorkspaceSteps(
+  workspace: string,
+  facts: Iterable<FileFacts> | ReadonlyMap<string, FileFacts>,
+  options: ResolveOptions,
+): Steps<WorkspaceGraph> {
   const started = performance.now();
   const all =
     facts instanceof Map
       ? (facts as ReadonlyMap<string, FileFacts>).values()
       : (facts as Iterable<FileFacts>);
-  const index = new WorkspaceIndex(workspace, all, options.config ?? emptyProjectConfig);
+  const index = yield* WorkspaceIndex.build(workspace, all, options.config ?? emptyProjectConfig);
   const symbols = new SymbolResolver(index);
   const context = { workspace, symbols, guesser: new NameGuesser(index, symbols) };
   const only = options.files === undefined ? undefined : new Set(options.files);
+  if (only === undefined || only.size * 2 >= index.files.size) {
+    // Resolving most of the workspace needs its workspace-wide tables anyway: built here in steps,
+    // not on first use in the middle of one file, where they would hold the thread for long.
+    yield* symbols.types.prepare();
+    yield* context.guesser.prepare();
+  }
   const edges = new EdgeSet();
   const counters = emptyCounters();
   const blocks: BlockInput[] = [];
@@ -55,9 +84,10 @@ export function resolveWorkspace(
     const file = index.files.get(path);
     if (file === undefined) continue;
     files++;
-    for (const block of resolveFile(context, file, edges, counters)) blocks.push(block);
+    for (const block of yield* resolveFile(context, file, edges, counters)) blocks.push(block);
+    yield;
   }
-  const edgeList = edges.toArray();
+  const edgeList = yield* edges.toArray();
   return {
     blocks,
     edges: edgeList,

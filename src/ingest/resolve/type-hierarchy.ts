@@ -3,6 +3,7 @@
 // C++ out-of-line definitions), inherited lookup, constructors, and the reverse relation (subtypes)
 // that interface dispatch follows. Every walk is breadth-first with a step cap.
 import { limits } from '../../core/limits.js';
+import { runToEnd, type Steps } from '../../core/yield-budget.js';
 import { typeKinds, type TypeName } from '../facts.js';
 import type { EntityNode, FileNode, WorkspaceIndex } from './workspace-index.js';
 
@@ -31,6 +32,17 @@ export class TypeHierarchy {
     private readonly index: WorkspaceIndex,
     private readonly resolveTypeName: TypeNameResolver,
   ) {}
+
+  /**
+   * Builds the workspace-wide subtype lists in steps (one per file) before they are first needed.
+   * Built on first use, they would hold the thread for the whole workspace in the middle of one
+   * file's resolution.
+   */
+  *prepare(): Steps<void> {
+    if (this.subtypeLists !== undefined) return;
+    const built = yield* this.buildSubtypes();
+    this.subtypeLists ??= built;
+  }
 
   /** The type a member belongs to: its parent in the file, or the type it is attached to. */
   typeOf(member: EntityNode): EntityNode | undefined {
@@ -182,7 +194,11 @@ export class TypeHierarchy {
   }
 
   private subtypes(): Map<EntityNode, EntityNode[]> {
-    if (this.subtypeLists !== undefined) return this.subtypeLists;
+    this.subtypeLists ??= runToEnd(this.buildSubtypes());
+    return this.subtypeLists;
+  }
+
+  private *buildSubtypes(): Steps<Map<EntityNode, EntityNode[]>> {
     const subtypes = new Map<EntityNode, EntityNode[]>();
     for (const file of this.index.files.values()) {
       for (const entity of file.entities) {
@@ -193,9 +209,9 @@ export class TypeHierarchy {
           else list.push(entity);
         }
       }
+      yield;
     }
-    this.addStructuralSubtypes(subtypes);
-    this.subtypeLists = subtypes;
+    yield* this.addStructuralSubtypes(subtypes);
     return subtypes;
   }
 
@@ -203,11 +219,12 @@ export class TypeHierarchy {
    * Go: a type implements an interface when its method set covers the interface's, without
    * saying so. Types are indexed by method name and each interface intersects the smallest sets.
    */
-  private addStructuralSubtypes(subtypes: Map<EntityNode, EntityNode[]>): void {
+  private *addStructuralSubtypes(subtypes: Map<EntityNode, EntityNode[]>): Steps<void> {
     const interfaces: EntityNode[] = [];
     const typesByMethod = new Map<string, Set<EntityNode>>();
     for (const file of this.index.files.values()) {
       if (file.plugin.resolution.structuralInterfaces !== true) continue;
+      yield;
       for (const entity of file.entities) {
         if (entity.fact.kind === 'interface') interfaces.push(entity);
         else if (typeKinds.has(entity.fact.kind) || entity.fact.kind === 'type_alias') {
@@ -220,6 +237,7 @@ export class TypeHierarchy {
       }
     }
     for (const face of interfaces) {
+      yield;
       const required = [...this.methodSet(face)];
       if (required.length === 0) continue;
       const sets = required.map((name) => typesByMethod.get(name) ?? new Set<EntityNode>());

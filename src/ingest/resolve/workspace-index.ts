@@ -4,6 +4,7 @@
 // changed files without parsing anything again.
 import { blockIdFromKey, type BlockId } from '../../core/block-id.js';
 import { KausalError } from '../../core/errors.js';
+import type { Steps } from '../../core/yield-budget.js';
 import { factsFormatVersion, type EntityFact, type EntityKind, type FileFacts } from '../facts.js';
 import type { LanguagePlugin, ProjectConfig, ProjectView } from '../language.js';
 import { emptyProjectConfig } from '../language.js';
@@ -50,18 +51,30 @@ export class WorkspaceIndex {
   private readonly directories = new Map<string, string[]>();
   private suffixIndex: Map<string, string[]> | undefined;
 
-  constructor(
-    readonly workspace: string,
+  /** Builds the index of `facts`, one step per file (see `Steps`). */
+  static *build(
+    workspace: string,
     facts: Iterable<FileFacts>,
     config: ProjectConfig = emptyProjectConfig,
-  ) {
-    for (const file of facts) this.files.set(file.path, this.buildFile(file));
-    for (const path of [...this.files.keys()].sort()) {
+  ): Steps<WorkspaceIndex> {
+    const index = new WorkspaceIndex(workspace, config);
+    for (const file of facts) {
+      index.files.set(file.path, index.buildFile(file));
+      yield;
+    }
+    for (const path of [...index.files.keys()].sort()) {
       const directory = directoryOf(path);
-      const list = this.directories.get(directory);
-      if (list === undefined) this.directories.set(directory, [path]);
+      const list = index.directories.get(directory);
+      if (list === undefined) index.directories.set(directory, [path]);
       else list.push(path);
     }
+    return index;
+  }
+
+  private constructor(
+    readonly workspace: string,
+    config: ProjectConfig,
+  ) {
     this.project = {
       hasFile: (path) => this.files.has(path),
       filesInDirectory: (directory) => this.directories.get(directory) ?? [],

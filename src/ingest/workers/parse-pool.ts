@@ -6,6 +6,7 @@
 import { Worker } from 'node:worker_threads';
 import { assert } from '../../core/assert.js';
 import { limits } from '../../core/limits.js';
+import type { YieldBudget } from '../../core/yield-budget.js';
 import { runParseJob, type ParseJob, type ParseOutcome } from './parse-job.js';
 import type { ParseRequest } from './protocol.js';
 
@@ -38,6 +39,8 @@ export interface ParseRunOptions {
   readonly workers: number;
   readonly fileBytesMax: number;
   readonly onOutcome: (outcome: ParseOutcome) => void;
+  /** Parsing in the calling thread yields between files whenever this budget is spent. */
+  readonly budget?: YieldBudget;
   /** Tests only: a worker exits while parsing this path. */
   readonly crashOn?: string;
 }
@@ -48,7 +51,10 @@ export async function parseFiles(jobs: readonly ParseJob[], options: ParseRunOpt
   );
   const workers = Math.min(options.workers, Math.ceil(jobs.length / limits.ingestBatchFiles));
   if (workers === 0) {
-    for (const job of jobs) options.onOutcome(await runParseJob(job, options.fileBytesMax));
+    for (const job of jobs) {
+      options.onOutcome(await runParseJob(job, options.fileBytesMax));
+      await options.budget?.maybeYield();
+    }
     return;
   }
   await new PoolRun(jobs, workers, options).finished;

@@ -1,0 +1,62 @@
+// How much a link, sync or unlink writes per batch. Each batch is one atomic, fsynced write and
+// one synchronous stretch of the event loop (the storage engine also advances a flush or merge
+// in proportion to the batch). With a yield budget the batches are sized to take a few
+// milliseconds; without one they are as large as throughput wants.
+import { limits } from '../core/limits.js';
+import type { WriteOperation } from '../core/types.js';
+import { YieldBudget, type Steps } from '../core/yield-budget.js';
+import type { Database } from '../database.js';
+
+export interface WriteBatchSizes {
+  /** Blocks per batch; each brings its name-index operations. */
+  readonly blocks: number;
+  /** Edge operations (or deletions) per batch. */
+  readonly operations: number;
+  /** Estimated bytes per batch (stored facts are large blocks). */
+  readonly bytes: number;
+}
+
+export function writeBatchSizes(budget: YieldBudget): WriteBatchSizes {
+  if (budget.budgetMs === Number.POSITIVE_INFINITY) {
+    return {
+      blocks: limits.syncBlocksPerBatch,
+      operations: limits.syncBatchOperations,
+      bytes: limits.syncBatchBytes,
+    };
+  }
+  return {
+    blocks: limits.syncBlocksPerCooperativeBatch,
+    operations: limits.syncCooperativeBatchOperations,
+    bytes: limits.syncCooperativeBatchBytes,
+  };
+}
+
+/** Writes `operations` in batches bounded by count and estimated size, yielding between them. */
+export function writeChunked(
+  db: Database,
+  operations: readonly WriteOperation[],
+  budget: YieldBudget = new YieldBudget(),
+): Promise<void> {
+  return budget.run(writeChunkedSteps(db, operations, writeBatchSizes(budget)));
+}
+
+function* writeChunkedSteps(
+  db: Database,
+  operations: readonly WriteOperation[],
+  sizes: WriteBatchSizes,
+): Steps<void> {
+  let chunk: WriteOperation[] = [];
+  let bytes = 0;
+  for (const operation of operations) {
+    const size = operation.kind === 'put_block' ? operation.block.content.length * 3 + 1024 : 256;
+    if (chunk.length > 0 && (chunk.length >= sizes.operations || bytes + size > sizes.bytes)) {
+      db.write(chunk);
+      chunk = [];
+      bytes = 0;
+      yield;
+    }
+    chunk.push(operation);
+    bytes += size;
+  }
+  if (chunk.length > 0) db.write(chunk);
+}
