@@ -19,5 +19,8 @@ export {
 export type { EdgeQuery, WriteResult } from './storage/engine.js';
 export type { Vfs, VfsFile, VfsLock, VfsStat } from './vfs/vfs.js';
 export { NodeVfs } from './vfs/node-vfs.js';
+export { KausalServer, type ServerOptions } from './server/server.js';
+export { KausalClient, type ConnectOptions } from './server/client.js';
+export type { ParamsOf, ProgressEvent, RequestKind, RequestMap, ResultOf } from './service/requests.js';
 export { version } from './version.js';
 export * from './query/index.js';
