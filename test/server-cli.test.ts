@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { after, before, describe, it } from 'node:test';
-import { processAlive } from '../src/server/server-files.js';
+import { processExists } from '../src/vfs/node-lock.js';
 import { kausal } from './helpers/kausal.js';
 
 const fixtures = fileURLToPath(new URL('./fixtures/', import.meta.url));
@@ -125,7 +125,7 @@ describe('kausal server (CLI)', () => {
     );
     const pid = Number(readFileSync(join(data, 'server.pid'), 'utf8'));
     process.kill(pid, 'SIGKILL');
-    while (processAlive(pid)) await new Promise((resolve) => setTimeout(resolve, 20));
+    while (processExists(pid)) await new Promise((resolve) => setTimeout(resolve, 20));
     // The stale endpoint and lock are recognised: commands work in-process, and a server starts.
     const found = kausal(withData(['find', '--name', 'main']));
     assert.equal(found.code, 0, found.stderr);

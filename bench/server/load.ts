@@ -4,6 +4,7 @@
 // requests per phase, a timeout per request.
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { cpus } from 'node:os';
+import { withDeadline } from '../../src/core/deadline.js';
 import { KausalError } from '../../src/core/errors.js';
 import { SeededRng } from '../../src/core/rng.js';
 import type { KausalClient } from '../../src/server/client.js';
@@ -61,16 +62,6 @@ function errorCode(error: unknown): string {
   return error instanceof KausalError ? error.code : 'UNKNOWN';
 }
 
-function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  return Promise.race([
-    promise,
-    new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new KausalError('TIMEOUT', `no answer within ${ms} ms`)), ms);
-    }),
-  ]).finally(() => clearTimeout(timer));
-}
-
 /** Every client runs the mix in a closed loop until the window closes (or the cap is reached). */
 export async function runLoad(clients: readonly KausalClient[], options: LoadOptions): Promise<LoadResult> {
   const times = new Map<MixKind, number[]>(mixKinds.map((kind) => [kind, []]));
@@ -91,7 +82,7 @@ export async function runLoad(clients: readonly KausalClient[], options: LoadOpt
       started++;
       const sent = performance.now();
       try {
-        const status = await withTimeout(runRemote(client, query), options.timeoutMs);
+        const status = await withDeadline(runRemote(client, query), options.timeoutMs);
         const elapsed = performance.now() - sent;
         all.push(elapsed);
         times.get(query.kind)?.push(elapsed);
@@ -139,7 +130,7 @@ export function startPinger(
     while (running) {
       const sent = performance.now();
       try {
-        await withTimeout(client.request('ping', {}), timeoutMs);
+        await withDeadline(client.request('ping', {}), timeoutMs);
         times.push(performance.now() - sent);
       } catch {
         errors++;
@@ -189,7 +180,7 @@ export async function syncBackToBack(
     const startedAt = Date.now();
     const sent = performance.now();
     try {
-      const [report] = await withTimeout(
+      const [report] = await withDeadline(
         client.request(
           'sync',
           { names: [workspace], force: true, ...(workers === undefined ? {} : { workers }) },

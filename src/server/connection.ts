@@ -4,7 +4,6 @@
 // frame; what leaves the stream unreadable also closes this connection, and only this one.
 import { Buffer } from 'node:buffer';
 import type { Socket } from 'node:net';
-import { KausalError } from '../core/errors.js';
 import { limits } from '../core/limits.js';
 import type { ProgressEvent, RequestKind } from '../service/requests.js';
 import { FrameDecoder } from './protocol/frame-decoder.js';
@@ -66,6 +65,11 @@ export class Connection {
     if (this.socket.destroyed) return;
     this.closing = true;
     this.socket.end(encodeJsonFrame(MessageType.error, 0, payload));
+  }
+
+  /** Cuts the connection at once (the end of a shutdown). */
+  destroy(): void {
+    this.socket.destroy();
   }
 
   private receive(bytes: Buffer): void {
@@ -193,8 +197,4 @@ export function defaultConnectionLimits(overrides: Partial<ConnectionLimits> = {
     backlogBytesMax: limits.connectionBacklogBytesMax,
     ...overrides,
   };
-}
-
-export function shuttingDown(): KausalError {
-  return new KausalError('UNAVAILABLE', 'the server is shutting down');
 }

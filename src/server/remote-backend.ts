@@ -4,12 +4,13 @@
 // the caller opens the directory itself.
 import { realpathSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { KausalError } from '../core/errors.js';
+import { withDeadline } from '../core/deadline.js';
 import { limits } from '../core/limits.js';
 import type { Backend, BackendRequestOptions } from '../service/backend.js';
 import type { ParamsOf, RequestKind, ResultOf } from '../service/requests.js';
 import { KausalClient } from './client.js';
-import { processAlive, readServerEndpoint, type ServerEndpoint } from './server-files.js';
+import { processExists } from '../vfs/node-lock.js';
+import { readServerEndpoint, type ServerEndpoint } from './server-files.js';
 
 export class RemoteBackend implements Backend {
   readonly mode = 'server';
@@ -39,7 +40,7 @@ export async function connectToServer(
   timeoutMs: number = limits.connectTimeoutMs,
 ): Promise<RemoteBackend | undefined> {
   const endpoint = readServerEndpoint(dataDirectory);
-  if (endpoint === undefined || !processAlive(endpoint.pid)) return undefined;
+  if (endpoint === undefined || !processExists(endpoint.pid)) return undefined;
   let client: KausalClient;
   try {
     client = await KausalClient.connect({ host: endpoint.host, port: endpoint.port, timeoutMs });
@@ -66,12 +67,4 @@ function canonical(path: string): string {
   } catch {
     return resolve(path);
   }
-}
-
-function withDeadline<T>(promise: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const deadline = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new KausalError('TIMEOUT', `no answer within ${ms} ms`)), ms);
-  });
-  return Promise.race([promise, deadline]).finally(() => clearTimeout(timer));
 }

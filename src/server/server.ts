@@ -3,7 +3,9 @@
 // that write (link, unlink, sync, reindex) run one at a time, and because a sync yields to the
 // event loop between bounded steps, queries keep being answered while it runs.
 import { createServer, type Server, type Socket } from 'node:net';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { availableParallelism } from 'node:os';
+import { withDeadline } from '../core/deadline.js';
 import { KausalError } from '../core/errors.js';
 import { limits } from '../core/limits.js';
 import { Database } from '../database.js';
@@ -15,7 +17,8 @@ import {
   type ServerStats,
 } from '../service/requests.js';
 import { version } from '../version.js';
-import { Connection, defaultConnectionLimits, shuttingDown, type ConnectionLimits } from './connection.js';
+import { Connection, defaultConnectionLimits, type ConnectionLimits } from './connection.js';
+import { errorFromPayload, shuttingDownPayload } from './protocol/messages.js';
 import { removeServerFiles, writeServerFiles, type ServerEndpoint } from './server-files.js';
 
 export interface ServerOptions {
@@ -37,7 +40,6 @@ const shutdownWriteWaitMs = 30_000;
 
 export class KausalServer {
   private readonly connections = new Set<Connection>();
-  private readonly sockets = new Set<Socket>();
   private writeTail: Promise<unknown> = Promise.resolve();
   private writesQueued = 0;
   private writeRunning: RequestKind | undefined;
@@ -122,17 +124,13 @@ export class KausalServer {
   private async shutdown(): Promise<void> {
     this.log('shutting down');
     const closed = new Promise<void>((resolve) => this.listener.close(() => resolve()));
-    await withTimeout(this.writeTail, shutdownWriteWaitMs);
+    await withDeadline(this.writeTail, shutdownWriteWaitMs).catch(() => undefined);
     for (const connection of this.connections) {
-      connection.close({
-        code: 'UNAVAILABLE',
-        reason: 'shutting_down',
-        message: 'the server is shutting down',
-      });
+      connection.close(shuttingDownPayload);
     }
     // Give the goodbye frames a moment, then cut whatever is left.
-    await new Promise((resolve) => setTimeout(resolve, 50));
-    for (const socket of this.sockets) socket.destroy();
+    await sleep(50);
+    for (const connection of this.connections) connection.destroy();
     await closed;
     this.db.close();
     if (this.options.advertise !== false) removeServerFiles(this.endpoint.dataDirectory, this.endpoint.pid);
@@ -145,7 +143,7 @@ export class KausalServer {
       Connection.refuse(
         socket,
         this.stopping !== undefined
-          ? { code: 'UNAVAILABLE', reason: 'shutting_down', message: 'the server is shutting down' }
+          ? shuttingDownPayload
           : {
               code: 'LIMIT_EXCEEDED',
               reason: 'too_many_connections',
@@ -161,10 +159,8 @@ export class KausalServer {
       this.log,
     );
     this.connections.add(connection);
-    this.sockets.add(socket);
     socket.on('close', () => {
       this.connections.delete(connection);
-      this.sockets.delete(socket);
     });
   }
 
@@ -173,7 +169,7 @@ export class KausalServer {
     params: unknown,
     onProgress: (event: ProgressEvent) => void,
   ): Promise<unknown> {
-    if (this.stopping !== undefined) throw shuttingDown();
+    if (this.stopping !== undefined) throw errorFromPayload(shuttingDownPayload);
     this.requests++;
     if (!writeRequestKinds.has(kind)) {
       const result = await this.service.execute(kind, params);
@@ -187,7 +183,7 @@ export class KausalServer {
     this.writesQueued++;
     const result = this.writeTail.then(async () => {
       this.writesQueued--;
-      if (this.stopping !== undefined) throw shuttingDown();
+      if (this.stopping !== undefined) throw errorFromPayload(shuttingDownPayload);
       this.writeRunning = kind;
       try {
         return await run();
@@ -229,15 +225,4 @@ function listen(listener: Server, host: string, port: number): Promise<void> {
     listener.once('listening', onListening);
     listener.listen(port, host);
   });
-}
-
-async function withTimeout(promise: Promise<unknown>, ms: number): Promise<void> {
-  let timer: NodeJS.Timeout | undefined;
-  await Promise.race([
-    promise.catch(() => undefined),
-    new Promise((resolve) => {
-      timer = setTimeout(resolve, ms);
-    }),
-  ]);
-  if (timer !== undefined) clearTimeout(timer);
 }

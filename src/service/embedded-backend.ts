@@ -1,6 +1,7 @@
 // The embedded backend: each request opens the database, runs, and closes it again, so the
 // exclusive lock is held only while a command works and several CLI processes or agents can take
 // turns. A query never creates a database; only `link` does.
+import { setTimeout as sleep } from 'node:timers/promises';
 import { isKausalError, KausalError } from '../core/errors.js';
 import { limits } from '../core/limits.js';
 import { Database } from '../database.js';
@@ -52,6 +53,6 @@ async function openWhenFree(directory: string, create: boolean): Promise<Databas
     } catch (error) {
       if (!isKausalError(error, 'LOCKED') || Date.now() >= deadline) throw error;
     }
-    await new Promise((resolve) => setTimeout(resolve, limits.lockRetryMs));
+    await sleep(limits.lockRetryMs);
   }
 }

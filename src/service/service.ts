@@ -13,7 +13,14 @@ import { version } from '../version.js';
 import { readRegistry } from '../workspace/records.js';
 import { freshnessSource } from '../workspace/freshness.js';
 import { checkParams } from './params.js';
-import type { ParamsOf, ProgressEvent, RequestKind, ResultOf, SyncParams } from './requests.js';
+import {
+  writeRequestKinds,
+  type ParamsOf,
+  type ProgressEvent,
+  type RequestKind,
+  type ResultOf,
+  type SyncParams,
+} from './requests.js';
 
 export interface ServiceOptions {
   readonly mode: 'server' | 'embedded';
@@ -100,7 +107,7 @@ export class Service {
     try {
       return await handler(checked, options);
     } finally {
-      if (kind === 'link' || kind === 'unlink' || kind === 'sync' || kind === 'reindex') {
+      if (writeRequestKinds.has(kind)) {
         this.freshnessCache.clear();
       }
     }

@@ -113,9 +113,13 @@ function isAlive(holder: LockRecord): boolean {
   const bootId = currentBootId();
   if (holder.bootId !== undefined && bootId !== null && holder.bootId !== bootId) return false;
   // The current process counts as alive too: a second open in the same process must fail.
-  if (holder.pid === process.pid) return true;
+  return holder.pid === process.pid || processExists(holder.pid);
+}
+
+/** Whether a process with this id runs on this host (one of another user's counts). */
+export function processExists(pid: number): boolean {
   try {
-    process.kill(holder.pid, 0);
+    process.kill(pid, 0);
     return true;
   } catch (error) {
     // EPERM: the process exists but belongs to another user.

@@ -1,16 +1,13 @@
 import { spawn } from 'node:child_process';
 import { closeSync, mkdirSync, openSync } from 'node:fs';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { KausalError } from '../../core/errors.js';
 import { limits } from '../../core/limits.js';
 import { connectToServer } from '../../server/remote-backend.js';
-import {
-  processAlive,
-  readServerEndpoint,
-  serverFiles,
-  type ServerEndpoint,
-} from '../../server/server-files.js';
+import { readServerEndpoint, serverFiles, type ServerEndpoint } from '../../server/server-files.js';
 import type { PingResult } from '../../service/requests.js';
+import { processExists } from '../../vfs/node-lock.js';
 import type { Command, CommandContext } from '../command.js';
 import { resolveDataDirectory } from '../data-dir.js';
 import { jsonText } from '../output-format.js';
@@ -124,7 +121,7 @@ function startSettings(parsed: ParsedOptions, previous: ServerEndpoint | undefin
 /** The running server of `directory`, when its recorded process is alive. */
 function runningServer(directory: string): ServerEndpoint | undefined {
   const endpoint = readServerEndpoint(directory);
-  return endpoint !== undefined && processAlive(endpoint.pid) ? endpoint : undefined;
+  return endpoint !== undefined && processExists(endpoint.pid) ? endpoint : undefined;
 }
 
 async function start(
@@ -221,7 +218,7 @@ async function stop(directory: string, context: CommandContext, mustBeRunning: b
   }
   process.kill(running.pid, 'SIGTERM');
   const deadline = Date.now() + stopWaitMs;
-  while (processAlive(running.pid)) {
+  while (processExists(running.pid)) {
     if (Date.now() > deadline) {
       throw new KausalError(
         'TIMEOUT',
@@ -275,8 +272,4 @@ function formatDuration(ms: number): string {
   const minutes = Math.floor(seconds / 60);
   if (minutes < 60) return `${minutes} min ${seconds % 60} s`;
   return `${Math.floor(minutes / 60)} h ${minutes % 60} min`;
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }

@@ -79,6 +79,12 @@ export function errorPayloadOf(error: unknown): ErrorPayload {
 
 /** The error a client raises for an error frame: the server's code and message, unchanged. */
 export function errorFromPayload(payload: ErrorPayload): KausalError {
-  const error = new KausalError(payload.code, payload.message);
-  return error;
+  return new KausalError(payload.code, payload.message);
 }
+
+/** Said to every client, and to a new connection, when the server is stopping. */
+export const shuttingDownPayload: ErrorPayload = {
+  code: 'UNAVAILABLE',
+  reason: 'shutting_down',
+  message: 'the server is shutting down',
+};
