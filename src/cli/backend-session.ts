@@ -3,6 +3,7 @@
 import { isKausalError } from '../core/errors.js';
 import { openBackend } from '../server/open-backend.js';
 import type { Backend } from '../service/backend.js';
+import type { ParamsOf, RequestKind, ResultOf } from '../service/requests.js';
 import type { CommandContext } from './command.js';
 import { resolveDataDirectory } from './data-dir.js';
 import { optionalString, type ParsedOptions } from './options.js';
@@ -34,4 +35,14 @@ export async function asUsage<T>(request: () => Promise<T>): Promise<T> {
     if (isKausalError(error, 'INVALID_ARGUMENT')) throw new UsageError(`Invalid argument: ${error.message}`);
     throw error;
   }
+}
+
+/** One query request for the command's data directory; bad input in it is a usage error. */
+export function queryRequest<K extends RequestKind>(
+  parsed: ParsedOptions,
+  context: CommandContext,
+  kind: K,
+  params: ParamsOf<K>,
+): Promise<ResultOf<K>> {
+  return withBackend(parsed, context, (backend) => asUsage(() => backend.request(kind, params)));
 }

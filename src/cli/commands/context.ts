@@ -2,7 +2,7 @@ import { limits } from '../../core/limits.js';
 import type { Command } from '../command.js';
 import { flag, integerOption, parseOptions } from '../options.js';
 import { jsonText, optionalText, outputFormat, queryOptions, requiredText } from '../output-format.js';
-import { asUsage, withBackend } from '../backend-session.js';
+import { queryRequest } from '../backend-session.js';
 import { reportUnresolved } from '../render/unresolved-text.js';
 
 export const contextCommand: Command = {
@@ -39,16 +39,12 @@ left out. Tokens are estimated as characters / ${limits.contextCharsPerToken}.
     );
     const workspace = optionalText(parsed, 'workspace');
     const format = outputFormat(parsed, ['text', 'json']);
-    const answer = await withBackend(parsed, context, (backend) =>
-      asUsage(() =>
-        backend.request('context', {
-          target,
-          budgetTokens,
-          all: flag(parsed, 'all'),
-          ...(workspace === undefined ? {} : { workspace }),
-        }),
-      ),
-    );
+    const answer = await queryRequest(parsed, context, 'context', {
+      target,
+      budgetTokens,
+      all: flag(parsed, 'all'),
+      ...(workspace === undefined ? {} : { workspace }),
+    });
     if (answer.status !== 'ok') return reportUnresolved(answer, format, context.io, 'kausal.context/1');
     // The bundle is Markdown for a model, not terminal text: it is printed as built, uncoloured.
     context.io.stdout(format === 'json' ? jsonText({ schema: 'kausal.context/1', ...answer }) : answer.text);

@@ -3,7 +3,7 @@ import { toDot, toMermaid } from '../../query/export-formats.js';
 import type { Command } from '../command.js';
 import { choiceOption, flag, integerOption, optionalString, parseOptions } from '../options.js';
 import { jsonText, optionalText, queryOptions } from '../output-format.js';
-import { asUsage, withBackend } from '../backend-session.js';
+import { queryRequest } from '../backend-session.js';
 import { reportUnresolved } from '../render/unresolved-text.js';
 import { UsageError } from '../usage-error.js';
 
@@ -44,16 +44,12 @@ call is dashed in DOT and dotted in Mermaid).
     const depth = integerOption(parsed, 'depth', 1, 1, limits.traceDepthMax);
     const maxNodes = integerOption(parsed, 'max-nodes', limits.exportNodesDefault, 1, limits.exportNodesMax);
     const workspace = optionalText(parsed, 'workspace');
-    const answer = await withBackend(parsed, context, (backend) =>
-      asUsage(() =>
-        backend.request('export', {
-          maxNodes,
-          all: flag(parsed, 'all'),
-          ...(target === undefined ? {} : { target, depth }),
-          ...(workspace === undefined ? {} : { workspace }),
-        }),
-      ),
-    );
+    const answer = await queryRequest(parsed, context, 'export', {
+      maxNodes,
+      all: flag(parsed, 'all'),
+      ...(target === undefined ? {} : { target, depth }),
+      ...(workspace === undefined ? {} : { workspace }),
+    });
     if (answer.status !== 'ok')
       return reportUnresolved(answer, format === 'json' ? 'json' : 'text', context.io, 'kausal.export/1');
     if (answer.truncated) {

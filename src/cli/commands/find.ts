@@ -12,7 +12,7 @@ import {
   queryOptions,
   requiredText,
 } from '../output-format.js';
-import { asUsage, withBackend } from '../backend-session.js';
+import { queryRequest } from '../backend-session.js';
 import { findCsvHeader, findCsvRows, findText } from '../render/find-text.js';
 import { makeStyle } from '../render/style.js';
 import { UsageError } from '../usage-error.js';
@@ -65,18 +65,14 @@ Exit codes: 0 answered (even with no match), 1 runtime error, 2 usage error.
       );
     }
     const format = outputFormat(parsed, ['text', 'json', 'csv']);
-    const answer = await withBackend(parsed, context, (backend) =>
-      asUsage(() =>
-        backend.request('find', {
-          name,
-          kind,
-          match,
-          maxResults,
-          ...(workspace === undefined ? {} : { workspace }),
-          ...(language === undefined ? {} : { language }),
-        }),
-      ),
-    );
+    const answer = await queryRequest(parsed, context, 'find', {
+      name,
+      kind,
+      match,
+      maxResults,
+      ...(workspace === undefined ? {} : { workspace }),
+      ...(language === undefined ? {} : { language }),
+    });
     if (format === 'json') context.io.stdout(jsonText({ schema: 'kausal.find/1', ...answer }));
     else if (format === 'csv') context.io.stdout(csvText(findCsvHeader, findCsvRows(answer)));
     else context.io.stdout(findText(answer, makeStyle(colourEnabled(context.io, context.env))));

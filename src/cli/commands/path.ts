@@ -3,7 +3,7 @@ import type { Command } from '../command.js';
 import { colourEnabled } from '../io.js';
 import { flag, integerOption, parseOptions } from '../options.js';
 import { jsonText, optionalText, outputFormat, queryOptions, requiredText } from '../output-format.js';
-import { asUsage, withBackend } from '../backend-session.js';
+import { queryRequest } from '../backend-session.js';
 import { pathText } from '../render/path-text.js';
 import { makeStyle } from '../render/style.js';
 import { reportUnresolved } from '../render/unresolved-text.js';
@@ -42,18 +42,14 @@ Every path listed has the minimal length. "No call path … within depth N" is a
     const maxPaths = integerOption(parsed, 'max-paths', limits.pathCountDefault, 1, limits.pathCountMax);
     const workspace = optionalText(parsed, 'workspace');
     const format = outputFormat(parsed, ['text', 'json']);
-    const answer = await withBackend(parsed, context, (backend) =>
-      asUsage(() =>
-        backend.request('path', {
-          from,
-          to,
-          maxDepth,
-          maxPaths,
-          all: flag(parsed, 'all'),
-          ...(workspace === undefined ? {} : { workspace }),
-        }),
-      ),
-    );
+    const answer = await queryRequest(parsed, context, 'path', {
+      from,
+      to,
+      maxDepth,
+      maxPaths,
+      all: flag(parsed, 'all'),
+      ...(workspace === undefined ? {} : { workspace }),
+    });
     if (answer.status !== 'ok') {
       return reportUnresolved(answer, format, context.io, 'kausal.path/1', `--${answer.side}`);
     }

@@ -11,7 +11,7 @@ import {
   queryOptions,
   requiredText,
 } from '../output-format.js';
-import { asUsage, withBackend } from '../backend-session.js';
+import { queryRequest } from '../backend-session.js';
 import { showCsvHeader, showCsvRows, showText } from '../render/show-text.js';
 import { makeStyle } from '../render/style.js';
 import { reportUnresolved } from '../render/unresolved-text.js';
@@ -62,18 +62,14 @@ ambiguous / unknown target, 2 usage error.
     );
     const workspace = optionalText(parsed, 'workspace');
     const format = outputFormat(parsed, ['text', 'json', 'csv']);
-    const answer = await withBackend(parsed, context, (backend) =>
-      asUsage(() =>
-        backend.request('show', {
-          target,
-          relation,
-          maxDepth,
-          maxResults,
-          all: flag(parsed, 'all'),
-          ...(workspace === undefined ? {} : { workspace }),
-        }),
-      ),
-    );
+    const answer = await queryRequest(parsed, context, 'show', {
+      target,
+      relation,
+      maxDepth,
+      maxResults,
+      all: flag(parsed, 'all'),
+      ...(workspace === undefined ? {} : { workspace }),
+    });
     if (answer.status !== 'ok') return reportUnresolved(answer, format, context.io, 'kausal.show/1');
     if (format === 'json') context.io.stdout(jsonText({ schema: 'kausal.show/1', ...answer }));
     else if (format === 'csv') context.io.stdout(csvText(showCsvHeader, showCsvRows(answer)));

@@ -11,7 +11,7 @@ import {
   queryOptions,
   requiredText,
 } from '../output-format.js';
-import { asUsage, withBackend } from '../backend-session.js';
+import { queryRequest } from '../backend-session.js';
 import { makeStyle } from '../render/style.js';
 import { traceCsvHeader, traceCsvRows, traceText } from '../render/trace-text.js';
 import { reportUnresolved } from '../render/unresolved-text.js';
@@ -63,20 +63,16 @@ marked "(expanded elsewhere)". Caps that were hit are reported below the tree.
     );
     const workspace = optionalText(parsed, 'workspace');
     const format = outputFormat(parsed, ['text', 'json', 'csv']);
-    const answer = await withBackend(parsed, context, (backend) =>
-      asUsage(() =>
-        backend.request('trace', {
-          target,
-          direction,
-          depth,
-          maxNodes,
-          maxFanOut,
-          allPaths: flag(parsed, 'all-paths'),
-          all: flag(parsed, 'all'),
-          ...(workspace === undefined ? {} : { workspace }),
-        }),
-      ),
-    );
+    const answer = await queryRequest(parsed, context, 'trace', {
+      target,
+      direction,
+      depth,
+      maxNodes,
+      maxFanOut,
+      allPaths: flag(parsed, 'all-paths'),
+      all: flag(parsed, 'all'),
+      ...(workspace === undefined ? {} : { workspace }),
+    });
     if (answer.status !== 'ok') return reportUnresolved(answer, format, context.io, 'kausal.trace/1');
     if (format === 'json') context.io.stdout(jsonText({ schema: 'kausal.trace/1', ...answer }));
     else if (format === 'csv') context.io.stdout(csvText(traceCsvHeader, traceCsvRows(answer)));
