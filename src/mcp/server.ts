@@ -14,7 +14,7 @@ export const mcpInstructions = `KausalDB answers questions about a codebase inde
 - Targets are names (helper), qualified names (Store.get), file-scoped names (src/store.ts:get) or block ids. A name matching several entities answers with the exact target of each candidate: call again with one.
 - Every answer starts with the graph's freshness and the call sites it could not resolve; if a workspace is STALE, call sync before trusting the answer. Long answers are paged: call again with the offset given.`;
 
-export interface McpServerOptions extends Pick<SessionOptions, 'dataDirectory' | 'env' | 'open'> {
+export interface McpServerOptions extends Pick<SessionOptions, 'dataDirectory' | 'env'> {
   readonly log: (line: string) => void;
 }
 

@@ -13,11 +13,6 @@ export interface SessionOptions {
   readonly dataDirectory: string;
   readonly env: Readonly<Record<string, string | undefined>>;
   readonly log: (line: string) => void;
-  /** Opens a backend; `openBackend` unless a test substitutes it. */
-  readonly open?: (
-    dataDirectory: string,
-    env: Readonly<Record<string, string | undefined>>,
-  ) => Promise<Backend>;
 }
 
 export class BackendSession {
@@ -25,11 +20,8 @@ export class BackendSession {
   /** Embedded calls run one at a time: two opens of the directory in one process would contend. */
   private embeddedTail: Promise<unknown> = Promise.resolve();
   private closed = false;
-  private readonly open: NonNullable<SessionOptions['open']>;
 
-  constructor(private readonly options: SessionOptions) {
-    this.open = options.open ?? openBackend;
-  }
+  constructor(private readonly options: SessionOptions) {}
 
   get dataDirectory(): string {
     return this.options.dataDirectory;
@@ -48,7 +40,7 @@ export class BackendSession {
         await remote.close().catch(() => undefined);
       }
     }
-    const backend = await this.open(this.options.dataDirectory, this.options.env);
+    const backend = await openBackend(this.options.dataDirectory, this.options.env);
     if (backend.mode === 'server') {
       if (this.remote === undefined && !this.closed) {
         this.remote = backend;
