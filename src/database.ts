@@ -21,6 +21,8 @@ export interface DatabaseOptions {
   /** Budget for table indexes and bloom filters held in memory (default 256 MiB). */
   readonly tableMetadataBytes?: number;
   readonly tableBlockBytes?: number;
+  /** Size of the memtable arena's slabs (default 4 MiB); tests shrink it to reach oversized values. */
+  readonly arenaSlabBytes?: number;
   /** The file system; defaults to the real one. */
   readonly vfs?: Vfs;
   readonly clock?: Clock;

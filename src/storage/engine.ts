@@ -129,8 +129,8 @@ export class StorageEngine {
     private readonly wal: WriteAheadLog,
   ) {
     this.pool = new SlabPool(
-      limits.arenaSlabBytes,
-      Math.ceil(options.memtableBytes / limits.arenaSlabBytes) + 1,
+      options.arenaSlabBytes,
+      Math.ceil(options.memtableBytes / options.arenaSlabBytes) + 1,
       options.plantedBugs.reuseArenaWhileHeld === true, // test-only planted bug
     );
     this.memtable = new Memtable(this.pool);

@@ -23,6 +23,8 @@ export interface StorageOptions {
   readonly blockCacheBytes?: number;
   readonly tableMetadataBytes?: number;
   readonly tableBlockBytes?: number;
+  /** Size of the memtable arena's slabs; larger values and WAL frames get a slab of their own. */
+  readonly arenaSlabBytes?: number;
   /** Who holds the lock, as shown to a second opener. */
   readonly lockOwner?: string;
   readonly plantedBugs?: PlantedBugs;
@@ -36,6 +38,7 @@ export interface ResolvedStorageOptions {
   readonly blockCacheBytes: number;
   readonly tableMetadataBytes: number;
   readonly tableBlockBytes: number;
+  readonly arenaSlabBytes: number;
   readonly lockOwner: string;
   readonly plantedBugs: PlantedBugs;
 }
@@ -64,6 +67,7 @@ export function resolveStorageOptions(options: StorageOptions): ResolvedStorageO
       0,
     ),
     tableBlockBytes: bounded('tableBlockBytes', options.tableBlockBytes, limits.sstableDataBlockBytes, 256),
+    arenaSlabBytes: bounded('arenaSlabBytes', options.arenaSlabBytes, limits.arenaSlabBytes, 64),
     lockOwner: options.lockOwner ?? 'another KausalDB process',
     plantedBugs: options.plantedBugs ?? {},
   };

@@ -26,6 +26,8 @@ export class SlabPool {
 export class Arena {
   private readonly slabs: Buffer[] = [];
   private current: Buffer | undefined;
+  /** Index of `current` in `slabs`: not always the last, since oversized values append their own. */
+  private currentIndex = -1;
   private offset = 0;
   private holders = 1;
   private bytesUsedTotal = 0;
@@ -52,11 +54,11 @@ export class Arena {
     }
     if (this.current === undefined || this.offset + length > this.current.length) {
       this.current = this.pool.take();
-      this.slabs.push(this.current);
+      this.currentIndex = this.slabs.push(this.current) - 1;
       this.offset = 0;
     }
     copyBytes(source, start, end, this.current, this.offset);
-    const location = { slab: this.slabs.length - 1, offset: this.offset };
+    const location = { slab: this.currentIndex, offset: this.offset };
     this.offset += length;
     this.bytesUsedTotal += length;
     return location;
@@ -88,6 +90,7 @@ export class Arena {
     if (!this.returnedEarly) for (const slab of this.slabs) this.pool.give(slab);
     this.slabs.length = 0;
     this.current = undefined;
+    this.currentIndex = -1;
   }
 }
 

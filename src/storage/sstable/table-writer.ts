@@ -4,7 +4,7 @@
 // orphan that the next open removes.
 import { assert } from '../../core/assert.js';
 import type { VfsFile } from '../../vfs/vfs.js';
-import { adjacencyPrefixOf, isBlockKey } from '../keys.js';
+import { adjacencyPrefixOf, isBlockKey, isWellFormedKey } from '../keys.js';
 import { crc32 } from '../../core/checksum.js';
 import { writeU64 } from '../wal/wal-format.js';
 import { BloomBuilder } from './bloom.js';
@@ -63,7 +63,9 @@ export class TableWriter {
   ): void {
     assert(!this.finished, 'table writer used after finish');
     assert(this.entryCount === 0 || key > this.lastKey, 'table keys must be strictly increasing');
-    assert(key.length > 0 && key.length < 256, 'table key length out of range');
+    // A malformed key here is a bug upstream (it once came from a misplaced arena slab): stop
+    // rather than persist it.
+    assert(isWellFormedKey(key), 'malformed table key');
     const valueLength = end - start;
     this.reserve(1 + key.length + 13 + valueLength + (this.blockEntries + 1) * 4);
     const block = this.block;

@@ -42,6 +42,29 @@ describe('WAL frames', () => {
     assert.equal(memtable.get(outgoingKey(idOf(1), 'imports', idOf(4)))?.tombstone, true);
   });
 
+  it('indexes the incoming keys of a frame larger than an arena slab where they were copied', () => {
+    // An oversized frame gets a slab of its own; the incoming keys copied after it land in the
+    // current slab, which is then no longer the last one (this once recorded the wrong slab).
+    const frame = sampleFrame();
+    const memtable = new Memtable(new SlabPool(128, 1));
+    assert.ok(frame.length > 128);
+    applyFrame(frame, 0, frame.length - walHeaderBytes, memtable, 'test');
+    applyFrame(frame, 0, frame.length - walHeaderBytes, memtable, 'test again');
+    assert.equal(memtable.get(incomingKey(idOf(1), 'calls', idOf(3)))?.sequence, 43);
+    assert.equal(memtable.get(incomingKey(idOf(1), 'imports', idOf(4)))?.tombstone, true);
+    assert.deepEqual(
+      memtable.sortedKeys(),
+      [
+        blockKey(idOf(1)),
+        blockKey(idOf(2)),
+        outgoingKey(idOf(1), 'calls', idOf(3)),
+        outgoingKey(idOf(1), 'imports', idOf(4)),
+        incomingKey(idOf(1), 'calls', idOf(3)),
+        incomingKey(idOf(1), 'imports', idOf(4)),
+      ].sort(),
+    );
+  });
+
   it('detects a change to any single byte of the frame', () => {
     const frame = sampleFrame();
     for (let offset = 0; offset < frame.length; offset++) {

@@ -37,6 +37,8 @@ export interface EngineConfig {
   readonly tableBlockBytes: number;
   readonly blockCacheBytes: number;
   readonly tableMetadataBytes: number;
+  /** Small slabs make WAL frames and values outgrow a slab, which takes the arena's other path. */
+  readonly arenaSlabBytes: number;
 }
 
 export interface WorkloadConfig {
@@ -122,7 +124,7 @@ const spaceOperations: readonly SimFaultOperation[] = [
 ];
 
 export function chooseConfig(rng: Rng): SimulationConfig {
-  return {
+  const config = {
     engine: chooseEngine(rng),
     workload: chooseWorkload(rng),
     weights: chooseWeights(rng),
@@ -136,9 +138,12 @@ export function chooseConfig(rng: Rng): SimulationConfig {
     damage: { atRestChance: rng.pick([0, 0.1, 0.3]), sectorShare: rng.pick([0, 0.3]) },
     checkpointEvery: rng.pick([50, 150, 500]),
   };
+  // Drawn last, so the draws above (and every recorded seed's configuration) stay as they were.
+  const arenaSlabBytes = rng.pick([256, 4 * KiB, 64 * KiB, 4 * 1024 * KiB]);
+  return { ...config, engine: { ...config.engine, arenaSlabBytes } };
 }
 
-function chooseEngine(rng: Rng): EngineConfig {
+function chooseEngine(rng: Rng): Omit<EngineConfig, 'arenaSlabBytes'> {
   return {
     memtableBytes: rng.pick([4 * KiB, 8 * KiB, 16 * KiB, 64 * KiB, 256 * KiB]),
     walSegmentBytes: rng.pick([4 * KiB, 8 * KiB, 32 * KiB, 1024 * KiB]),

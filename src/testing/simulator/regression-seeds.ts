@@ -67,4 +67,11 @@ export const regressionSeeds: readonly RegressionSeed[] = [
       'simulator: damage at rest hit an orphan table that the open then removed; a flush of that session ' +
       'reused its number, and the stale record was merged into the new damage, so repairing it damaged the file',
   },
+  {
+    seed: 1399118445,
+    operations: 500,
+    found:
+      'engine: after a WAL frame larger than an arena slab (given a slab of its own), the incoming-edge ' +
+      'keys copied next were recorded in that slab instead of the current one: garbage keys, lost edges',
+  },
 ];
