@@ -103,7 +103,7 @@ export const limits = {
   // The name index (src/query/name-index.ts).
   /** Qualified-name suffixes indexed per entity (`a.b.c.d` gives `c.d`, `b.c.d`, `a.b.c.d`). */
   nameIndexQualifiedKeysMax: 8,
-  /** Trigrams indexed per distinct name (long generated names would otherwise flood the index). */
+  /** Trigrams a fuzzy search takes from its text (a long query would otherwise cost more than it finds). */
   nameIndexTrigramsMax: 32,
   /** Index operations written per batch by a rebuild. */
   nameIndexRebuildBatchOperations: 20_000,

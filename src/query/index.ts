@@ -28,13 +28,13 @@ export {
   entityIndexEdges,
   nameIndexOperations,
   nameIndexPresent,
-  vocabularyEdges,
   type IndexedEntity,
   type NameIndexReader,
   type RemovedEntity,
 } from './name-index.js';
 export { rebuildNameIndex, type RebuildSummary } from './name-index-rebuild.js';
 export { nameIndexEdgeType, nameIndexVersion } from './name-keys.js';
+export { vocabularyShardCount, vocabularyShardOf } from './name-vocabulary.js';
 export { matchModes, type MatchMode } from './name-match.js';
 export {
   findPaths,

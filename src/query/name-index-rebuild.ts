@@ -3,9 +3,9 @@
 // operation (a full scan of edges and blocks), not part of any query.
 //
 // Order makes it crash-safe: the version edge goes first, so a half-done rebuild reads as "index
-// missing" rather than as a complete index; every old index edge is deleted; the entities are
-// indexed in bounded batches (each computed against the state the previous batches left); the
-// version edge is written last. Running it again after a crash finishes the job.
+// missing" rather than as a complete index; every old index edge is deleted; the entities' keys
+// are written in bounded batches; the vocabulary (every distinct name, collected on the way) and
+// the version edge are written last. Running it again after a crash finishes the job.
 import { limits } from '../core/limits.js';
 import type { WriteOperation } from '../core/types.js';
 import { YieldBudget, type Steps } from '../core/yield-budget.js';
@@ -13,6 +13,7 @@ import { isEntityMetadata } from './entity.js';
 import type { GraphWriter } from './graph-reader.js';
 import { indexChangeOperations, versionEdge, type IndexedEntity } from './name-index.js';
 import { nameIndexEdgeType } from './name-keys.js';
+import { vocabularyOfNames } from './name-vocabulary.js';
 
 export interface RebuildSummary {
   readonly entities: number;
@@ -22,7 +23,7 @@ export interface RebuildSummary {
 
 /** Sizes of one rebuild's steps: large when nothing else waits for the thread, small otherwise. */
 interface RebuildSteps {
-  /** Entities indexed per step: each brings at most a few dozen operations (vocabulary included). */
+  /** Entities indexed per step: each brings at most a few dozen operations. */
   readonly entities: number;
   /** Index operations per write batch. */
   readonly operations: number;
@@ -93,15 +94,17 @@ function* rebuildSteps(db: GraphWriter, sizes: RebuildSteps): Steps<RebuildSumma
   let entities = 0;
   let step = new Map<string, IndexedEntity[]>();
   let stepSize = 0;
+  const names = new Set<string>();
   const indexStep = (): void => {
-    // Pending writes go first: the vocabulary of this step reads what earlier steps wrote.
+    // Pending writes go first: the operations of this step are computed against them.
     writer.flush();
-    for (const [workspace, added] of step) writer.add(indexChangeOperations(db, workspace, added, []));
+    for (const [workspace, added] of step) writer.add(indexChangeOperations(db, workspace, added, [], false));
     step = new Map();
     stepSize = 0;
   };
   for (const block of db.scanBlocks()) {
     if (!isEntityMetadata(block.metadata)) continue;
+    names.add(String(block.metadata['name']));
     const workspace = typeof block.metadata['workspace'] === 'string' ? block.metadata['workspace'] : '';
     const group = step.get(workspace);
     const entity = { id: block.id, metadata: block.metadata };
@@ -114,6 +117,7 @@ function* rebuildSteps(db: GraphWriter, sizes: RebuildSteps): Steps<RebuildSumma
     }
   }
   indexStep();
+  writer.add(vocabularyOfNames(names));
   writer.add([{ kind: 'put_edge', edge: versionEdge }]);
   writer.flush();
   return { entities, edgesRemoved, operationsWritten: writer.written };

@@ -5,14 +5,24 @@ import { GraphFixture, acceptanceGraph, openMemoryDatabase } from '../testing/gr
 import { find } from './find.js';
 import { nameIndexOperations, nameIndexPresent } from './name-index.js';
 import { rebuildNameIndex } from './name-index-rebuild.js';
-import { nameIndexEdgeType, prefixKey, qualifiedNameKey, simpleNameKey, trigramKey } from './name-keys.js';
+import { nameIndexEdgeType, qualifiedNameKey, simpleNameKey } from './name-keys.js';
+import {
+  namesSharingTrigrams,
+  namesWithPrefix,
+  readShard,
+  vocabularyShardCount,
+  vocabularyShardId,
+  vocabularyShardOf,
+} from './name-vocabulary.js';
 
 function names(db: ReturnType<typeof openMemoryDatabase>, name: string): string[] {
   return find({ graph: db }, { name, maxResults: 100 }).results.map((result) => result.entity.qualifiedName);
 }
 
-function vocabulary(db: ReturnType<typeof openMemoryDatabase>, key: string): string[] {
-  return db.outgoingEdges(key, { type: nameIndexEdgeType }).map((edge) => String(edge.properties?.['n']));
+function vocabulary(db: ReturnType<typeof openMemoryDatabase>): string[] {
+  const names: string[] = [];
+  for (let shard = 0; shard < vocabularyShardCount; shard++) names.push(...readShard(db, shard));
+  return names.sort();
 }
 
 describe('name index maintenance', () => {
@@ -37,17 +47,48 @@ describe('name index maintenance', () => {
     const two = new GraphFixture('w');
     const second = two.entity({ file: 'b.py', kind: 'function', name: 'helper', line: 1 });
     two.write(db);
-    assert.deepEqual(vocabulary(db, prefixKey('he')), ['helper']);
-    assert.deepEqual(vocabulary(db, trigramKey('elp')), ['helper']);
+    assert.deepEqual(vocabulary(db), ['a', 'b', 'helper']); // modules are entities too
+    assert.deepEqual(namesWithPrefix(db, 'he'), ['helper']);
+    assert.deepEqual([...namesSharingTrigrams(db, ['elp', 'zzz'])], [['helper', 1]]);
 
     db.write([{ kind: 'delete_block', id: first }, ...nameIndexOperations(db, 'w', [], [{ id: first }])]);
     assert.deepEqual(names(db, 'helper'), ['helper']);
-    assert.deepEqual(vocabulary(db, prefixKey('he')), ['helper'], 'one entity still has the name');
+    assert.deepEqual(namesWithPrefix(db, 'he'), ['helper'], 'one entity still has the name');
 
     db.write([{ kind: 'delete_block', id: second }, ...nameIndexOperations(db, 'w', [], [{ id: second }])]);
     assert.deepEqual(names(db, 'helper'), []);
-    assert.deepEqual(vocabulary(db, prefixKey('he')), []);
-    assert.deepEqual(vocabulary(db, trigramKey('elp')), []);
+    assert.deepEqual(namesWithPrefix(db, 'he'), []);
+    assert.deepEqual([...namesSharingTrigrams(db, ['elp'])], []);
+  });
+
+  it('writes a vocabulary shard only when a name joins or leaves it', () => {
+    const db = openMemoryDatabase();
+    const one = new GraphFixture('w');
+    one.entity({ file: 'a.py', kind: 'function', name: 'helper', line: 1 });
+    one.write(db);
+    const shard = vocabularyShardId(vocabularyShardOf('helper'));
+    const written = db.getBlock(shard)?.sequence;
+    assert.ok(written !== undefined);
+    const two = new GraphFixture('w');
+    two.entity({ file: 'b.py', kind: 'function', name: 'helper', line: 1 });
+    two.write(db);
+    assert.equal(db.getBlock(shard)?.sequence, written, 'a second helper leaves the shard as it was');
+    assert.equal(vocabularyShardOf('Helper'), vocabularyShardOf('h'), 'shards go by the lowercase name');
+  });
+
+  it('finds trigrams in names whose lowercase form is longer (the shard is searched name by name)', () => {
+    const db = openMemoryDatabase();
+    const fixture = new GraphFixture('w');
+    fixture.entity({ file: 'a.py', kind: 'function', name: 'İndexer', line: 1 }); // İ lowercases to two units
+    fixture.entity({ file: 'a.py', kind: 'function', name: 'iNDEX_of', line: 2 });
+    fixture.entity({ file: 'a.py', kind: 'function', name: 'reindex', line: 3 });
+    fixture.write(db);
+    const shared = namesSharingTrigrams(db, ['nde', 'dex', 'xer']);
+    assert.deepEqual([...shared].sort(), [
+      ['iNDEX_of', 2],
+      ['reindex', 2],
+      ['İndexer', 3],
+    ]);
   });
 
   it('retires the old keys of a rewritten entity even when it is not listed as removed', () => {
@@ -135,9 +176,12 @@ describe('name index rebuild', () => {
         .map((edge) => `${edge.source}>${edge.target}:${JSON.stringify(edge.properties)}`)
         .sort();
     const before = indexEdges();
+    const names = vocabulary(db);
     await rebuildNameIndex(db);
     assert.deepEqual(indexEdges(), before, 'a rebuild reproduces what the incremental operations wrote');
+    assert.deepEqual(vocabulary(db), names);
     await rebuildNameIndex(db);
     assert.deepEqual(indexEdges(), before);
+    assert.deepEqual(vocabulary(db), names);
   });
 });

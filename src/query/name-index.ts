@@ -3,13 +3,13 @@
 //
 //   entity keys     S(name) → entity, Q(qualified suffix) → entity     props: where to find it
 //                   U(name) → entity for each unresolved call name      props: { w }
-//   vocabulary      P(prefix) → S(name), T(trigram) → S(name)           props: { n: name }
+//   vocabulary      shard blocks listing the distinct names (see name-vocabulary.ts)
 //   version         root → version node                                props: { version }
 //
 // Entity keys carry the workspace, kind, language, file, line and qualified name, so a lookup
-// filters, ranks and counts without reading a block. Vocabulary edges exist once per distinct
-// name (not per entity): they are added when a name gains its first entity and removed when it
-// loses its last, which is why computing the operations reads the current state.
+// filters, ranks and counts without reading a block. A name is in the vocabulary once (not per
+// entity): it joins when it gains its first entity and leaves when it loses its last, which is
+// why computing the operations reads the current state.
 import type { BlockId } from '../core/block-id.js';
 import { invalidArgument } from '../core/errors.js';
 import { limits } from '../core/limits.js';
@@ -21,15 +21,12 @@ import {
   nameIndexRoot,
   nameIndexVersion,
   nameIndexVersionNode,
-  prefixKey,
-  prefixesOf,
   qualifiedKeysOf,
   qualifiedNameKey,
   simpleNameKey,
-  trigramKey,
-  trigramsOf,
   unresolvedCallKey,
 } from './name-keys.js';
+import { VocabularyChange } from './name-vocabulary.js';
 
 export interface IndexedEntity {
   readonly id: BlockId;
@@ -100,15 +97,6 @@ export function entityIndexEdges(id: BlockId, metadata: JsonObject): GraphEdge[]
   return edges;
 }
 
-/** The vocabulary edges of one distinct name (none when the name is too long to list). */
-export function vocabularyEdges(name: string): GraphEdge[] {
-  const properties = { n: name };
-  if (Buffer.byteLength(JSON.stringify(properties), 'utf8') > hitPropertiesBytesMax) return [];
-  const target = simpleNameKey(name);
-  const sources = [...prefixesOf(name).map(prefixKey), ...trigramsOf(name).map(trigramKey)];
-  return sources.map((source) => ({ source, target, type: nameIndexEdgeType, properties }));
-}
-
 export const versionEdge: GraphEdge = {
   source: nameIndexRoot,
   target: nameIndexVersionNode,
@@ -168,17 +156,21 @@ export function nameIndexOperations(
   removed: readonly RemovedEntity[],
 ): WriteOperation[] {
   return [
-    ...indexChangeOperations(reader, workspace, added, removed),
+    ...indexChangeOperations(reader, workspace, added, removed, true),
     { kind: 'put_edge', edge: versionEdge },
   ];
 }
 
-/** As `nameIndexOperations`, without marking the index as written (a rebuild does that last). */
+/**
+ * As `nameIndexOperations`, without marking the index as written and, unless `vocabulary` is
+ * true, without the vocabulary (a rebuild writes both once, at the end).
+ */
 export function indexChangeOperations(
   reader: NameIndexReader,
   workspace: string,
   added: readonly IndexedEntity[],
   removed: readonly RemovedEntity[],
+  vocabulary = true,
 ): WriteOperation[] {
   for (const entity of added) checkWorkspace(workspace, entity);
   const previous = new Map<BlockId, JsonObject>();
@@ -200,8 +192,8 @@ export function indexChangeOperations(
   for (const [id, metadata] of previous)
     for (const edge of entityIndexEdges(id, metadata)) operations.delete(edge);
   for (const [id, metadata] of next) for (const edge of entityIndexEdges(id, metadata)) operations.put(edge);
-  updateVocabulary(reader, previous, next, operations);
-  return operations.toArray();
+  const keys = operations.toArray();
+  return vocabulary ? [...keys, ...vocabularyOperations(reader, previous, next)] : keys;
 }
 
 function namesOf(entities: ReadonlyMap<BlockId, JsonObject>): Map<string, BlockId[]> {
@@ -217,26 +209,28 @@ function namesOf(entities: ReadonlyMap<BlockId, JsonObject>): Map<string, BlockI
   return names;
 }
 
-/** Adds a name's vocabulary when it gains its first entity, removes it when it loses its last. */
-function updateVocabulary(
+/**
+ * A name joins the vocabulary with an entity (listing it again is a no-op, so no entry list is
+ * read) and leaves when its last entity goes, which only a leaving name's entry list can tell.
+ */
+function vocabularyOperations(
   reader: NameIndexReader,
   previous: ReadonlyMap<BlockId, JsonObject>,
   next: ReadonlyMap<BlockId, JsonObject>,
-  operations: OperationSet,
-): void {
+): WriteOperation[] {
   const leaving = namesOf(previous);
   const arriving = namesOf(next);
-  for (const name of new Set([...leaving.keys(), ...arriving.keys()])) {
-    const before = new Set(
-      reader.outgoingEdges(simpleNameKey(name), { type: nameIndexEdgeType }).map((e) => e.target),
-    );
-    const after = new Set(before);
-    for (const id of leaving.get(name) ?? []) after.delete(id);
-    for (const id of arriving.get(name) ?? []) after.add(id);
-    if (before.size === 0 && after.size > 0) for (const edge of vocabularyEdges(name)) operations.put(edge);
-    if (before.size > 0 && after.size === 0)
-      for (const edge of vocabularyEdges(name)) operations.delete(edge);
+  const change = new VocabularyChange(reader);
+  for (const name of arriving.keys()) change.add(name);
+  for (const [name, ids] of leaving) {
+    if (arriving.has(name)) continue;
+    const gone = new Set(ids);
+    const remaining = reader
+      .outgoingEdges(simpleNameKey(name), { type: nameIndexEdgeType })
+      .filter((edge) => !gone.has(edge.target));
+    if (remaining.length === 0) change.remove(name);
   }
+  return change.operations();
 }
 
 /** True when an index of this version was written to the database. */

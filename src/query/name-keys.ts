@@ -1,5 +1,5 @@
 // Keys of the name index. A key is a hidden node whose id is derived from a string (a name, a
-// qualified suffix, a lowercase prefix, a trigram), so any lookup is one adjacency read:
+// qualified suffix, an unresolved callee's name), so any lookup is one adjacency read:
 // `outgoingEdges(keyId, { type: 'name_index' })`. No block is stored for a key node. The ids live
 // in their own namespace (the hashed text starts with `kausal/name-index/`), so they cannot
 // collide with entity ids, which ingestion derives from workspace and path.
@@ -8,9 +8,11 @@ import { limits } from '../core/limits.js';
 
 export const nameIndexEdgeType = 'name_index' as const;
 /** Bumped when the key scheme changes; an index of another version is reported as missing. */
-export const nameIndexVersion = 1;
+export const nameIndexVersion = 2;
 
-const namespace = `kausal/name-index/v${nameIndexVersion}\u0000`;
+/** Hashed-text prefix of every id the index derives (keys, root, vocabulary shards). */
+export const nameIndexNamespace = `kausal/name-index/v${nameIndexVersion}\u0000`;
+const namespace = nameIndexNamespace;
 
 /** The node whose one edge records that an index of this version was written. */
 export const nameIndexRoot: BlockId = blockIdFromKey(`${namespace}root`);
@@ -24,16 +26,6 @@ export function simpleNameKey(name: string): BlockId {
 /** Entities whose qualified name ends with these segments (normalised with `.`). */
 export function qualifiedNameKey(qualified: string): BlockId {
   return blockIdFromKey(`${namespace}q\u0000${qualified}`);
-}
-
-/** Distinct names whose lowercase form starts with `prefix` (one or two characters). */
-export function prefixKey(prefix: string): BlockId {
-  return blockIdFromKey(`${namespace}p\u0000${prefix}`);
-}
-
-/** Distinct names whose lowercase form contains `trigram`. */
-export function trigramKey(trigram: string): BlockId {
-  return blockIdFromKey(`${namespace}t\u0000${trigram}`);
 }
 
 /** Entities with an unresolved call to something named `name`. */
@@ -77,14 +69,6 @@ export function qualifiedKeysOf(kind: string, qualifiedName: string, file: strin
 /** Lowercase, by code point, so a name with astral characters is not split inside a pair. */
 function codePointsOf(name: string): string[] {
   return Array.from(name.toLowerCase());
-}
-
-/** The one- and two-character lowercase prefixes a name is listed under. */
-export function prefixesOf(name: string): string[] {
-  const points = codePointsOf(name);
-  if (points.length === 0) return [];
-  const one = points[0] ?? '';
-  return points.length === 1 ? [one] : [one, one + (points[1] ?? '')];
 }
 
 /** The distinct lowercase trigrams of a name, at most `nameIndexTrigramsMax`. */

@@ -1,11 +1,11 @@
-// Reads of the name index: entity hits under a key, and the distinct names under a vocabulary key.
+// Reads of the name index: entity hits under a key (the vocabulary's reads are in name-vocabulary.ts).
 // A hit carries what ranking and filtering need (workspace, kind, language, file, line, qualified
 // name) straight from the index edge, so no block is read until the final page is known.
 import type { BlockId } from '../core/block-id.js';
 import type { JsonValue, StoredEdge } from '../core/types.js';
 import type { Entity } from './entity.js';
 import type { EntityCache, GraphReader } from './graph-reader.js';
-import { nameIndexEdgeType, prefixKey, trigramKey } from './name-keys.js';
+import { nameIndexEdgeType } from './name-keys.js';
 
 export interface NameHit {
   readonly id: BlockId;
@@ -58,30 +58,4 @@ function hitOf(edge: StoredEdge, name: string, cache: EntityCache): NameHit | un
 export function hitOfEntity(entity: Entity): NameHit {
   const { id, workspace, kind, language, file, line, qualifiedName, name } = entity;
   return { id, workspace, kind, language, file, line, qualifiedName, name };
-}
-
-/** Distinct names listed under a vocabulary key (a prefix or a trigram). */
-function namesUnder(graph: GraphReader, key: BlockId): string[] {
-  const names: string[] = [];
-  for (const edge of graph.outgoingEdges(key, { type: nameIndexEdgeType })) {
-    const name = edge.properties?.['n'];
-    if (typeof name === 'string') names.push(name);
-  }
-  return names;
-}
-
-/** Names whose lowercase form starts with `prefix` (already lowercase, at least one character). */
-export function namesWithPrefix(graph: GraphReader, prefix: string): string[] {
-  const points = Array.from(prefix);
-  const bucket = points.slice(0, 2).join('');
-  return namesUnder(graph, prefixKey(bucket)).filter((name) => name.toLowerCase().startsWith(prefix));
-}
-
-/** Names sharing trigrams with the query, with how many they share (the fuzzy candidate set). */
-export function namesSharingTrigrams(graph: GraphReader, trigrams: readonly string[]): Map<string, number> {
-  const shared = new Map<string, number>();
-  for (const trigram of trigrams) {
-    for (const name of namesUnder(graph, trigramKey(trigram))) shared.set(name, (shared.get(name) ?? 0) + 1);
-  }
-  return shared;
 }

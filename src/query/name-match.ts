@@ -7,7 +7,8 @@ import { limits } from '../core/limits.js';
 import { fuzzyScore, fuzzyScores } from './fuzzy-score.js';
 import type { EntityCache, GraphReader } from './graph-reader.js';
 import { qualifiedNameKey, simpleNameKey, trigramsOf } from './name-keys.js';
-import { hitsUnder, namesSharingTrigrams, namesWithPrefix, type NameHit } from './name-lookup.js';
+import { hitsUnder, type NameHit } from './name-lookup.js';
+import { namesSharingTrigrams, namesWithPrefix } from './name-vocabulary.js';
 import { fileMatches, qualifiedTextOf, qualifierMatches, type NameSelector } from './name-selector.js';
 
 export type MatchMode = 'exact' | 'prefix' | 'fuzzy';

@@ -10,7 +10,12 @@ import type { BlockId } from '../core/block-id.js';
 import type { BlockInput, GraphEdge, WriteOperation } from '../core/types.js';
 import { eachInSteps, YieldBudget, type Steps } from '../core/yield-budget.js';
 import type { Database } from '../database.js';
-import { nameIndexEdgeType, nameIndexOperations } from '../query/index.js';
+import {
+  nameIndexEdgeType,
+  nameIndexOperations,
+  vocabularyShardCount,
+  vocabularyShardOf,
+} from '../query/index.js';
 import { writeBatchSizes, type WriteBatchSizes } from './write-batches.js';
 
 function edgeKey(edge: Pick<GraphEdge, 'source' | 'target' | 'type'>): string {
@@ -163,22 +168,27 @@ export class GraphChange {
 }
 
 /**
- * The blocks with those of one name next to each other. The index operations of a batch read
- * the entry list of every name in it (to learn whether the name is new), and a name like
- * `__init__` or `constructor` has thousands of entries: grouped, a batch spans few names and a
- * popular name is read once per batch of it rather than in nearly every batch.
+ * The blocks with those of one name next to each other, and names of one vocabulary shard next
+ * to each other. A batch rewrites each vocabulary shard that gains a name, and reads the entry
+ * list of each name that loses an entity (`__init__` or `constructor` have thousands): grouped,
+ * a batch touches few shards and few names, instead of nearly all of them in every batch.
  */
 function* groupedByName(blocks: readonly BlockInput[]): Steps<BlockInput[]> {
-  const groups = new Map<unknown, BlockInput[]>();
+  const shards = new Map<number, Map<unknown, BlockInput[]>>();
   yield* eachInSteps(blocks, keysPerStep, (block) => {
     const name = block.metadata['name'];
+    const shard = vocabularyShardOf(typeof name === 'string' ? name : '');
+    let groups = shards.get(shard);
+    if (groups === undefined) shards.set(shard, (groups = new Map()));
     const group = groups.get(name);
     if (group === undefined) groups.set(name, [block]);
     else group.push(block);
   });
   const ordered: BlockInput[] = [];
-  yield* eachInSteps(groups.values(), keysPerStep, (group) => {
-    for (const block of group) ordered.push(block);
-  });
+  for (let shard = 0; shard < vocabularyShardCount; shard++) {
+    yield* eachInSteps(shards.get(shard)?.values() ?? [], keysPerStep, (group) => {
+      for (const block of group) ordered.push(block);
+    });
+  }
   return ordered;
 }
