@@ -28,6 +28,7 @@ export {
   entityIndexEdges,
   nameIndexOperations,
   nameIndexPresent,
+  versionEdge as nameIndexVersionEdge,
   type IndexedEntity,
   type NameIndexReader,
   type RemovedEntity,

@@ -148,6 +148,10 @@ function checkWorkspace(workspace: string, entity: IndexedEntity): void {
  * database state that batch applies to (one call per batch). The previous version of every added
  * or removed id is read from `reader`, so a rewritten entity's old keys are retired even when the
  * caller does not list it as removed.
+ *
+ * They do not mark the index as present: only a writer that knows every entity is indexed does
+ * (`versionEdge`: a sync of a database whose index was complete, or a rebuild). Otherwise a sync
+ * of a database indexed by an older version would mark its partial index as complete.
  */
 export function nameIndexOperations(
   reader: NameIndexReader,
@@ -155,16 +159,10 @@ export function nameIndexOperations(
   added: readonly IndexedEntity[],
   removed: readonly RemovedEntity[],
 ): WriteOperation[] {
-  return [
-    ...indexChangeOperations(reader, workspace, added, removed, true),
-    { kind: 'put_edge', edge: versionEdge },
-  ];
+  return indexChangeOperations(reader, workspace, added, removed, true);
 }
 
-/**
- * As `nameIndexOperations`, without marking the index as written and, unless `vocabulary` is
- * true, without the vocabulary (a rebuild writes both once, at the end).
- */
+/** As `nameIndexOperations`; without the vocabulary unless `vocabulary` (a rebuild writes it last). */
 export function indexChangeOperations(
   reader: NameIndexReader,
   workspace: string,

@@ -5,7 +5,7 @@ import { blockIdFromKey, type BlockId } from '../core/block-id.js';
 import type { BlockInput, EdgeType, JsonObject, WriteOperation } from '../core/types.js';
 import { Database } from '../database.js';
 import type { GraphReader } from '../query/graph-reader.js';
-import { nameIndexOperations } from '../query/name-index.js';
+import { nameIndexOperations, versionEdge } from '../query/name-index.js';
 import { moduleStemOf } from '../query/name-keys.js';
 import { SimVfs } from '../vfs/sim-vfs.js';
 
@@ -170,6 +170,7 @@ export class GraphFixture {
       ...blocks.map((block): WriteOperation => ({ kind: 'put_block', block })),
       ...this.edges,
       ...nameIndexOperations(reader, this.workspace, blocks, []),
+      { kind: 'put_edge', edge: versionEdge },
     ];
   }
 

@@ -21,7 +21,6 @@ import { eachInSteps, YieldBudget, type Steps } from '../core/yield-budget.js';
 import type { Database } from '../database.js';
 import {
   dependentFilesSteps,
-  factsFormatVersion,
   languageOfPath,
   loadProjectConfig,
   resolveWorkspaceAsync,
@@ -29,8 +28,10 @@ import {
   walkDirectory,
   type FileFacts,
   type LanguageId,
+  type WorkspaceGraph,
 } from '../ingest/index.js';
 import { isProjectConfigPath } from '../ingest/project-config.js';
+import { nameIndexPresent, nameIndexVersionEdge, rebuildNameIndex } from '../query/index.js';
 import { parseFiles } from '../ingest/workers/parse-pool.js';
 import type { ParseOutcome } from '../ingest/workers/parse-job.js';
 import { limits } from '../core/limits.js';
@@ -47,6 +48,7 @@ import {
   type WorkspaceRecord,
 } from './records.js';
 import { GraphChange } from './graph-change.js';
+import { loadStoredFacts, restoreContent, storedFactsBlock } from './stored-facts.js';
 import { writeChunked } from './write-batches.js';
 
 export type SyncPhase = 'scan' | 'parse' | 'resolve' | 'write';
@@ -135,6 +137,8 @@ export async function syncWorkspace(
 
 /** Blocks or edges counted per step of `perFileTotals`. */
 const totalsPerStep = 4096;
+/** Stored blocks read per step of `restoreContent`: each read takes some microseconds. */
+const readsPerStep = 16;
 
 interface ScannedFile {
   readonly path: string;
@@ -156,6 +160,9 @@ async function runSync(
   const force = options.force === true || linking;
   const budget = new YieldBudget(options.yieldEveryMs ?? limits.yieldBudgetMsDefault);
   checkRoot(record);
+  // Whether this sync leaves a complete name index: it does when the index was complete before
+  // (or there was nothing to index); otherwise it was written by an older version, and is rebuilt.
+  const indexComplete = nameIndexPresent(db) || readRegistry(db).length === 0;
 
   // ---- scan
   let phaseStarted = performance.now();
@@ -195,6 +202,7 @@ async function runSync(
       { kind: 'put_block', block: fileTableBlock(record.name, nextTable) },
       { kind: 'put_block', block: workspaceRecordBlock(fresh) },
     ]);
+    if (!indexComplete) await rebuildNameIndex(db, budget);
     return report(
       fresh,
       linking,
@@ -214,8 +222,8 @@ async function runSync(
   const sourceByPath = new Map(scanned.sources.map((file) => [file.path, file]));
   for (const path of [...nextTable.keys()]) {
     await budget.maybeYield();
-    const stored = loadFacts(db, record.name, path);
-    if (stored === undefined || stored.format === factsFormatVersion) {
+    const stored = loadStoredFacts(db, record.name, path);
+    if (stored !== 'outdated') {
       if (stored !== undefined) facts.set(path, stored);
       continue;
     }
@@ -238,26 +246,53 @@ async function runSync(
     if (outcome.status === 'parsed') facts.set(outcome.path, outcome.facts);
   const config = loadProjectConfig(record.root, scanned.configPaths);
   const changedPaths = [...toParse.map((file) => file.path), ...deleted];
-  let affected: Set<string>;
-  if (force) {
-    affected = new Set(facts.keys());
-  } else {
-    // Importers of deleted files are found through the deleted files' last facts.
+  let affected: Set<string> | undefined;
+  if (!force) {
+    // Importers of deleted files are found through the deleted files' last facts; when those are
+    // of an older format, every file is re-resolved instead.
     const withDeleted = new Map(facts);
     for (const path of deleted) {
       await budget.maybeYield();
-      const old = loadFacts(db, record.name, path);
-      if (old !== undefined) withDeleted.set(path, old);
+      const old = loadStoredFacts(db, record.name, path);
+      if (old === 'outdated') affected = new Set(facts.keys());
+      else if (old !== undefined) withDeleted.set(path, old);
     }
-    affected = await budget.run(dependentFilesSteps(withDeleted.values(), changedPaths, config));
+    affected ??= await budget.run(dependentFilesSteps(withDeleted.values(), changedPaths, config));
     for (const path of deleted) affected.delete(path);
+  } else {
+    affected = new Set(facts.keys());
   }
-  const graph = await resolveWorkspaceAsync(
-    record.name,
-    facts,
-    { config, files: [...affected].filter((path) => facts.has(path)) },
-    budget,
-  );
+  // Files resolved from stored facts get their entities' source text from their stored blocks;
+  // a file whose stored blocks do not match its facts is parsed again, and everything resolved
+  // again (once: a parsed file has its text).
+  let graph: WorkspaceGraph;
+  for (;;) {
+    graph = await resolveWorkspaceAsync(
+      record.name,
+      facts,
+      { config, files: [...affected].filter((path) => facts.has(path)) },
+      budget,
+    );
+    const parsed = new Set<string>();
+    for (const [path, outcome] of outcomes) if (outcome.status === 'parsed') parsed.add(path);
+    const unmatched = await budget.run(restoreContent(db, graph.blocks, parsed, readsPerStep));
+    if (unmatched.size === 0) break;
+    const again = [...unmatched].map((path) => sourceByPath.get(path) as ScannedFile);
+    for (const file of again) {
+      nextTable.delete(file.path);
+      unchanged--;
+      toParse.push(file);
+    }
+    const parseStarted = performance.now();
+    const reparsed = await parseChanged(record.root, again, options.workers, fileBytesMax, progress, budget);
+    for (const [path, outcome] of reparsed) {
+      outcomes.set(path, outcome);
+      if (outcome.status === 'parsed') facts.set(path, outcome.facts);
+      else facts.delete(path);
+    }
+    phasesMs.parse += performance.now() - parseStarted;
+    phaseStarted += performance.now() - parseStarted;
+  }
   progress({ phase: 'resolve', done: 1, total: 1 });
   phasesMs.resolve = performance.now() - phaseStarted + factsLoadMs;
 
@@ -289,7 +324,7 @@ async function runSync(
     );
     nextTable.set(file.path, entry);
     if (outcome?.status === 'parsed') {
-      factOperations.push({ kind: 'put_block', block: factsBlock(record.name, file.path, outcome.facts) });
+      factOperations.push({ kind: 'put_block', block: storedFactsBlock(record.name, file.path, outcome.facts) });
     } else if (table.has(file.path)) {
       factOperations.push({ kind: 'delete_block', id: factsId(record.name, file.path) });
     }
@@ -325,7 +360,9 @@ async function runSync(
     { kind: 'put_block', block: fileTableBlock(record.name, nextTable) },
     { kind: 'put_block', block: workspaceRecordBlock(next) },
     { kind: 'put_block', block: registryBlock([...readRegistry(db), record.name]) },
+    ...(indexComplete ? [{ kind: 'put_edge', edge: nameIndexVersionEdge } as const] : []),
   ]);
+  if (!indexComplete) await rebuildNameIndex(db, budget);
   phasesMs.write = performance.now() - phaseStarted;
 
   const skipped = [...outcomes.values()].filter((outcome) => outcome.status !== 'parsed').length;
@@ -455,28 +492,6 @@ async function parseChanged(
     },
   });
   return outcomes;
-}
-
-function loadFacts(db: Database, workspace: string, path: string): FileFacts | undefined {
-  const block = db.getBlock(factsId(workspace, path));
-  if (block === undefined) return undefined;
-  try {
-    return JSON.parse(block.content) as FileFacts;
-  } catch {
-    throw new KausalError(
-      'CORRUPTION',
-      `stored facts of ${path} in workspace ${workspace} do not parse; run 'kausal sync --force'`,
-    );
-  }
-}
-
-function factsBlock(workspace: string, path: string, facts: FileFacts): BlockInput {
-  return {
-    id: factsId(workspace, path),
-    sourceUri: `file://${path}`,
-    metadata: { internal: 'facts', file: path },
-    content: JSON.stringify(facts),
-  };
 }
 
 function fileEntry(
