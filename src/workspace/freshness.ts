@@ -5,17 +5,17 @@ import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Database } from '../database.js';
 import type { FreshnessSource } from '../query/index.js';
-import { readFileTable, readWorkspaceRecord, type FileEntry } from './records.js';
+import { readStatTable, readWorkspaceRecord, type FileStat } from './records.js';
 
 /** Files of the table whose size or mtime moved (no walk: new files are not seen). */
-function quickModifiedCount(root: string, table: ReadonlyMap<string, FileEntry>): number {
+function quickModifiedCount(root: string, table: ReadonlyMap<string, FileStat>): number {
   let modified = 0;
   for (const [path, entry] of table) {
     try {
-      const stats = statSync(join(root, path));
-      if (stats.size !== entry.size || stats.mtimeMs !== entry.mtimeMs) modified++;
+      const stats = statSync(join(root, path), { throwIfNoEntry: false });
+      if (stats === undefined || stats.size !== entry.size || stats.mtimeMs !== entry.mtimeMs) modified++;
     } catch {
-      modified++;
+      modified++; // unreadable now (a directory in its path became a file, permissions)
     }
   }
   return modified;
@@ -34,7 +34,7 @@ export function freshnessSource(db: Database): FreshnessSource {
       ...(record.commit === undefined ? {} : { commit: record.commit }),
     };
     if (!isDirectory(record.root)) return base;
-    const table = readFileTable(db, workspace);
+    const table = readStatTable(db, workspace);
     if (table.size > quickCheckFilesMax) return base;
     return { ...base, filesChangedSince: quickModifiedCount(record.root, table) };
   };

@@ -2,13 +2,15 @@
 //   registry block      the sorted list of workspace names
 //   workspace record    root, last sync (time, git commit, counts)
 //   file table          per file: size, mtime, content hash, language, the block ids it produced
+//   stat table          per file: size and mtime only (a few percent of the file table), which is
+//                       all the freshness check of every query answer needs
 //   facts blocks        per file: the parsed facts, so a sync re-resolves edges without
 //                       re-parsing files that did not change
 // These blocks carry `internal` in their metadata and no `workspace` field, so entity queries
 // never see them. Their ids derive from fixed keys, like every other id.
 import { blockIdFromKey, type BlockId } from '../core/block-id.js';
 import { KausalError } from '../core/errors.js';
-import type { JsonObject } from '../core/types.js';
+import type { BlockInput, JsonObject } from '../core/types.js';
 import type { Database } from '../database.js';
 
 export interface FileEntry {
@@ -51,6 +53,10 @@ export function workspaceRecordId(name: string): BlockId {
 
 export function fileTableId(name: string): BlockId {
   return blockIdFromKey(`kausal:files\0${name}`);
+}
+
+export function statTableId(name: string): BlockId {
+  return blockIdFromKey(`kausal:stats\0${name}`);
 }
 
 export function factsId(name: string, path: string): BlockId {
@@ -126,4 +132,38 @@ export function fileTableBlock(
     metadata: { internal: 'files', files: sorted.length },
     content: JSON.stringify(Object.fromEntries(sorted)),
   };
+}
+
+/** What the freshness check compares with the disk: size and mtime per file. */
+export interface FileStat {
+  readonly size: number;
+  readonly mtimeMs: number;
+}
+
+/** The file table and its stat table, written together (the stat table is derived). */
+export function fileTableBlocks(name: string, table: ReadonlyMap<string, FileEntry>): BlockInput[] {
+  const stats = [...table].map(([path, entry]) => [path, entry.size, entry.mtimeMs]);
+  return [
+    fileTableBlock(name, table),
+    {
+      id: statTableId(name),
+      sourceUri: '',
+      metadata: { internal: 'stats', files: stats.length },
+      content: JSON.stringify(stats),
+    },
+  ];
+}
+
+/**
+ * Size and mtime per file, from the stat table; from the file table when there is none (a
+ * database synced before stat tables existed).
+ */
+export function readStatTable(db: Database, name: string): Map<string, FileStat> {
+  const block = db.getBlock(statTableId(name));
+  if (block === undefined) return readFileTable(db, name);
+  const stats = new Map<string, FileStat>();
+  for (const row of JSON.parse(block.content) as [string, number, number][]) {
+    stats.set(row[0], { size: row[1], mtimeMs: row[2] });
+  }
+  return stats;
 }

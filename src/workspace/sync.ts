@@ -38,7 +38,7 @@ import { limits } from '../core/limits.js';
 import { headCommit } from './git.js';
 import {
   factsId,
-  fileTableBlock,
+  fileTableBlocks,
   readFileTable,
   readRegistry,
   readWorkspaceRecord,
@@ -199,7 +199,7 @@ async function runSync(
   if (toParse.length === 0 && deleted.length === 0) {
     const fresh: WorkspaceRecord = { ...record, syncedAt: now, ...(commit === undefined ? {} : { commit }) };
     db.write([
-      { kind: 'put_block', block: fileTableBlock(record.name, nextTable) },
+      ...fileTableBlocks(record.name, nextTable).map((block) => ({ kind: 'put_block', block }) as const),
       { kind: 'put_block', block: workspaceRecordBlock(fresh) },
     ]);
     if (!indexComplete) await rebuildNameIndex(db, budget);
@@ -246,21 +246,24 @@ async function runSync(
     if (outcome.status === 'parsed') facts.set(outcome.path, outcome.facts);
   const config = loadProjectConfig(record.root, scanned.configPaths);
   const changedPaths = [...toParse.map((file) => file.path), ...deleted];
-  let affected: Set<string> | undefined;
-  if (!force) {
+  let affected: Set<string>;
+  if (force) {
+    affected = new Set(facts.keys());
+  } else {
     // Importers of deleted files are found through the deleted files' last facts; when those are
     // of an older format, every file is re-resolved instead.
     const withDeleted = new Map(facts);
+    let outdated = false;
     for (const path of deleted) {
       await budget.maybeYield();
       const old = loadStoredFacts(db, record.name, path);
-      if (old === 'outdated') affected = new Set(facts.keys());
+      if (old === 'outdated') outdated = true;
       else if (old !== undefined) withDeleted.set(path, old);
     }
-    affected ??= await budget.run(dependentFilesSteps(withDeleted.values(), changedPaths, config));
+    affected = outdated
+      ? new Set(facts.keys())
+      : await budget.run(dependentFilesSteps(withDeleted.values(), changedPaths, config));
     for (const path of deleted) affected.delete(path);
-  } else {
-    affected = new Set(facts.keys());
   }
   // Files resolved from stored facts get their entities' source text from their stored blocks;
   // a file whose stored blocks do not match its facts is parsed again, and everything resolved
@@ -290,8 +293,9 @@ async function runSync(
       if (outcome.status === 'parsed') facts.set(path, outcome.facts);
       else facts.delete(path);
     }
-    phasesMs.parse += performance.now() - parseStarted;
-    phaseStarted += performance.now() - parseStarted;
+    const parseMs = performance.now() - parseStarted;
+    phasesMs.parse += parseMs;
+    phaseStarted += parseMs;
   }
   progress({ phase: 'resolve', done: 1, total: 1 });
   phasesMs.resolve = performance.now() - phaseStarted + factsLoadMs;
@@ -324,7 +328,10 @@ async function runSync(
     );
     nextTable.set(file.path, entry);
     if (outcome?.status === 'parsed') {
-      factOperations.push({ kind: 'put_block', block: storedFactsBlock(record.name, file.path, outcome.facts) });
+      factOperations.push({
+        kind: 'put_block',
+        block: storedFactsBlock(record.name, file.path, outcome.facts),
+      });
     } else if (table.has(file.path)) {
       factOperations.push({ kind: 'delete_block', id: factsId(record.name, file.path) });
     }
@@ -357,7 +364,7 @@ async function runSync(
   };
   // The commit point of the sync: the table and record describe what is now stored.
   db.write([
-    { kind: 'put_block', block: fileTableBlock(record.name, nextTable) },
+    ...fileTableBlocks(record.name, nextTable).map((block) => ({ kind: 'put_block', block }) as const),
     { kind: 'put_block', block: workspaceRecordBlock(next) },
     { kind: 'put_block', block: registryBlock([...readRegistry(db), record.name]) },
     ...(indexComplete ? [{ kind: 'put_edge', edge: nameIndexVersionEdge } as const] : []),

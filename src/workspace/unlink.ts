@@ -10,6 +10,7 @@ import { GraphChange } from './graph-change.js';
 import {
   factsId,
   fileTableId,
+  statTableId,
   readFileTable,
   readRegistry,
   registryBlock,
@@ -50,6 +51,7 @@ export async function unlinkWorkspace(
   await writeChunked(db, operations, budget);
   db.write([
     { kind: 'delete_block', id: fileTableId(name) },
+    { kind: 'delete_block', id: statTableId(name) },
     { kind: 'delete_block', id: workspaceRecordId(name) },
     { kind: 'put_block', block: registryBlock(readRegistry(db).filter((other) => other !== name)) },
   ]);

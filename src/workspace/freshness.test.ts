@@ -1,0 +1,49 @@
+// The freshness every answer carries: files edited or deleted since the sync are counted from the
+// stat table, or from the file table of a database synced before stat tables existed.
+import assert from 'node:assert/strict';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { Database } from '../database.js';
+import { makeTempDir } from '../testing/temp-dir.js';
+import { freshnessSource } from './freshness.js';
+import { linkWorkspace, unlinkWorkspace } from './index.js';
+import { statTableId } from './records.js';
+
+async function linked(t: { after(fn: () => void): void }): Promise<{ db: Database; root: string }> {
+  const root = makeTempDir(t, 'kausal-fresh-');
+  mkdirSync(join(root, 'src'));
+  writeFileSync(join(root, 'src/a.py'), 'def a():\n    return 1\n');
+  writeFileSync(join(root, 'src/b.py'), 'def b():\n    return 2\n');
+  writeFileSync(join(root, 'src/c.py'), 'def c():\n    return 3\n');
+  const db = Database.open(makeTempDir(t, 'kausal-fresh-db-'));
+  await linkWorkspace(db, root, 'w', { workers: 0 });
+  return { db, root };
+}
+
+describe('freshness of answers', () => {
+  it('counts edited and deleted files from the stat table', async (t) => {
+    const { db, root } = await linked(t);
+    assert.ok(db.getBlock(statTableId('w')) !== undefined);
+    assert.equal(freshnessSource(db)('w')?.filesChangedSince, 0);
+    writeFileSync(join(root, 'src/a.py'), 'def a():\n    return 10\n');
+    rmSync(join(root, 'src/b.py'));
+    assert.equal(freshnessSource(db)('w')?.filesChangedSince, 2);
+    db.close();
+  });
+
+  it('falls back to the file table when there is no stat table', async (t) => {
+    const { db, root } = await linked(t);
+    db.deleteBlock(statTableId('w'));
+    writeFileSync(join(root, 'src/c.py'), 'def c():\n    return 30\n');
+    assert.equal(freshnessSource(db)('w')?.filesChangedSince, 1);
+    db.close();
+  });
+
+  it('goes with its workspace', async (t) => {
+    const { db } = await linked(t);
+    await unlinkWorkspace(db, 'w');
+    assert.equal(db.getBlock(statTableId('w')), undefined);
+    db.close();
+  });
+});
