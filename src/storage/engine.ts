@@ -657,7 +657,7 @@ export class StorageEngine {
     for (const table of tables) table.retain();
     try {
       const streams: Iterable<StoredEntry>[] = [
-        ...memtables.map((memtable) => memtableRange(memtable, low, high)),
+        ...memtables.map((memtable) => memtable.entriesInRange(low, high)),
         ...tables.map((table) => below(table.entries(low), high)),
       ];
       for (const entry of mergeNewest(streams)) {
@@ -720,12 +720,6 @@ export class StorageEngine {
     this.wal.close();
     this.manifest.close();
     this.lock.release();
-  }
-}
-
-function* memtableRange(memtable: Memtable, low: string, high: string): Generator<StoredEntry> {
-  for (const key of memtable.sortedKeys()) {
-    if (key >= low && key < high) yield memtable.entry(key);
   }
 }
 

@@ -9,3 +9,21 @@ export interface StoredEntry {
   readonly valueStart: number;
   readonly valueEnd: number;
 }
+
+/**
+ * Takes entries as locations in memory — key bytes `key[keyStart, keyStart + keyLength)`, value
+ * bytes `value[valueStart, valueEnd)` — so a flush moves the memtable's entries into a table with
+ * no key string and no entry object per entry.
+ */
+export interface LocatedEntrySink {
+  addLocated(
+    key: Uint8Array,
+    keyStart: number,
+    keyLength: number,
+    sequence: number,
+    tombstone: boolean,
+    value: Uint8Array,
+    valueStart: number,
+    valueEnd: number,
+  ): void;
+}

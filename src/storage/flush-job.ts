@@ -1,11 +1,14 @@
 // Writing a frozen memtable to a table, a bounded number of entries per step, so a flush of a
 // large memtable is spread over the writes that follow instead of stalling one of them. The
-// frozen memtable keeps answering reads until the table is installed.
+// frozen memtable keeps answering reads until the table is installed. Entries go from the
+// memtable's columns to the writer as byte locations, and the key order is sorted a bucket at a
+// time as the steps reach it, so no step pays for sorting the whole memtable.
+import type { KeyOrder } from './memtable/key-order.js';
 import type { Memtable } from './memtable/memtable.js';
 import type { TableSummary, TableWriter } from './sstable/table-writer.js';
 
 export class FlushJob {
-  private readonly keys: string[];
+  private readonly order: KeyOrder;
   private next = 0;
 
   constructor(
@@ -15,18 +18,15 @@ export class FlushJob {
     private readonly writer: TableWriter,
     private readonly syncOnFinish: boolean,
   ) {
-    this.keys = memtable.sortedKeys();
+    this.order = memtable.keyOrder();
   }
 
   /** Writes up to `entryBudget` entries; returns the summary once the table is complete and synced. */
   step(entryBudget: number): TableSummary | undefined {
-    const stop = Math.min(this.keys.length, this.next + entryBudget);
-    for (; this.next < stop; this.next++) {
-      const key = this.keys[this.next] as string;
-      const entry = this.memtable.entry(key);
-      this.writer.add(key, entry.sequence, entry.tombstone, entry.value, entry.valueStart, entry.valueEnd);
-    }
-    if (this.next < this.keys.length) return undefined;
+    const stop = Math.min(this.order.length, this.next + entryBudget);
+    this.memtable.emitInOrder(this.order, this.next, stop, this.writer);
+    this.next = stop;
+    if (this.next < this.order.length) return undefined;
     return this.writer.finish(this.syncOnFinish);
   }
 

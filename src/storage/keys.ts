@@ -71,9 +71,12 @@ export function isBlockKey(key: string): boolean {
   return key.charCodeAt(0) === 1;
 }
 
-/** True when the key has a keyspace byte and that keyspace's length (a cheap sanity check). */
-export function isWellFormedKey(key: string): boolean {
-  const keyspace = key.charCodeAt(0);
-  if (keyspace === 1) return key.length === 17;
-  return (keyspace === 2 || keyspace === 3) && key.length === 35;
+/**
+ * True when the key in `bytes[start, start + length)` has a keyspace byte and that keyspace's
+ * length (a cheap sanity check).
+ */
+export function isWellFormedKeyAt(bytes: Uint8Array, start: number, length: number): boolean {
+  const keyspace = bytes[start];
+  if (keyspace === 1) return length === 17;
+  return (keyspace === 2 || keyspace === 3) && length === 35;
 }

@@ -3,6 +3,7 @@
 // return to a pool for the next memtable. A slab goes back to the pool only when the arena's last
 // holder releases it (reads in progress retain it), so no reader ever sees reused bytes.
 import { assert } from '../../core/assert.js';
+import { copyBytes } from '../bytes.js';
 
 export class SlabPool {
   private readonly free: Buffer[] = [];
@@ -38,6 +39,10 @@ export class Arena {
 
   get bytesUsed(): number {
     return this.bytesUsedTotal;
+  }
+
+  get slabCount(): number {
+    return this.slabs.length;
   }
 
   /** Copies `source[start, end)` in; returns the location as slab index and offset. */
@@ -92,13 +97,4 @@ export class Arena {
     this.current = undefined;
     this.currentIndex = -1;
   }
-}
-
-/** Copies without allocating a view; short runs in a loop, long ones natively. */
-function copyBytes(source: Uint8Array, start: number, end: number, target: Uint8Array, at: number): void {
-  if (end - start < 64) {
-    for (let index = start; index < end; index++) target[at++] = source[index] as number;
-    return;
-  }
-  target.set(source.subarray(start, end), at);
 }

@@ -43,3 +43,18 @@ export function bytesEqualString(bytes: Uint8Array, offset: number, text: string
   }
   return true;
 }
+
+/** Orders the `length` bytes at `offset` against a latin1 string as the two strings would order. */
+export function compareBytesToString(
+  bytes: Uint8Array,
+  offset: number,
+  length: number,
+  text: string,
+): number {
+  const shared = Math.min(length, text.length);
+  for (let index = 0; index < shared; index++) {
+    const difference = (bytes[offset + index] as number) - text.charCodeAt(index);
+    if (difference !== 0) return difference;
+  }
+  return length - text.length;
+}

@@ -5,11 +5,12 @@
 // large arrays and slabs, not a million objects for the garbage collector to trace.
 // Edge entries are also chained per adjacency prefix (keyspace + node id), which makes "edges of
 // node X" a walk of one chain instead of a scan.
-import type { StoredEntry } from '../entry.js';
+import type { LocatedEntrySink, StoredEntry } from '../entry.js';
 import { adjacencyPrefixLength } from '../keys.js';
 import { shadows } from '../version.js';
 import { Arena, type SlabPool } from './arena.js';
-import { bytesEqualString, bytesMatch, hashBytes, hashString } from './key-hash.js';
+import { bytesEqualString, bytesMatch, compareBytesToString, hashBytes, hashString } from './key-hash.js';
+import { KeyOrder } from './key-order.js';
 
 /** Bytes per entry of the columns and hash tables, for the memtable's size accounting. */
 const entryOverheadBytes = 64;
@@ -170,17 +171,49 @@ export class Memtable {
     return found;
   }
 
-  /** Every key, sorted: the order in which a flush writes them. */
-  sortedKeys(): string[] {
-    const keys = new Array<string>(this.count);
-    for (let slot = 0; slot < this.count; slot++) keys[slot] = this.keyAt(slot);
-    return keys.sort();
+  /**
+   * The order in which a flush writes the entries: slots sorted on their key bytes. It covers the
+   * entries held now, not ones added later.
+   */
+  keyOrder(): KeyOrder {
+    return this.orderOf(this.allSlots());
   }
 
-  entry(key: string): MemtableEntry {
-    const slot = this.find(key);
-    if (slot < 0) throw new RangeError('memtable key not present');
-    return this.entryAt(slot);
+  /**
+   * Hands the entries at positions [from, to) of `order` to `sink` straight from the columns: no
+   * lookup by key, no key string, no entry object.
+   */
+  emitInOrder(order: KeyOrder, from: number, to: number, sink: LocatedEntrySink): void {
+    const slots = order.sortThrough(to);
+    for (let position = from; position < to; position++) {
+      const slot = slots[position] as number;
+      const valueStart = this.valueOffsets[slot] as number;
+      sink.addLocated(
+        this.arena.slab(this.keySlabs[slot] as number),
+        this.keyOffsets[slot] as number,
+        this.keyLengths[slot] as number,
+        this.sequences[slot] as number,
+        this.tombstones[slot] === 1,
+        this.arena.slab(this.valueSlabs[slot] as number),
+        valueStart,
+        valueStart + (this.valueLengths[slot] as number),
+      );
+    }
+  }
+
+  /** Entries with keys in [low, high), in key order; sorts only as far as the caller reads. */
+  *entriesInRange(low: string, high: string): Generator<MemtableEntry> {
+    const order = this.orderOf(this.slotsInRange(low, high));
+    for (let position = 0; position < order.length; position++) {
+      yield this.entryAt(order.slotAt(position));
+    }
+  }
+
+  /** Every key, sorted (for tests; flushes and scans walk a keyOrder() instead). */
+  sortedKeys(): string[] {
+    const order = this.keyOrder();
+    const slots = order.sortThrough(order.length);
+    return Array.from(slots, (slot) => this.keyAt(slot));
   }
 
   retain(): void {
@@ -190,6 +223,35 @@ export class Memtable {
   /** `afterFlush` marks the engine's own release once flushed (the planted arena bug keys on it). */
   release(afterFlush = false): void {
     this.arena.release(afterFlush);
+  }
+
+  private allSlots(): Uint32Array {
+    const slots = new Uint32Array(this.count);
+    for (let slot = 0; slot < this.count; slot++) slots[slot] = slot;
+    return slots;
+  }
+
+  /** Slots whose key is in [low, high). */
+  private slotsInRange(low: string, high: string): Uint32Array {
+    const slots = new Uint32Array(this.count);
+    let found = 0;
+    for (let slot = 0; slot < this.count; slot++) {
+      const keyBytes = this.arena.slab(this.keySlabs[slot] as number);
+      const keyOffset = this.keyOffsets[slot] as number;
+      const keyLength = this.keyLengths[slot] as number;
+      if (compareBytesToString(keyBytes, keyOffset, keyLength, low) < 0) continue;
+      if (compareBytesToString(keyBytes, keyOffset, keyLength, high) >= 0) continue;
+      slots[found++] = slot;
+    }
+    return slots.subarray(0, found);
+  }
+
+  /** Sorting reads only keys, which never move: a snapshot of the slab list serves it. */
+  private orderOf(candidates: Uint32Array): KeyOrder {
+    const slabs: Buffer[] = [];
+    for (let index = 0; index < this.arena.slabCount; index++) slabs.push(this.arena.slab(index));
+    const { keySlabs, keyOffsets, keyLengths } = this;
+    return new KeyOrder({ slabs, keySlabs, keyOffsets, keyLengths }, candidates);
   }
 
   private find(key: string): number {

@@ -13,21 +13,30 @@ function hashPair(key: string): [number, number] {
     h2 = Math.imul(h2 ^ code, 0x5bd1e995);
     h2 ^= h2 >>> 15;
   }
+  return [finishFirst(h1), finishSecond(h2)];
+}
+
+function finishFirst(h1: number): number {
   h1 ^= h1 >>> 16;
   h1 = Math.imul(h1, 0x85ebca6b);
   h1 ^= h1 >>> 13;
-  return [h1 >>> 0, (h2 | 1) >>> 0];
+  return h1 >>> 0;
+}
+
+function finishSecond(h2: number): number {
+  return (h2 | 1) >>> 0;
 }
 
 export class BloomBuilder {
   private first = new Uint32Array(1024);
   private second = new Uint32Array(1024);
   private count = 0;
-  private lastKey = '';
 
-  add(key: string): void {
-    if (key === this.lastKey) return;
-    this.lastKey = key;
+  /**
+   * Adds the latin1 key held in `bytes[start, start + length)`, hashed as hashPair() hashes its
+   * string. The caller adds each key once (a table's edges of one node share one prefix).
+   */
+  add(bytes: Uint8Array, start: number, length: number): void {
     if (this.count === this.first.length) {
       const grownFirst = new Uint32Array(this.count * 2);
       const grownSecond = new Uint32Array(this.count * 2);
@@ -36,9 +45,16 @@ export class BloomBuilder {
       this.first = grownFirst;
       this.second = grownSecond;
     }
-    const [h1, h2] = hashPair(key);
-    this.first[this.count] = h1;
-    this.second[this.count] = h2;
+    let h1 = 0x811c9dc5;
+    let h2 = 0x9747b28c;
+    for (let index = start; index < start + length; index++) {
+      const code = bytes[index] as number;
+      h1 = Math.imul(h1 ^ code, 0x01000193);
+      h2 = Math.imul(h2 ^ code, 0x5bd1e995);
+      h2 ^= h2 >>> 15;
+    }
+    this.first[this.count] = finishFirst(h1);
+    this.second[this.count] = finishSecond(h2);
     this.count += 1;
   }
 

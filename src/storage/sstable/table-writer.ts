@@ -4,7 +4,9 @@
 // orphan that the next open removes.
 import { assert } from '../../core/assert.js';
 import type { VfsFile } from '../../vfs/vfs.js';
-import { adjacencyPrefixOf, isBlockKey, isWellFormedKey } from '../keys.js';
+import type { LocatedEntrySink } from '../entry.js';
+import { copyBytes } from '../bytes.js';
+import { adjacencyPrefixLength, isWellFormedKeyAt } from '../keys.js';
 import { crc32 } from '../../core/checksum.js';
 import { writeU64 } from '../wal/wal-format.js';
 import { BloomBuilder } from './bloom.js';
@@ -24,13 +26,14 @@ interface IndexEntry {
   readonly length: number;
 }
 
-export class TableWriter {
+export class TableWriter implements LocatedEntrySink {
   private block = Buffer.allocUnsafeSlow(64 * 1024);
   private blockLength = 0;
   private blockEntries = 0;
   private entryOffsets = new Uint32Array(1024);
-  private blockFirstKey = '';
-  private lastKey = '';
+  /** The last key of the blocks already written: what the next block's first key must exceed. */
+  private readonly previousBlockLastKey = Buffer.alloc(256);
+  private previousBlockLastKeyLength = 0;
   private fileOffset = 0;
   private entryCount = 0;
   private minSequence = Number.POSITIVE_INFINITY;
@@ -61,37 +64,98 @@ export class TableWriter {
     start: number,
     end: number,
   ): void {
+    const keyStart = this.beginEntry(key.length, end - start);
+    this.block.latin1Write(key, keyStart, key.length);
+    this.completeEntry(keyStart, key.length, sequence, tombstone, value, start, end);
+  }
+
+  /** add() for a key given as bytes (a memtable flush): the key is copied, never made a string. */
+  addLocated(
+    key: Uint8Array,
+    keyStart: number,
+    keyLength: number,
+    sequence: number,
+    tombstone: boolean,
+    value: Uint8Array,
+    valueStart: number,
+    valueEnd: number,
+  ): void {
+    const at = this.beginEntry(keyLength, valueEnd - valueStart);
+    copyBytes(key, keyStart, keyStart + keyLength, this.block, at);
+    this.completeEntry(at, keyLength, sequence, tombstone, value, valueStart, valueEnd);
+  }
+
+  /** Makes room for an entry and returns where its key goes; nothing counts until completeEntry. */
+  private beginEntry(keyLength: number, valueLength: number): number {
     assert(!this.finished, 'table writer used after finish');
-    assert(this.entryCount === 0 || key > this.lastKey, 'table keys must be strictly increasing');
+    this.reserve(1 + keyLength + 13 + valueLength + (this.blockEntries + 1) * 4);
+    return this.blockLength + 1;
+  }
+
+  /**
+   * Checks the key just placed at `keyStart` and appends the rest of the entry. The checks read
+   * the block's bytes, so both add paths share them; a failed check leaves the writer unchanged.
+   */
+  private completeEntry(
+    keyStart: number,
+    keyLength: number,
+    sequence: number,
+    tombstone: boolean,
+    value: Uint8Array,
+    start: number,
+    end: number,
+  ): void {
+    const block = this.block;
+    const shared = this.prefixSharedWithLastKey(keyStart, keyLength);
+    assert(shared >= 0, 'table keys must be strictly increasing');
     // A malformed key here is a bug upstream (it once came from a misplaced arena slab): stop
     // rather than persist it.
-    assert(isWellFormedKey(key), 'malformed table key');
-    const valueLength = end - start;
-    this.reserve(1 + key.length + 13 + valueLength + (this.blockEntries + 1) * 4);
-    const block = this.block;
-    let position = this.blockLength;
+    assert(isWellFormedKeyAt(block, keyStart, keyLength), 'malformed table key');
     if (this.blockEntries === this.entryOffsets.length) {
       const grown = new Uint32Array(this.entryOffsets.length * 2);
       grown.set(this.entryOffsets);
       this.entryOffsets = grown;
     }
-    this.entryOffsets[this.blockEntries] = position;
-    block[position] = key.length;
-    block.latin1Write(key, position + 1, key.length);
-    position += 1 + key.length;
+    const entryStart = keyStart - 1;
+    this.entryOffsets[this.blockEntries] = entryStart;
+    block[entryStart] = keyLength;
+    const position = keyStart + keyLength;
+    const valueLength = end - start;
     writeU64(block, position, sequence);
     block[position + 8] = tombstone ? flagTombstone : 0;
     block.writeUInt32LE(valueLength, position + 9);
-    block.set(value.subarray(start, end), position + 13);
+    copyBytes(value, start, end, block, position + 13);
     this.blockLength = position + 13 + valueLength;
-    if (this.blockEntries === 0) this.blockFirstKey = key;
     this.blockEntries += 1;
-    this.lastKey = key;
     this.entryCount += 1;
     if (sequence < this.minSequence) this.minSequence = sequence;
     if (sequence > this.maxSequence) this.maxSequence = sequence;
-    this.bloom.add(isBlockKey(key) ? key : adjacencyPrefixOf(key));
+    // The filter holds block keys and edge adjacency prefixes: both are a key's first 17 bytes.
+    // Edges of one node arrive together, and their prefix goes in once.
+    if (shared < adjacencyPrefixLength) this.bloom.add(block, keyStart, adjacencyPrefixLength);
     if (this.blockLength >= this.blockBytesTarget) this.flushBlock();
+  }
+
+  /**
+   * How many leading bytes the key at `keyStart` shares with the last key added (0 for the first
+   * key), or -1 when it does not sort after it.
+   */
+  private prefixSharedWithLastKey(keyStart: number, keyLength: number): number {
+    if (this.entryCount === 0) return 0;
+    let last: Uint8Array = this.previousBlockLastKey;
+    let lastStart = 0;
+    let lastLength = this.previousBlockLastKeyLength;
+    if (this.blockEntries > 0) {
+      last = this.block;
+      lastStart = (this.entryOffsets[this.blockEntries - 1] as number) + 1;
+      lastLength = this.block[lastStart - 1] as number;
+    }
+    const block = this.block;
+    const common = Math.min(keyLength, lastLength);
+    let shared = 0;
+    while (shared < common && block[keyStart + shared] === last[lastStart + shared]) shared++;
+    if (shared === common) return keyLength > lastLength ? shared : -1;
+    return (block[keyStart + shared] as number) > (last[lastStart + shared] as number) ? shared : -1;
   }
 
   /** Writes index, filter and footer, fsyncs (unless a test plants that bug), and closes the file. */
@@ -150,15 +214,24 @@ export class TableWriter {
     // The checksum goes in place; append() copies the bytes out before the buffer is reused.
     this.block.writeUInt32LE(crc32(this.block.subarray(0, end)), end);
     const bytes = this.block.subarray(0, end + 4);
+    const lastStart = (this.entryOffsets[this.blockEntries - 1] as number) + 1;
+    const lastLength = this.block[lastStart - 1] as number;
+    this.block.copy(this.previousBlockLastKey, 0, lastStart, lastStart + lastLength);
+    this.previousBlockLastKeyLength = lastLength;
+    // The index's keys are the only strings a table write makes: two per block.
     this.index.push({
-      firstKey: this.blockFirstKey,
-      lastKey: this.lastKey,
+      firstKey: this.keyStringAt(this.entryOffsets[0] as number),
+      lastKey: this.block.latin1Slice(lastStart, lastStart + lastLength),
       offset: this.fileOffset,
       length: bytes.length,
     });
     this.appendToFile(bytes);
     this.blockLength = 0;
     this.blockEntries = 0;
+  }
+
+  private keyStringAt(entryStart: number): string {
+    return this.block.latin1Slice(entryStart + 1, entryStart + 1 + (this.block[entryStart] as number));
   }
 
   private appendToFile(bytes: Buffer): void {

@@ -151,6 +151,56 @@ describe('SSTable', () => {
     }
   });
 
+  it('writes the same bytes whether keys come as strings or as byte locations', (t) => {
+    const directory = makeTempDir(t);
+    writeTable(join(directory, 'strings.sst'), 128);
+    const writer = new TableWriter(new NodeVfs().createExclusive(join(directory, 'located.sst')), 128);
+    const arena = Buffer.alloc(4096);
+    let at = 3;
+    for (const row of rows()) {
+      const keyStart = at;
+      at += arena.latin1Write(row.key, at);
+      const valueStart = at;
+      at += arena.write(row.tombstone ? '' : row.value, at);
+      writer.addLocated(arena, keyStart, row.key.length, row.sequence, row.tombstone, arena, valueStart, at);
+    }
+    writer.finish();
+    assert.deepEqual(
+      readFileSync(join(directory, 'located.sst')),
+      readFileSync(join(directory, 'strings.sst')),
+    );
+  });
+
+  it('refuses keys out of order, within a block and across blocks, and malformed keys', (t) => {
+    const directory = makeTempDir(t);
+    const empty = Buffer.alloc(0);
+    for (const blockBytes of [16, 4096]) {
+      // 16 bytes: every entry fills a block, so each key is checked against the previous block's.
+      const path = join(directory, `${blockBytes}.sst`);
+      const writer = new TableWriter(new NodeVfs().createExclusive(path), blockBytes);
+      writer.add(blockKey(idOf(5)), 1, false, empty, 0, 0);
+      const refuse = (key: string, message: RegExp) => {
+        assert.throws(() => writer.add(key, 2, false, empty, 0, 0), message);
+        const bytes = Buffer.from(key, 'latin1');
+        assert.throws(() => writer.addLocated(bytes, 0, bytes.length, 2, false, empty, 0, 0), message);
+      };
+      refuse(blockKey(idOf(5)), /strictly increasing/);
+      refuse(blockKey(idOf(4)), /strictly increasing/);
+      refuse(blockKey(idOf(5)).slice(0, 16), /strictly increasing/);
+      refuse(`${blockKey(idOf(5))}\u0000`, /malformed table key/);
+      refuse('\u0004', /malformed table key/);
+      writer.add(blockKey(idOf(6)), 3, false, empty, 0, 0);
+      assert.equal(writer.entriesWritten, 2, 'a refused key leaves the writer as it was');
+      writer.finish();
+      const reader = openTable(path);
+      assert.deepEqual(
+        readAll(reader).map((row) => row.key),
+        [blockKey(idOf(5)), blockKey(idOf(6))],
+      );
+      reader.release();
+    }
+  });
+
   it('rejects a truncated table', (t) => {
     const directory = makeTempDir(t);
     const path = join(directory, 'table.sst');
