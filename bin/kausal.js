@@ -1,5 +1,10 @@
 #!/usr/bin/env node
-// Thin launcher: the CLI is compiled to dist/ by `npm run build` (run by `npm install` via prepare).
-import { main } from '../dist/cli/main.js';
+// Thin launcher. `npm run build` compiles the CLI to dist/ and bundles it into dist/cli-bundle/,
+// which starts faster; the unbundled build is the fallback when only `tsc` was run.
+import { existsSync } from 'node:fs';
+import { URL } from 'node:url';
+
+const bundled = new URL('../dist/cli-bundle/main.js', import.meta.url);
+const { main } = await import(existsSync(bundled) ? bundled.href : '../dist/cli/main.js');
 
 process.exitCode = await main(process.argv.slice(2));

@@ -4,12 +4,42 @@ import { cpSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, it } from 'node:test';
+import { limits } from '../src/core/limits.js';
 import { makeTempDir } from '../src/testing/temp-dir.js';
 import { kausal } from './helpers/kausal.js';
 
 const fixture = fileURLToPath(new URL('./fixtures/typescript/acceptance', import.meta.url));
 
 describe('kausal link / sync / status / unlink', () => {
+  it('parses in worker threads when the project is large enough (the worker script is found)', (t) => {
+    const root = makeTempDir(t);
+    const files = limits.ingestInThreadFilesMax + 20;
+    for (let index = 0; index < files; index++) {
+      writeFileSync(join(root, `m${index}.py`), `def f${index}():\n    return ${index}\n`);
+    }
+    const data = makeTempDir(t);
+    const link = kausal([
+      'link',
+      '--path',
+      root,
+      '--name',
+      'many',
+      '--workers',
+      '2',
+      '--json',
+      '--data-dir',
+      data,
+    ]);
+    assert.equal(link.code, 0, link.stderr);
+    const report = JSON.parse(link.stdout) as {
+      files: { total: number; skipped: number };
+      blocks: { total: number };
+    };
+    assert.equal(report.files.total, files);
+    assert.equal(report.files.skipped, 0);
+    assert.equal(report.blocks.total, files * 2, 'a module and a function per file');
+  });
+
   it('links a project, reports freshness, syncs an edit and unlinks', (t) => {
     const root = makeTempDir(t);
     cpSync(fixture, root, { recursive: true });

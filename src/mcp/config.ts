@@ -1,10 +1,10 @@
 // The snippet a user pastes into an MCP client's configuration (Claude Desktop, Claude Code,
 // Cursor, …): this Node, this package's launcher and the data directory, all absolute, so the
 // client can start `kausal mcp` from any working directory.
-import { fileURLToPath } from 'node:url';
+import { packagePath } from '../package-root.js';
 
-/** bin/kausal.js of this package (dist/mcp/config.js and src/mcp/config.ts are both two levels down). */
-export const launcherPath = fileURLToPath(new URL('../../bin/kausal.js', import.meta.url));
+/** bin/kausal.js of this package. */
+export const launcherPath = packagePath('bin/kausal.js');
 
 export interface McpClientConfig {
   readonly mcpServers: {

@@ -1,8 +1,8 @@
 import { spawn } from 'node:child_process';
 import { closeSync, mkdirSync, openSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { fileURLToPath } from 'node:url';
 import { KausalError } from '../../core/errors.js';
+import { packagePath } from '../../package-root.js';
 import { limits } from '../../core/limits.js';
 import { connectToServer } from '../../server/remote-backend.js';
 import { readServerEndpoint, serverFiles, type ServerEndpoint } from '../../server/server-files.js';
@@ -18,7 +18,7 @@ const MiB = 1024 * 1024;
 const actions = ['start', 'stop', 'restart', 'status'] as const;
 type Action = (typeof actions)[number];
 
-const binary = fileURLToPath(new URL('../../../bin/kausal.js', import.meta.url));
+const binary = packagePath('bin/kausal.js');
 /** How long `start` waits for the detached server to answer, and `stop` for it to exit. */
 const startWaitMs = 20_000;
 const stopWaitMs = 40_000;

@@ -6,6 +6,7 @@
 import { Worker } from 'node:worker_threads';
 import { assert } from '../../core/assert.js';
 import { limits } from '../../core/limits.js';
+import { packagePath } from '../../package-root.js';
 import type { YieldBudget } from '../../core/yield-budget.js';
 import { runParseJob, type ParseJob, type ParseOutcome } from './parse-job.js';
 import type { ParseRequest } from './protocol.js';
@@ -21,14 +22,16 @@ interface Slot {
 }
 
 /**
- * Starts the worker script beside this module. Compiled, that is parse-worker.js. Under tsx (the
- * module URL ends in .ts) a worker does not inherit tsx's loader on Node 20, so a small bootstrap
- * registers tsx inside the worker before importing parse-worker.ts.
+ * Starts the worker script. Compiled, that is dist/ingest/workers/parse-worker.js (also from the
+ * command-line bundle, which lives elsewhere). Under tsx (the module URL ends in .ts) a worker does
+ * not inherit tsx's loader on Node 20, so a small bootstrap registers tsx inside the worker before
+ * importing parse-worker.ts.
  */
 function spawnWorker(workerData: unknown): Worker {
   const self = import.meta.url;
-  if (!self.endsWith('.ts'))
-    return new Worker(new URL('./parse-worker.js', self), { execArgv: [], workerData });
+  if (!self.endsWith('.ts')) {
+    return new Worker(packagePath('dist/ingest/workers/parse-worker.js'), { execArgv: [], workerData });
+  }
   const tsx = import.meta.resolve('tsx/esm/api');
   const entry = new URL('./parse-worker.ts', self).href;
   const bootstrap = `import(${JSON.stringify(tsx)}).then((api) => { api.register(); return import(${JSON.stringify(entry)}); });`;
