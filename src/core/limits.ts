@@ -33,6 +33,10 @@ export const limits = {
   /** Operations and (estimated) bytes per write batch of a sync. */
   syncBatchOperations: 20_000,
   syncBatchBytes: 64 * MiB,
+  /** Files the freshness check of every answer stats; larger workspaces answer "unverified". */
+  freshnessCheckFilesMax: 5_000,
+  /** JSON bytes per block of a workspace's file table (a block holds at most contentBytesMax). */
+  fileTableChunkBytes: 4 * MiB,
   /** Blocks per batch of a sync, written with their name-index operations. */
   syncBlocksPerBatch: 2_000,
   /**

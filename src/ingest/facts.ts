@@ -119,7 +119,12 @@ export interface EntityFact {
   readonly lineEnd: number;
   readonly exported: boolean;
   readonly signature: string;
-  readonly content: string;
+  /**
+   * The entity's source text (the whole file for the module). The extractor always sets it;
+   * facts a sync stored leave it out, since the entity's block holds it (see
+   * src/workspace/stored-facts.ts). A block resolved from facts without content has content ''.
+   */
+  readonly content?: string;
   /** Set when `content` was cut at `limits.ingestContentBytesMax`; the original length in UTF-16 units. */
   readonly contentLength?: number;
   /** Static members are looked up on the type itself, instance members on its instances. */
@@ -205,11 +210,12 @@ export interface ImplementationFact {
 }
 
 /**
- * The shape of FileFacts. Stored facts of another format (an older release wrote them) must be
- * extracted again rather than resolved: bump this whenever a field is added, removed or changes
- * meaning.
+ * The shape of FileFacts and of the facts a sync stores (src/workspace/stored-facts.ts). Stored
+ * facts of another format (an older release wrote them) must be extracted again rather than
+ * resolved: bump this whenever a field is added, removed or changes meaning, or the stored
+ * encoding changes. 2: entity content optional (not stored), calls stored in a compact encoding.
  */
-export const factsFormatVersion = 1;
+export const factsFormatVersion = 2;
 
 export interface FileFacts {
   /** `factsFormatVersion` of the extractor that produced these facts. */

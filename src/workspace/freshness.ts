@@ -3,6 +3,7 @@
 // seen). Kept apart from status.ts so a query process does not load the ingestion modules.
 import { statSync } from 'node:fs';
 import { join } from 'node:path';
+import { limits } from '../core/limits.js';
 import type { Database } from '../database.js';
 import type { FreshnessSource } from '../query/index.js';
 import { readStatTable, readWorkspaceRecord, type FileStat } from './records.js';
@@ -21,9 +22,6 @@ function quickModifiedCount(root: string, table: ReadonlyMap<string, FileStat>):
   return modified;
 }
 
-/** Files checked by the quick freshness test of every query; larger workspaces say "unverified". */
-const quickCheckFilesMax = 5_000;
-
 /** The freshness every query answer carries: sync time, commit, and a cheap check for edits. */
 export function freshnessSource(db: Database): FreshnessSource {
   return (workspace) => {
@@ -34,8 +32,9 @@ export function freshnessSource(db: Database): FreshnessSource {
       ...(record.commit === undefined ? {} : { commit: record.commit }),
     };
     if (!isDirectory(record.root)) return base;
-    const table = readStatTable(db, workspace);
-    if (table.size > quickCheckFilesMax) return base;
+    // Larger workspaces say "unverified": a stat of every file would cost every answer too much.
+    const table = readStatTable(db, workspace, limits.freshnessCheckFilesMax);
+    if (table === undefined) return base;
     return { ...base, filesChangedSince: quickModifiedCount(record.root, table) };
   };
 }

@@ -5,12 +5,14 @@
 //   stat table          per file: size and mtime only (a few percent of the file table), which is
 //                       all the freshness check of every query answer needs
 //   facts blocks        per file: the parsed facts, so a sync re-resolves edges without
-//                       re-parsing files that did not change
+//                       re-parsing files that did not change (without entity source text,
+//                       which the blocks hold; format in stored-facts.ts)
 // These blocks carry `internal` in their metadata and no `workspace` field, so entity queries
 // never see them. Their ids derive from fixed keys, like every other id.
 import { blockIdFromKey, type BlockId } from '../core/block-id.js';
 import { KausalError } from '../core/errors.js';
-import type { BlockInput, JsonObject } from '../core/types.js';
+import { limits } from '../core/limits.js';
+import type { BlockInput, JsonObject, WriteOperation } from '../core/types.js';
 import type { Database } from '../database.js';
 
 export interface FileEntry {
@@ -115,23 +117,90 @@ export function workspaceRecordBlock(record: WorkspaceRecord): {
   };
 }
 
-export function readFileTable(db: Database, name: string): Map<string, FileEntry> {
-  const block = db.getBlock(fileTableId(name));
-  if (block === undefined || block.content === '') return new Map();
-  return new Map(Object.entries(JSON.parse(block.content) as Record<string, FileEntry>));
+/** Chunk `index` (1 or more) of a file table; chunk 0 is the table's own block. */
+function fileTableChunkId(name: string, index: number): BlockId {
+  return blockIdFromKey(`kausal:files\0${name}\0${index}`);
 }
 
-export function fileTableBlock(
+/** How many blocks the stored file table of `name` spans (0 when there is none). */
+function storedChunkCount(db: Database, name: string): number {
+  const head = db.getBlock(fileTableId(name));
+  if (head === undefined) return 0;
+  const chunks = head.metadata['chunks'];
+  return typeof chunks === 'number' && Number.isSafeInteger(chunks) && chunks > 0 ? chunks : 1;
+}
+
+export function readFileTable(db: Database, name: string): Map<string, FileEntry> {
+  const table = new Map<string, FileEntry>();
+  const chunks = storedChunkCount(db, name);
+  for (let index = 0; index < chunks; index++) {
+    const id = index === 0 ? fileTableId(name) : fileTableChunkId(name, index);
+    const block = db.getBlock(id);
+    if (block === undefined) {
+      throw new KausalError(
+        'CORRUPTION',
+        `the file table of workspace ${JSON.stringify(name)} lacks part ${index} of ${chunks}; run 'kausal sync ${name} --force'`,
+      );
+    }
+    if (block.content === '') continue;
+    for (const [path, entry] of Object.entries(JSON.parse(block.content) as Record<string, FileEntry>)) {
+      table.set(path, entry);
+    }
+  }
+  return table;
+}
+
+/**
+ * The writes that store `table` as the file table of `name`: blocks of at most
+ * `limits.fileTableChunkBytes` of JSON each (one block would cap a workspace at some ten thousand
+ * files), and deletions of the stored table's chunks that are no longer needed.
+ */
+export function fileTableOperations(
+  db: Database,
   name: string,
   table: ReadonlyMap<string, FileEntry>,
-): { id: BlockId; sourceUri: string; metadata: JsonObject; content: string } {
+): WriteOperation[] {
   const sorted = [...table.entries()].sort((a, b) => (a[0] < b[0] ? -1 : 1));
-  return {
-    id: fileTableId(name),
-    sourceUri: '',
-    metadata: { internal: 'files', files: sorted.length },
-    content: JSON.stringify(Object.fromEntries(sorted)),
-  };
+  const chunks: string[] = [];
+  let parts: string[] = [];
+  let bytes = 0;
+  for (const [path, entry] of sorted) {
+    const part = `${JSON.stringify(path)}:${JSON.stringify(entry)}`;
+    if (parts.length > 0 && bytes + part.length > limits.fileTableChunkBytes) {
+      chunks.push(`{${parts.join(',')}}`);
+      parts = [];
+      bytes = 0;
+    }
+    parts.push(part);
+    bytes += part.length + 1;
+  }
+  chunks.push(`{${parts.join(',')}}`);
+  const operations: WriteOperation[] = chunks.map((content, index) => ({
+    kind: 'put_block',
+    block: {
+      id: index === 0 ? fileTableId(name) : fileTableChunkId(name, index),
+      sourceUri: '',
+      metadata:
+        index === 0
+          ? { internal: 'files', files: sorted.length, chunks: chunks.length }
+          : { internal: 'files' },
+      content,
+    },
+  }));
+  for (let index = chunks.length; index < storedChunkCount(db, name); index++) {
+    operations.push({ kind: 'delete_block', id: fileTableChunkId(name, index) });
+  }
+  return operations;
+}
+
+/** Deletions of every block of the file table of `name` (unlink). */
+export function fileTableDeletions(db: Database, name: string): WriteOperation[] {
+  const operations: WriteOperation[] = [];
+  for (let index = storedChunkCount(db, name) - 1; index >= 1; index--) {
+    operations.push({ kind: 'delete_block', id: fileTableChunkId(name, index) });
+  }
+  operations.push({ kind: 'delete_block', id: fileTableId(name) });
+  return operations;
 }
 
 /** What the freshness check compares with the disk: size and mtime per file. */
@@ -141,26 +210,44 @@ export interface FileStat {
 }
 
 /** The file table and its stat table, written together (the stat table is derived). */
-export function fileTableBlocks(name: string, table: ReadonlyMap<string, FileEntry>): BlockInput[] {
+export function fileTableWrites(
+  db: Database,
+  name: string,
+  table: ReadonlyMap<string, FileEntry>,
+): WriteOperation[] {
+  const operations = fileTableOperations(db, name, table);
+  if (table.size > limits.freshnessCheckFilesMax) {
+    // Answers do not check workspaces this large (they say "unverified"): no stat table needed.
+    operations.push({ kind: 'delete_block', id: statTableId(name) });
+    return operations;
+  }
   const stats = [...table].map(([path, entry]) => [path, entry.size, entry.mtimeMs]);
-  return [
-    fileTableBlock(name, table),
-    {
-      id: statTableId(name),
-      sourceUri: '',
-      metadata: { internal: 'stats', files: stats.length },
-      content: JSON.stringify(stats),
-    },
-  ];
+  const block: BlockInput = {
+    id: statTableId(name),
+    sourceUri: '',
+    metadata: { internal: 'stats', files: stats.length },
+    content: JSON.stringify(stats),
+  };
+  operations.push({ kind: 'put_block', block });
+  return operations;
 }
 
 /**
- * Size and mtime per file, from the stat table; from the file table when there is none (a
- * database synced before stat tables existed).
+ * Size and mtime per file, from the stat table (from the file table of a database synced before
+ * stat tables existed), or undefined when the workspace has more than `filesMax` files.
  */
-export function readStatTable(db: Database, name: string): Map<string, FileStat> {
+export function readStatTable(
+  db: Database,
+  name: string,
+  filesMax: number,
+): Map<string, FileStat> | undefined {
   const block = db.getBlock(statTableId(name));
-  if (block === undefined) return readFileTable(db, name);
+  if (block === undefined) {
+    const files = db.getBlock(fileTableId(name))?.metadata['files'];
+    return typeof files === 'number' && files > filesMax ? undefined : readFileTable(db, name);
+  }
+  const files = block.metadata['files'];
+  if (typeof files === 'number' && files > filesMax) return undefined;
   const stats = new Map<string, FileStat>();
   for (const row of JSON.parse(block.content) as [string, number, number][]) {
     stats.set(row[0], { size: row[1], mtimeMs: row[2] });

@@ -4,7 +4,8 @@
 //            whose content hash matches is unchanged too (touched, not edited)
 //   parse    re-parse only added and changed files (worker threads)
 //   resolve  re-resolve the changed files and the files that depend on them (importers, shared
-//            package scope), with every other file's stored facts in view
+//            package scope), with every other file's stored facts in view; a file resolved
+//            from its stored facts takes its entities' source text from its stored blocks
 //   write    diff against what those files produced before: put new blocks and edges, delete
 //            vanished ones (and every edge into a vanished block), keep the name index in step;
 //            the file table and workspace record are written last, so an interrupted sync is
@@ -38,7 +39,7 @@ import { limits } from '../core/limits.js';
 import { headCommit } from './git.js';
 import {
   factsId,
-  fileTableBlocks,
+  fileTableWrites,
   readFileTable,
   readRegistry,
   readWorkspaceRecord,
@@ -199,7 +200,7 @@ async function runSync(
   if (toParse.length === 0 && deleted.length === 0) {
     const fresh: WorkspaceRecord = { ...record, syncedAt: now, ...(commit === undefined ? {} : { commit }) };
     db.write([
-      ...fileTableBlocks(record.name, nextTable).map((block) => ({ kind: 'put_block', block }) as const),
+      ...fileTableWrites(db, record.name, nextTable),
       { kind: 'put_block', block: workspaceRecordBlock(fresh) },
     ]);
     if (!indexComplete) await rebuildNameIndex(db, budget);
@@ -364,7 +365,7 @@ async function runSync(
   };
   // The commit point of the sync: the table and record describe what is now stored.
   db.write([
-    ...fileTableBlocks(record.name, nextTable).map((block) => ({ kind: 'put_block', block }) as const),
+    ...fileTableWrites(db, record.name, nextTable),
     { kind: 'put_block', block: workspaceRecordBlock(next) },
     { kind: 'put_block', block: registryBlock([...readRegistry(db), record.name]) },
     ...(indexComplete ? [{ kind: 'put_edge', edge: nameIndexVersionEdge } as const] : []),

@@ -9,7 +9,7 @@ import type { Database } from '../database.js';
 import { GraphChange } from './graph-change.js';
 import {
   factsId,
-  fileTableId,
+  fileTableDeletions,
   statTableId,
   readFileTable,
   readRegistry,
@@ -50,7 +50,7 @@ export async function unlinkWorkspace(
   }));
   await writeChunked(db, operations, budget);
   db.write([
-    { kind: 'delete_block', id: fileTableId(name) },
+    ...fileTableDeletions(db, name),
     { kind: 'delete_block', id: statTableId(name) },
     { kind: 'delete_block', id: workspaceRecordId(name) },
     { kind: 'put_block', block: registryBlock(readRegistry(db).filter((other) => other !== name)) },

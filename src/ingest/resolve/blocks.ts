@@ -66,7 +66,7 @@ export function blockOf(workspace: string, entity: EntityNode, stats: CallStats 
     id: entity.id,
     sourceUri: sourceUriOf(file.path, fact.lineStart, fact.lineEnd),
     metadata,
-    content: fact.content,
+    content: fact.content ?? '',
   };
 }
 
