@@ -3,7 +3,7 @@
 import type { BlockId } from '../../src/core/block-id.js';
 import type { WriteOperation } from '../../src/core/types.js';
 import { Database } from '../../src/database.js';
-import { nameIndexOperations } from '../../src/query/name-index.js';
+import { nameIndexOperations, versionEdge } from '../../src/query/name-index.js';
 import {
   benchWorkspace,
   callEdge,
@@ -53,6 +53,10 @@ export function loadKausal(db: Database, model: CodeModel, ids: ModelIds): LoadS
     indexOperations += index.length;
     db.write([...operations, ...index]);
   }
+  // Every entity is indexed now: mark the index complete, as a sync's commit point does; then
+  // merge the tables, as `kausal link` does after writing most of a database.
+  db.write([{ kind: 'put_edge', edge: versionEdge }]);
+  db.compact();
   return { seconds: (performance.now() - started) / 1000, blocks, edges, indexOperations };
 }
 

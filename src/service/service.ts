@@ -105,12 +105,27 @@ export class Service {
     const checked = checkParams(kind, params);
     const handler = this.handlers[kind] as Handler<K>;
     try {
-      return await handler(checked, options);
+      const result = await handler(checked, options);
+      if (writeRequestKinds.has(kind)) this.compactAfterBulkWrite();
+      return result;
     } finally {
       if (writeRequestKinds.has(kind)) {
         this.freshnessCache.clear();
       }
     }
+  }
+
+  /**
+   * A request that wrote much of the database (a first link, a forced sync) leaves it spread over
+   * several tables, and every lookup probes each of them; merged into one, the callers query on a
+   * million-edge graph took half the time at p99 (1.4 → 0.7 ms). Only in a command's own process,
+   * whose counters cover just this request: a server merges tiers in the background between
+   * queries, and rewriting the database after a small sync would cost more than it saves.
+   */
+  private compactAfterBulkWrite(): void {
+    if (this.options.mode !== 'embedded') return;
+    const stats = this.db.stats();
+    if (stats.tables > 2 && stats.walBytesWritten * 4 >= stats.tableBytes) this.db.compact();
   }
 
   private ping(echo: string | undefined): ResultOf<'ping'> {
