@@ -99,7 +99,7 @@ batches of 100 modules with the name index operations in the same batch
 
 | | KausalDB | SQLite |
 |---|---|---|
-| load | ${s.kausalLoadSeconds.toFixed(1)} s (${s.kausalTables} table(s) after load: merged, as `kausal link` leaves a database) | ${s.sqliteLoadSeconds === undefined ? '–' : `${s.sqliteLoadSeconds.toFixed(1)} s`} |
+| load | ${s.kausalLoadSeconds.toFixed(1)} s (${s.kausalTables} table(s) after load: merged, as kausal link leaves a database) | ${s.sqliteLoadSeconds === undefined ? '–' : `${s.sqliteLoadSeconds.toFixed(1)} s`} |
 | on disk | ${mib(s.kausalBytes)} | ${s.sqliteBytes === undefined ? '–' : mib(s.sqliteBytes)} |
 
 ## In-process latency (milliseconds)
