@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { BlockId } from '../core/block-id.js';
+import { SeededRng } from '../core/rng.js';
 import { GraphFixture, acceptanceGraph, openMemoryDatabase } from '../testing/graph-fixture.js';
 import { findPaths, type PathAnswer, type PathRequest } from './paths.js';
 
@@ -95,4 +96,76 @@ describe('path', () => {
       'main>utility_function>add_numbers',
     ]);
   });
+
+  it('finds exactly the shortest paths a one-sided search finds, on random graphs', () => {
+    let withPaths = 0;
+    let severalPaths = 0;
+    for (let seed = 1; seed <= 120; seed++) {
+      const rng = new SeededRng(seed);
+      const count = rng.between(5, 16);
+      const calls: [number, number][] = [];
+      const degree = rng.pick([1, 2, 3, 4]);
+      for (let from = 0; from < count; from++) {
+        for (let k = 0; k < degree; k++) calls.push([from, rng.below(count)]);
+      }
+      const db = graphOf(count, calls);
+      const from = rng.below(count);
+      const to = rng.below(count);
+      const maxDepth = rng.between(1, 6);
+      const answer = ok(db, { from: `f${from}`, to: `f${to}`, maxDepth, maxPaths: 100 });
+      const expected = shortestPaths(count, calls, from, to, maxDepth);
+      assert.deepEqual(
+        chains(answer).sort(),
+        expected.map((path) => path.map((node) => `f${node}`).join('>')).sort(),
+        `seed ${seed}: f${from} to f${to} within ${maxDepth}`,
+      );
+      assert.equal(answer.found, expected.length);
+      if (expected.length > 0) withPaths++;
+      if (expected.length > 1) severalPaths++;
+    }
+    assert.ok(
+      withPaths >= 15 && severalPaths >= 3,
+      `${withPaths} graphs with a path, ${severalPaths} with several`,
+    );
+  });
 });
+
+/** Every distinct shortest node sequence from `from` to `to` (the reference: BFS, then DFS back). */
+function shortestPaths(
+  count: number,
+  calls: readonly [number, number][],
+  from: number,
+  to: number,
+  maxDepth: number,
+): number[][] {
+  if (from === to) return [[from]];
+  const distance = new Array<number>(count).fill(Infinity);
+  distance[from] = 0;
+  let frontier = [from];
+  for (let layer = 1; layer <= maxDepth && frontier.length > 0; layer++) {
+    const next: number[] = [];
+    for (const node of frontier) {
+      for (const [source, target] of calls) {
+        if (source === node && distance[target] === Infinity) {
+          distance[target] = layer;
+          next.push(target);
+        }
+      }
+    }
+    frontier = next;
+  }
+  if (distance[to] === Infinity) return [];
+  const paths = new Set<string>();
+  const walk = (node: number, suffix: number[]): void => {
+    if (node === from) {
+      paths.add([from, ...suffix].join(','));
+      return;
+    }
+    for (const [source, target] of calls) {
+      if (target === node && distance[source] === (distance[node] as number) - 1)
+        walk(source, [node, ...suffix]);
+    }
+  };
+  walk(to, []);
+  return [...paths].map((text) => text.split(',').map(Number));
+}

@@ -59,15 +59,8 @@ export interface PathAnswer {
 
 const callersStep: NeighbourStep = { edgeType: 'calls', direction: 'in' };
 
-/** Edges reaching each node from the previous layer: the shortest-path DAG. */
+/** Edges reaching each node from the previous forward layer: the source side of the DAG. */
 type Predecessors = Map<BlockId, StoredEdge[]>;
-
-interface SearchOutcome {
-  readonly predecessors: Predecessors;
-  readonly reached: BlockId[];
-  readonly visited: number;
-  readonly capped: boolean;
-}
 
 /** An unresolved end of a path query, naming which end it is. */
 export type UnresolvedPathEnd = UnresolvedTarget & { readonly side: 'from' | 'to' };
@@ -96,8 +89,8 @@ export function findPaths(context: QueryContext, request: PathRequest): PathAnsw
   if (to.status !== 'resolved') return { ...to, side: 'to' };
 
   const targets = new Set(to.entities.map((entity) => entity.id));
-  const search = searchLayers(context, from.entities, targets, maxDepth);
-  const enumerated = enumeratePaths(search.predecessors, search.reached);
+  const search = searchBothWays(context, from.entities, targets, maxDepth);
+  const enumerated = enumeratePaths(search);
   const paths = enumerated.paths
     .slice(0, maxPaths)
     .map((path) => toCallPath(cache, path))
@@ -127,41 +120,111 @@ export function findPaths(context: QueryContext, request: PathRequest): PathAnsw
   };
 }
 
-function searchLayers(
+/** Edges leaving each node toward the next backward layer: the target side of the DAG. */
+type Successors = Map<BlockId, StoredEdge[]>;
+
+interface SearchOutcome {
+  readonly predecessors: Predecessors;
+  readonly successors: Successors;
+  /** Nodes every shortest path passes exactly one of (empty when there is no path). */
+  readonly meeting: BlockId[];
+  readonly visited: number;
+  readonly capped: boolean;
+}
+
+/** One side of the search: the layer of each node reached, and the frontier to expand next. */
+class SearchSide {
+  readonly layerOf = new Map<BlockId, number>();
+  readonly links = new Map<BlockId, StoredEdge[]>();
+  depth = 0;
+  frontier: BlockId[];
+
+  constructor(
+    starts: readonly BlockId[],
+    private readonly direction: 'out' | 'in',
+  ) {
+    this.frontier = [...starts];
+    for (const id of starts) this.layerOf.set(id, 0);
+  }
+
+  /** Expands one layer; false when the visit cap stopped it part-way. */
+  expand(context: QueryContext, visits: { count: number }): boolean {
+    const layer = this.depth + 1;
+    const next: BlockId[] = [];
+    for (const id of this.frontier) {
+      if (visits.count >= limits.pathVisitsMax) return false;
+      visits.count++;
+      const edges =
+        this.direction === 'out'
+          ? context.graph.outgoingEdges(id, { type: 'calls' })
+          : context.graph.incomingEdges(id, { type: 'calls' });
+      for (const edge of edges) {
+        const far = this.direction === 'out' ? edge.target : edge.source;
+        const known = this.layerOf.get(far);
+        if (known !== undefined && known < layer) continue; // reached sooner: not on a shortest path
+        if (known === undefined) {
+          this.layerOf.set(far, layer);
+          next.push(far);
+        }
+        const list = this.links.get(far);
+        if (list === undefined) this.links.set(far, [edge]);
+        else list.push(edge);
+      }
+    }
+    this.depth = layer;
+    this.frontier = next;
+    return true;
+  }
+}
+
+/**
+ * A bidirectional breadth-first search: forward from the sources along calls, backward from the
+ * targets along callers, one whole layer at a time, always on the side with the smaller frontier.
+ * A graph with hub functions (thousands of callers) would make a one-sided search expand tens of
+ * thousands of nodes for a path of four calls; two searches that meet halfway expand the square
+ * root of that. When a layer first reaches nodes the other side knows, the shortest length D is
+ * the least sum of the two layers over them; every shortest path then crosses the layer just
+ * expanded at exactly one node, and those nodes are the meeting set.
+ */
+function searchBothWays(
   context: QueryContext,
   sources: readonly Entity[],
   targets: ReadonlySet<BlockId>,
   maxDepth: number,
 ): SearchOutcome {
-  const predecessors: Predecessors = new Map();
-  const layerOf = new Map<BlockId, number>();
-  let frontier = sources.map((entity) => entity.id);
-  for (const id of frontier) layerOf.set(id, 0);
-  const reachedAtStart = frontier.filter((id) => targets.has(id));
-  if (reachedAtStart.length > 0) return { predecessors, reached: reachedAtStart, visited: 0, capped: false };
-  let visited = 0;
-  for (let layer = 1; layer <= maxDepth && frontier.length > 0; layer++) {
-    const next: BlockId[] = [];
-    for (const id of frontier) {
-      if (visited >= limits.pathVisitsMax) return { predecessors, reached: [], visited, capped: true };
-      visited++;
-      for (const edge of context.graph.outgoingEdges(id, { type: 'calls' })) {
-        const known = layerOf.get(edge.target);
-        if (known !== undefined && known < layer) continue; // reached sooner: not on a shortest path
-        if (known === undefined) {
-          layerOf.set(edge.target, layer);
-          next.push(edge.target);
-        }
-        const list = predecessors.get(edge.target);
-        if (list === undefined) predecessors.set(edge.target, [edge]);
-        else list.push(edge);
-      }
+  const forward = new SearchSide(
+    sources.map((entity) => entity.id),
+    'out',
+  );
+  const backward = new SearchSide([...targets], 'in');
+  const visits = { count: 0 };
+  const outcome = (meeting: BlockId[], capped: boolean): SearchOutcome => ({
+    predecessors: forward.links,
+    successors: backward.links,
+    meeting,
+    visited: visits.count,
+    capped,
+  });
+  const atStart = forward.frontier.filter((id) => targets.has(id));
+  if (atStart.length > 0) return outcome(atStart, false);
+  while (forward.depth + backward.depth < maxDepth) {
+    if (forward.frontier.length === 0 || backward.frontier.length === 0) break;
+    const side = forward.frontier.length <= backward.frontier.length ? forward : backward;
+    const other = side === forward ? backward : forward;
+    if (!side.expand(context, visits)) return outcome([], true);
+    let shortest = Number.POSITIVE_INFINITY;
+    for (const id of side.frontier) {
+      const far = other.layerOf.get(id);
+      if (far !== undefined) shortest = Math.min(shortest, side.depth + far);
     }
-    const reached = next.filter((id) => targets.has(id));
-    if (reached.length > 0) return { predecessors, reached, visited, capped: false };
-    frontier = next;
+    if (shortest === Number.POSITIVE_INFINITY) continue;
+    const wanted = shortest - side.depth;
+    return outcome(
+      side.frontier.filter((id) => other.layerOf.get(id) === wanted),
+      false,
+    );
   }
-  return { predecessors, reached: [], visited, capped: false };
+  return outcome([], false);
 }
 
 interface EdgePath {
@@ -169,27 +232,79 @@ interface EdgePath {
   readonly edges: readonly StoredEdge[];
 }
 
-/** Walks back from each reached target through the predecessor edges, with an explicit stack. */
-function enumeratePaths(
-  predecessors: Predecessors,
-  reached: readonly BlockId[],
-): { paths: EdgePath[]; capped: boolean } {
-  const paths: EdgePath[] = [];
-  // Each stack entry is a partial path from some node to a target, as edges in forward order.
-  const stack: { node: BlockId; suffix: StoredEdge[] }[] = reached.map((node) => ({ node, suffix: [] }));
+/** Every chain of edges from a node back to a search start, or on to a target: the partial paths. */
+function chainsFrom(
+  node: BlockId,
+  links: Map<BlockId, StoredEdge[]>,
+  toward: 'sources' | 'targets',
+  budget: { left: number; cut: boolean },
+): StoredEdge[][] {
+  const chains: StoredEdge[][] = [];
+  const stack: { node: BlockId; chain: StoredEdge[] }[] = [{ node, chain: [] }];
   while (stack.length > 0) {
-    if (paths.length >= limits.pathEnumerationMax) return { paths, capped: true };
-    const { node, suffix } = stack.pop() as { node: BlockId; suffix: StoredEdge[] };
-    const incoming = predecessors.get(node);
-    if (incoming === undefined) {
-      paths.push({ start: node, edges: suffix }); // only sources have no predecessors
+    if (budget.left <= 0) {
+      budget.cut = true;
+      break;
+    }
+    const { node: at, chain } = stack.pop() as { node: BlockId; chain: StoredEdge[] };
+    const edges = links.get(at);
+    if (edges === undefined) {
+      chains.push(chain); // a start of the search: nothing leads further
+      budget.left--;
       continue;
     }
-    // Pushed worst first, so the most trustworthy call (exact, confident, earliest) pops first.
-    const ranked = [...incoming].sort((left, right) => compareEdges(right, left, callersStep));
-    for (const edge of ranked) stack.push({ node: edge.source, suffix: [edge, ...suffix] });
+    for (const edge of edges) {
+      stack.push(
+        toward === 'sources'
+          ? { node: edge.source, chain: [edge, ...chain] }
+          : { node: edge.target, chain: [...chain, edge] },
+      );
+    }
   }
-  return { paths, capped: false };
+  return chains;
+}
+
+/**
+ * The shortest paths through the meeting nodes (at most `limits.pathEnumerationMax`), in the
+ * order of trust read from the target end: the most trustworthy last call first (exact before
+ * guesses, then confidence, line, id), then the call before it, and so on.
+ */
+function enumeratePaths(search: SearchOutcome): { paths: EdgePath[]; capped: boolean } {
+  const paths: EdgePath[] = [];
+  const budget = { left: limits.pathEnumerationMax, cut: false };
+  for (const node of search.meeting) {
+    const prefixes = chainsFrom(node, search.predecessors, 'sources', budget);
+    const suffixes = chainsFrom(node, search.successors, 'targets', budget);
+    for (const prefix of prefixes) {
+      for (const suffix of suffixes) {
+        if (paths.length >= limits.pathEnumerationMax) return { paths: sortPaths(paths), capped: true };
+        const edges = [...prefix, ...suffix];
+        paths.push({ start: edges[0]?.source ?? node, edges });
+      }
+    }
+  }
+  return { paths: sortPaths(paths), capped: budget.cut };
+}
+
+function sortPaths(paths: EdgePath[]): EdgePath[] {
+  const endOf = (path: EdgePath): BlockId => path.edges[path.edges.length - 1]?.target ?? path.start;
+  return paths.sort((left, right) => {
+    const ends = compareText(endOf(left), endOf(right));
+    if (ends !== 0) return ends;
+    for (let back = 1; back <= left.edges.length; back++) {
+      const order = compareEdges(
+        left.edges[left.edges.length - back] as StoredEdge,
+        right.edges[right.edges.length - back] as StoredEdge,
+        callersStep,
+      );
+      if (order !== 0) return order;
+    }
+    return 0;
+  });
+}
+
+function compareText(left: string, right: string): number {
+  return left < right ? -1 : left > right ? 1 : 0;
 }
 
 function toCallPath(cache: EntityCache, path: EdgePath): CallPath | undefined {
