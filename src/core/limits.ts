@@ -37,6 +37,13 @@ export const limits = {
   freshnessCheckFilesMax: 5_000,
   /** JSON bytes per block of a workspace's file table (a block holds at most contentBytesMax). */
   fileTableChunkBytes: 4 * MiB,
+  /**
+   * The file table is stored in parts of about this many entries (cut where a hash of the path
+   * says, never before `fileTablePartEntriesMin`), so a sync rewrites the parts that changed, not
+   * the whole table (2.4 MiB on Python's standard library).
+   */
+  fileTablePartEntriesAverage: 64,
+  fileTablePartEntriesMin: 16,
   /** Blocks per batch of a sync, written with their name-index operations. */
   syncBlocksPerBatch: 2_000,
   /**
@@ -62,6 +69,12 @@ export const limits = {
    * this large (about 10–30 ms of parsing); larger ones go to a worker.
    */
   syncInThreadParseFileBytesMax: 16 * KiB,
+  /**
+   * A database held open keeps the stored facts of the workspace it last synced, for the next
+   * sync, when the workspace has at most this many entities (decoded facts take about 1 KiB of
+   * heap per entity: Python's standard library, 66,000 entities, takes 73 MiB).
+   */
+  syncFactsCacheEntitiesMax: 250_000,
   fileBytesMaxDefault: 2 * MiB,
   traceDepthMax: 100,
   resultCountMax: 10_000,

@@ -214,8 +214,9 @@ export interface ImplementationFact {
  * facts of another format (an older release wrote them) must be extracted again rather than
  * resolved: bump this whenever a field is added, removed or changes meaning, or the stored
  * encoding changes. 2: entity content optional (not stored), calls stored in a compact encoding.
+ * 3: `names`.
  */
-export const factsFormatVersion = 2;
+export const factsFormatVersion = 3;
 
 export interface FileFacts {
   /** `factsFormatVersion` of the extractor that produced these facts. */
@@ -237,4 +238,11 @@ export interface FileFacts {
   readonly calls: readonly CallFact[];
   readonly references: readonly ReferenceFact[];
   readonly implementations: readonly ImplementationFact[];
+  /**
+   * Every name the file mentions, sorted and distinct: in its call sites and references, and
+   * those its interface depends on (resolve/interface.ts). Set by the extractor, so a sync finds
+   * the files that mention a changed name without walking every file's facts; absent from facts
+   * built otherwise, and then computed when needed.
+   */
+  readonly names?: readonly string[];
 }

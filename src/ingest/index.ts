@@ -24,6 +24,9 @@ export {
   type WorkspaceGraph,
 } from './resolve/resolve-workspace.js';
 export { dependentFiles, dependentFilesSteps } from './resolve/dependents.js';
+export { affectedFilesSteps, type AffectedFiles, type FileChange } from './resolve/affected.js';
+export { WorkspaceIndex, type FileNode } from './resolve/workspace-index.js';
+export type { WorkspaceTables } from './resolve/workspace-tables.js';
 export { entityBlockId } from './resolve/workspace-index.js';
 export { loadProjectConfig } from './project-config.js';
 export {

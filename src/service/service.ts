@@ -125,7 +125,7 @@ export class Service {
   private compactAfterBulkWrite(): void {
     if (this.options.mode !== 'embedded') return;
     const stats = this.db.stats();
-    if (stats.tables > 2 && stats.walBytesWritten * 4 >= stats.tableBytes) this.db.compact();
+    if (stats.tables > 1 && stats.walBytesWritten * 4 >= stats.tableBytes) this.db.compact();
   }
 
   private ping(echo: string | undefined): ResultOf<'ping'> {

@@ -5,7 +5,9 @@
 // The work runs in steps under a yield budget (a server answers queries between them), so the
 // batches are small when the budget is: readers may see the change half done, but only in the
 // order a crash could leave it — blocks before the edges that point at them, edges into a block
-// deleted before the block.
+// deleted before the block. A small change (a one-file edit) takes one batch, one fsync, for its
+// blocks and edges, and one more when it deletes blocks (whose name-index operations are computed
+// against the state after the puts).
 import type { BlockId } from '../core/block-id.js';
 import type { BlockInput, GraphEdge, WriteOperation } from '../core/types.js';
 import { eachInSteps, YieldBudget, type Steps } from '../core/yield-budget.js';
@@ -30,6 +32,8 @@ const keysPerStep = 2048;
 export class GraphChange {
   readonly counts = { blocksWritten: 0, blocksDeleted: 0, edgesWritten: 0, edgesDeleted: 0 };
   private readonly batches: WriteBatchSizes;
+  /** Operations not yet written: put and written as one batch when full or when they must be. */
+  private pending: WriteOperation[] = [];
 
   constructor(
     private readonly db: Database,
@@ -108,19 +112,28 @@ export class GraphChange {
     yield* this.writeInBatches(deletions, (edge): WriteOperation => ({ kind: 'delete_edge', edge }), report);
     this.counts.edgesDeleted += deletions.length;
     yield* this.deleteBlocks(removed, report);
+    this.flush();
+  }
+
+  /** Writes the pending operations as one batch. */
+  private flush(): void {
+    if (this.pending.length === 0) return;
+    this.db.write(this.pending);
+    this.pending = [];
   }
 
   /** Blocks with their name-index operations, computed against the state each batch applies to. */
   private *putBlocks(blocks: readonly BlockInput[], report: (count: number) => void): Steps<void> {
     for (let start = 0; start < blocks.length; start += this.batches.blocks) {
       const chunk = blocks.slice(start, start + this.batches.blocks);
+      this.flush(); // the name-index operations are computed against the state written so far
       const index = nameIndexOperations(
         this.db,
         this.workspace,
         chunk.map((block) => ({ id: block.id, metadata: block.metadata })),
         [],
       );
-      this.db.write([...chunk.map((block): WriteOperation => ({ kind: 'put_block', block })), ...index]);
+      this.pending.push(...chunk.map((block): WriteOperation => ({ kind: 'put_block', block })), ...index);
       this.counts.blocksWritten += chunk.length;
       report(chunk.length);
       yield;
@@ -130,13 +143,14 @@ export class GraphChange {
   private *deleteBlocks(ids: readonly BlockId[], report: (count: number) => void): Steps<void> {
     for (let start = 0; start < ids.length; start += this.batches.blocks) {
       const chunk = ids.slice(start, start + this.batches.blocks);
+      this.flush(); // the name-index operations are computed against the state written so far
       const index = nameIndexOperations(
         this.db,
         this.workspace,
         [],
         chunk.map((id) => ({ id })),
       );
-      this.db.write([...index, ...chunk.map((id): WriteOperation => ({ kind: 'delete_block', id }))]);
+      this.pending.push(...index, ...chunk.map((id): WriteOperation => ({ kind: 'delete_block', id })));
       this.counts.blocksDeleted += chunk.length;
       report(chunk.length);
       yield;
@@ -150,7 +164,8 @@ export class GraphChange {
   ): Steps<void> {
     for (let start = 0; start < items.length; start += this.batches.operations) {
       const chunk = items.slice(start, start + this.batches.operations);
-      this.db.write(chunk.map(operation));
+      if (this.pending.length + chunk.length > this.batches.operations) this.flush();
+      this.pending.push(...chunk.map(operation));
       report(chunk.length);
       yield;
     }

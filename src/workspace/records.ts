@@ -131,7 +131,19 @@ function storedChunkCount(db: Database, name: string): number {
 }
 
 export function readFileTable(db: Database, name: string): Map<string, FileEntry> {
+  return readStoredFileTable(db, name).table;
+}
+
+/** A file table with the parts it is stored in, so that a rewrite can skip the unchanged ones. */
+export interface StoredFileTable {
+  readonly table: Map<string, FileEntry>;
+  /** The content of each stored part, in order ('' for an empty table). */
+  readonly parts: readonly string[];
+}
+
+export function readStoredFileTable(db: Database, name: string): StoredFileTable {
   const table = new Map<string, FileEntry>();
+  const parts: string[] = [];
   const chunks = storedChunkCount(db, name);
   for (let index = 0; index < chunks; index++) {
     const id = index === 0 ? fileTableId(name) : fileTableChunkId(name, index);
@@ -142,30 +154,61 @@ export function readFileTable(db: Database, name: string): Map<string, FileEntry
         `the file table of workspace ${JSON.stringify(name)} lacks part ${index} of ${chunks}; run 'kausal sync ${name} --force'`,
       );
     }
+    parts.push(block.content);
     if (block.content === '') continue;
     for (const [path, entry] of Object.entries(JSON.parse(block.content) as Record<string, FileEntry>)) {
       table.set(path, entry);
     }
   }
-  return table;
+  return { table, parts };
+}
+
+/** Each entry's JSON, computed once per entry object (a sync keeps the entries of unchanged files). */
+const entryJson = new WeakMap<FileEntry, string>();
+
+/**
+ * Whether a part of the file table ends after `path`: decided by the path alone (a hash), so that
+ * a file's change rewrites only its part and an added or deleted file moves no other boundary.
+ */
+function endsPart(path: string, entriesInPart: number): boolean {
+  if (entriesInPart < limits.fileTablePartEntriesMin) return false;
+  let hash = 0x811c9dc5;
+  for (let index = 0; index < path.length; index++) {
+    hash = Math.imul(hash ^ path.charCodeAt(index), 0x01000193);
+  }
+  return (hash >>> 0) % limits.fileTablePartEntriesAverage === 0;
 }
 
 /**
- * The writes that store `table` as the file table of `name`: blocks of at most
- * `limits.fileTableChunkBytes` of JSON each (one block would cap a workspace at some ten thousand
- * files), and deletions of the stored table's chunks that are no longer needed.
+ * The writes that store `table` as the file table of `name`: parts of some tens of entries, cut
+ * where the paths say (see `endsPart`) and at most `limits.fileTableChunkBytes` of JSON each (one
+ * block would cap a workspace at some ten thousand files), and deletions of the stored table's
+ * parts that are no longer needed. Parts equal to those of `stored` (the table as read before)
+ * are not written again.
  */
 export function fileTableOperations(
   db: Database,
   name: string,
   table: ReadonlyMap<string, FileEntry>,
+  stored?: StoredFileTable,
 ): WriteOperation[] {
+  return fileTablePartWrites(db, name, table, stored).operations;
+}
+
+function fileTablePartWrites(
+  db: Database,
+  name: string,
+  table: ReadonlyMap<string, FileEntry>,
+  stored: StoredFileTable | undefined,
+): { operations: WriteOperation[]; parts: string[] } {
   const sorted = [...table.entries()].sort((a, b) => (a[0] < b[0] ? -1 : 1));
   const chunks: string[] = [];
   let parts: string[] = [];
   let bytes = 0;
   for (const [path, entry] of sorted) {
-    const part = `${JSON.stringify(path)}:${JSON.stringify(entry)}`;
+    let json = entryJson.get(entry);
+    if (json === undefined) entryJson.set(entry, (json = JSON.stringify(entry)));
+    const part = `${JSON.stringify(path)}:${json}`;
     if (parts.length > 0 && bytes + part.length > limits.fileTableChunkBytes) {
       chunks.push(`{${parts.join(',')}}`);
       parts = [];
@@ -173,24 +216,39 @@ export function fileTableOperations(
     }
     parts.push(part);
     bytes += part.length + 1;
+    if (endsPart(path, parts.length)) {
+      chunks.push(`{${parts.join(',')}}`);
+      parts = [];
+      bytes = 0;
+    }
   }
-  chunks.push(`{${parts.join(',')}}`);
-  const operations: WriteOperation[] = chunks.map((content, index) => ({
-    kind: 'put_block',
-    block: {
-      id: index === 0 ? fileTableId(name) : fileTableChunkId(name, index),
-      sourceUri: '',
-      metadata:
-        index === 0
-          ? { internal: 'files', files: sorted.length, chunks: chunks.length }
-          : { internal: 'files' },
-      content,
-    },
-  }));
-  for (let index = chunks.length; index < storedChunkCount(db, name); index++) {
+  if (parts.length > 0 || chunks.length === 0) chunks.push(`{${parts.join(',')}}`);
+  const storedCount = stored?.parts.length ?? storedChunkCount(db, name);
+  const operations: WriteOperation[] = [];
+  chunks.forEach((content, index) => {
+    // The first part also carries the counts: it is rewritten whenever they change.
+    const unchanged =
+      stored !== undefined &&
+      stored.parts[index] === content &&
+      (index > 0 || (stored.table.size === sorted.length && stored.parts.length === chunks.length));
+    if (unchanged) return;
+    operations.push({
+      kind: 'put_block',
+      block: {
+        id: index === 0 ? fileTableId(name) : fileTableChunkId(name, index),
+        sourceUri: '',
+        metadata:
+          index === 0
+            ? { internal: 'files', files: sorted.length, chunks: chunks.length }
+            : { internal: 'files' },
+        content,
+      },
+    });
+  });
+  for (let index = chunks.length; index < storedCount; index++) {
     operations.push({ kind: 'delete_block', id: fileTableChunkId(name, index) });
   }
-  return operations;
+  return { operations, parts: chunks };
 }
 
 /** Deletions of every block of the file table of `name` (unlink). */
@@ -215,11 +273,25 @@ export function fileTableWrites(
   name: string,
   table: ReadonlyMap<string, FileEntry>,
 ): WriteOperation[] {
-  const operations = fileTableOperations(db, name, table);
+  return fileTableUpdate(db, name, table).operations;
+}
+
+/**
+ * As `fileTableWrites`, skipping the parts equal to those of `stored` (the table as stored now),
+ * and with the table as stored once the writes are applied.
+ */
+export function fileTableUpdate(
+  db: Database,
+  name: string,
+  table: ReadonlyMap<string, FileEntry>,
+  stored?: StoredFileTable,
+): { operations: WriteOperation[]; stored: StoredFileTable } {
+  const { operations, parts } = fileTablePartWrites(db, name, table, stored);
+  const result = { operations, stored: { table: new Map(table), parts } };
   if (table.size > limits.freshnessCheckFilesMax) {
     // Answers do not check workspaces this large (they say "unverified"): no stat table needed.
     operations.push({ kind: 'delete_block', id: statTableId(name) });
-    return operations;
+    return result;
   }
   const stats = [...table].map(([path, entry]) => [path, entry.size, entry.mtimeMs]);
   const block: BlockInput = {
@@ -229,7 +301,7 @@ export function fileTableWrites(
     content: JSON.stringify(stats),
   };
   operations.push({ kind: 'put_block', block });
-  return operations;
+  return result;
 }
 
 /**

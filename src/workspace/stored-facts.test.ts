@@ -34,10 +34,15 @@ function writeProject(root: string): void {
   );
 }
 
-function writeUtil(root: string, helperBody = 'return x * 2;', helperName = 'helper'): void {
+function writeUtil(
+  root: string,
+  helperBody = 'return x * 2;',
+  helperName = 'helper',
+  parameters = 'x: number',
+): void {
   writeFileSync(
     join(root, 'src/util.ts'),
-    `export function ${helperName}(x: number): number {\n  ${helperBody}\n}\n\nexport class Box {\n  get(): number {\n    return ${helperName}(1);\n  }\n}\n`,
+    `export function ${helperName}(${parameters}): number {\n  ${helperBody}\n}\n\nexport class Box {\n  get(): number {\n    return ${helperName}(1);\n  }\n}\n`,
   );
 }
 
@@ -117,14 +122,30 @@ describe('stored facts', () => {
     assert.ok(typeof stored === 'object' && stored.calls.length > 0);
     const previous = { ...stored, format: factsFormatVersion - 1 };
     assert.equal(decodeFacts(JSON.stringify(previous)), 'outdated');
+    // Calls are decoded when first read (a sync reads every file's facts and resolves few).
     for (const calls of [
       [0, 1, 'q'],
       [0, 1, 'n'],
       [0, 'x', 't'],
       [0, 1, 'm', 'a'],
     ]) {
-      assert.throws(() => decodeFacts(JSON.stringify({ ...encodedObject(stored), calls })));
+      const damaged = decodeFacts(JSON.stringify({ ...encodedObject(stored), calls: JSON.stringify(calls) }));
+      assert.ok(typeof damaged === 'object');
+      assert.throws(() => damaged.calls);
     }
+    assert.throws(() => decodeFacts(JSON.stringify({ ...encodedObject(stored), calls: [] })));
+    db.putBlock({
+      id: factsId('w', 'src/main.ts'),
+      sourceUri: 'file://src/main.ts',
+      metadata: { internal: 'facts', file: 'src/main.ts' },
+      content: JSON.stringify({ ...encodedObject(stored), calls: '[0, 1, "q"]' }),
+    });
+    const damaged = loadStoredFacts(db, 'w', 'src/main.ts');
+    assert.ok(typeof damaged === 'object');
+    assert.throws(
+      () => damaged.calls,
+      (error) => isKausalError(error, 'CORRUPTION'),
+    );
     db.putBlock({
       id: factsId('w', 'src/main.ts'),
       sourceUri: 'file://src/main.ts',
@@ -163,11 +184,18 @@ describe('stored facts', () => {
     const mainSource = blockContent(db, 'main');
     assert.match(mainSource ?? '', /^export function main\(\): number \{\n {2}\/\/ the main entry/);
 
-    // An edit of util.ts alone: main.ts and app.ts are re-resolved from their stored facts.
+    // A body-only edit of util.ts: nothing another file sees changed, util.ts alone is resolved.
     writeUtil(root, 'return x * 3;');
+    const body = await syncWorkspace(db, requireWorkspace(db, 'w'), options);
+    assert.equal(body.files.changed, 1);
+    assert.equal(body.files.resolved, 1);
+    assert.deepEqual(stored(db, 'w'), await freshlyLinked(t, root));
+
+    // helper gains a parameter: main.ts, which calls it, is re-resolved from its stored facts.
+    writeUtil(root, 'return x * 3;', 'helper', 'x: number, y = 0');
     const edit = await syncWorkspace(db, requireWorkspace(db, 'w'), options);
     assert.equal(edit.files.changed, 1);
-    assert.equal(edit.files.resolved, 3);
+    assert.equal(edit.files.resolved, 2);
     assert.equal(blockContent(db, 'main'), mainSource);
     assert.deepEqual(stored(db, 'w'), await freshlyLinked(t, root));
 
@@ -194,7 +222,8 @@ describe('stored facts', () => {
     const main = db.getBlock(mainId);
     assert.ok(main !== undefined);
     db.putBlock({ ...main, sourceUri: 'file://src/main.ts#L1-2', content: 'stale' });
-    writeUtil(root, 'return x * 3;');
+    // A new parameter of helper, which main.ts calls: main.ts is re-resolved from its facts.
+    writeUtil(root, 'return x * 3;', 'helper', 'x: number, y = 0');
     const report = await syncWorkspace(db, requireWorkspace(db, 'w'), options);
     assert.equal(report.files.changed, 2, 'util.ts, and main.ts parsed again');
     assert.deepEqual(stored(db, 'w'), await freshlyLinked(t, root));

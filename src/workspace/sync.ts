@@ -3,15 +3,20 @@
 //   scan     walk the tree; a file whose size and mtime match the file table is unchanged, one
 //            whose content hash matches is unchanged too (touched, not edited)
 //   parse    re-parse only added and changed files (worker threads)
-//   resolve  re-resolve the changed files and the files that depend on them (importers, shared
-//            package scope), with every other file's stored facts in view; a file resolved
-//            from its stored facts takes its entities' source text from its stored blocks
+//   resolve  re-resolve the changed files and the files whose edges their change can move: those
+//            that mention a name whose meaning changed (src/ingest/resolve/affected.ts; a
+//            body-only edit re-resolves the edited file alone), with every other file's stored
+//            facts in view; a file resolved from its stored facts takes its entities' source text
+//            from its stored blocks
 //   write    diff against what those files produced before: put new blocks and edges, delete
 //            vanished ones (and every edge into a vanished block), keep the name index in step;
 //            the file table and workspace record are written last, so an interrupted sync is
 //            simply redone by the next one
 // Every phase runs in short steps under a yield budget, so a server that links or syncs on the
-// thread that answers queries keeps answering them (see src/core/yield-budget.ts).
+// thread that answers queries keeps answering them (see src/core/yield-budget.ts). A database
+// held open keeps what a sync leaves (stored facts, file table, index, resolver tables) for the
+// next sync until anything else writes (sync-cache.ts): a one-file edit then costs a walk of the
+// tree, the parse, and resolving and writing what moved.
 import { createHash } from 'node:crypto';
 import { readFileSync, statSync } from 'node:fs';
 import { join, resolve as resolvePath } from 'node:path';
@@ -21,26 +26,28 @@ import type { BlockInput, GraphEdge, WriteOperation } from '../core/types.js';
 import { eachInSteps, YieldBudget, type Steps } from '../core/yield-budget.js';
 import type { Database } from '../database.js';
 import {
-  dependentFilesSteps,
+  affectedFilesSteps,
   languageOfPath,
   loadProjectConfig,
   resolveWorkspaceAsync,
   validateWorkspaceName,
   walkDirectory,
+  WorkspaceIndex,
   type FileFacts,
   type LanguageId,
   type WorkspaceGraph,
 } from '../ingest/index.js';
 import { isProjectConfigPath } from '../ingest/project-config.js';
 import { nameIndexPresent, nameIndexVersionEdge, rebuildNameIndex } from '../query/index.js';
+import { prepareLanguages } from '../ingest/parse/extract-file.js';
 import { parseFiles } from '../ingest/workers/parse-pool.js';
-import type { ParseOutcome } from '../ingest/workers/parse-job.js';
+import { runParseJob, type ParseOutcome } from '../ingest/workers/parse-job.js';
 import { limits } from '../core/limits.js';
 import { headCommit } from './git.js';
 import {
   factsId,
-  fileTableWrites,
-  readFileTable,
+  fileTableUpdate,
+  readStoredFileTable,
   readRegistry,
   readWorkspaceRecord,
   registryBlock,
@@ -49,8 +56,15 @@ import {
   type WorkspaceRecord,
 } from './records.js';
 import { GraphChange } from './graph-change.js';
-import { loadStoredFacts, restoreContent, storedFactsBlock } from './stored-facts.js';
-import { writeChunked } from './write-batches.js';
+import { keepWorkspace, keptWorkspace } from './sync-cache.js';
+import {
+  loadStoredFacts,
+  ParsedContent,
+  restoreContent,
+  storedFactsBlock,
+  type StoredFacts,
+} from './stored-facts.js';
+import { fitsOneBatch, writeChunked } from './write-batches.js';
 
 export type SyncPhase = 'scan' | 'parse' | 'resolve' | 'write';
 
@@ -168,7 +182,10 @@ async function runSync(
   // ---- scan
   let phaseStarted = performance.now();
   const scanned = await scan(record.root, fileBytesMax, progress);
-  const table = readFileTable(db, record.name);
+  // What the last sync kept in memory, when nothing has written to the database since.
+  const kept = keptWorkspace(db, record.name);
+  const storedTable = kept?.table ?? readStoredFileTable(db, record.name);
+  const table = storedTable.table;
   const nextTable = new Map<string, FileEntry>();
   const toParse: ScannedFile[] = [];
   /** Content hashes computed while comparing, reused for the new file table. */
@@ -199,11 +216,10 @@ async function runSync(
 
   if (toParse.length === 0 && deleted.length === 0) {
     const fresh: WorkspaceRecord = { ...record, syncedAt: now, ...(commit === undefined ? {} : { commit }) };
-    db.write([
-      ...fileTableWrites(db, record.name, nextTable),
-      { kind: 'put_block', block: workspaceRecordBlock(fresh) },
-    ]);
+    const update = fileTableUpdate(db, record.name, nextTable, storedTable);
+    db.write([...update.operations, { kind: 'put_block', block: workspaceRecordBlock(fresh) }]);
     if (!indexComplete) await rebuildNameIndex(db, budget);
+    if (kept !== undefined) keepWorkspace(db, record.name, { ...kept, table: update.stored });
     return report(
       fresh,
       linking,
@@ -216,14 +232,25 @@ async function runSync(
     );
   }
 
+  // A few changed files are parsed in this thread: its grammars load (compiling WebAssembly in the
+  // background) while the stored facts are read.
+  const warming = parsesInThread(toParse, budget)
+    ? prepareLanguages(new Set(toParse.map((file) => file.language))).catch(() => undefined)
+    : undefined;
+
   // Stored facts of unchanged files are reused; facts from an older extractor are re-parsed.
   // (Counted as resolution time: the resolver needs them; on large workspaces this dominates.)
   const factsStarted = performance.now();
   const facts = new Map<string, FileFacts>();
   const sourceByPath = new Map(scanned.sources.map((file) => [file.path, file]));
+  /** Facts before this sync of the files it re-parses or deletes ('unknown': unreadable). */
+  const previous = new Map<string, FileFacts | undefined | 'unknown'>();
+  // Kept in memory since the last sync when nothing else has written since (sync-cache.ts).
+  const storedFacts = (path: string): StoredFacts =>
+    kept?.facts.get(path) ?? loadStoredFacts(db, record.name, path);
   for (const path of [...nextTable.keys()]) {
     await budget.maybeYield();
-    const stored = loadStoredFacts(db, record.name, path);
+    const stored = storedFacts(path);
     if (stored !== 'outdated') {
       if (stored !== undefined) facts.set(path, stored);
       continue;
@@ -231,72 +258,95 @@ async function runSync(
     nextTable.delete(path);
     unchanged--;
     toParse.push(sourceByPath.get(path) as ScannedFile);
+    previous.set(path, 'unknown');
+  }
+  if (!force) {
+    for (const path of [...toParse.map((file) => file.path), ...deleted]) {
+      await budget.maybeYield();
+      if (!previous.has(path))
+        previous.set(
+          path,
+          previousFacts(table.get(path), () => storedFacts(path)),
+        );
+    }
   }
 
   const factsLoadMs = performance.now() - factsStarted;
 
   // ---- parse
   phaseStarted = performance.now();
+  await warming;
   const outcomes = await parseChanged(record.root, toParse, options.workers, fileBytesMax, progress, budget);
   phasesMs.parse = performance.now() - phaseStarted;
 
   // ---- resolve
   phaseStarted = performance.now();
   progress({ phase: 'resolve', done: 0, total: 1 });
+  // Parsed facts are indexed without their source text, as stored facts are (so the index can be
+  // kept for the next sync); the text goes back into their blocks after resolution.
+  const parsedContent = new ParsedContent();
   for (const outcome of outcomes.values())
-    if (outcome.status === 'parsed') facts.set(outcome.path, outcome.facts);
+    if (outcome.status === 'parsed') facts.set(outcome.path, parsedContent.take(outcome.path, outcome.facts));
   const config = loadProjectConfig(record.root, scanned.configPaths);
-  const changedPaths = [...toParse.map((file) => file.path), ...deleted];
-  let affected: Set<string>;
-  if (force) {
-    affected = new Set(facts.keys());
-  } else {
-    // Importers of deleted files are found through the deleted files' last facts; when those are
-    // of an older format, every file is re-resolved instead.
-    const withDeleted = new Map(facts);
-    let outdated = false;
-    for (const path of deleted) {
-      await budget.maybeYield();
-      const old = loadStoredFacts(db, record.name, path);
-      if (old === 'outdated') outdated = true;
-      else if (old !== undefined) withDeleted.set(path, old);
-    }
-    affected = outdated
-      ? new Set(facts.keys())
-      : await budget.run(dependentFilesSteps(withDeleted.values(), changedPaths, config));
-    for (const path of deleted) affected.delete(path);
-  }
+  // One index serves both finding the files to re-resolve and resolving them. Files this sync
+  // did not parse keep the block ids their last resolution recorded in the file table.
+  const parsedPaths = new Set(toParse.map((file) => file.path));
+  const buildIndex = (): Promise<WorkspaceIndex> =>
+    budget.run(
+      WorkspaceIndex.build(record.name, facts.values(), {
+        config,
+        knownIds: (path) => (parsedPaths.has(path) ? undefined : table.get(path)?.ids),
+        ...(kept === undefined ? {} : { reuse: kept.nodes }),
+      }),
+    );
+  let index = await buildIndex();
+  const findAffected = async (): Promise<Set<string>> => {
+    if (force) return new Set(index.files.keys());
+    const changes = [...previous].map(([path, before]) => ({ path, previous: before }));
+    return (await budget.run(affectedFilesSteps(index, changes))).files;
+  };
+  let affected = await findAffected();
   // Files resolved from stored facts get their entities' source text from their stored blocks;
-  // a file whose stored blocks do not match its facts is parsed again, and everything resolved
-  // again (once: a parsed file has its text).
+  // a file whose stored blocks do not match its facts is parsed again, and the files to
+  // re-resolve found again with it as a changed file (once: a parsed file has its text).
   let graph: WorkspaceGraph;
   for (;;) {
+    // The resolver's workspace-wide tables are updated for the files whose facts or resolution
+    // may have changed (workspace-tables.ts).
+    const recompute = new Set([...affected, ...toParse.map((file) => file.path), ...deleted]);
     graph = await resolveWorkspaceAsync(
       record.name,
       facts,
-      { config, files: [...affected].filter((path) => facts.has(path)) },
+      {
+        index,
+        files: affected,
+        recompute,
+        ...(kept?.tables === undefined || force ? {} : { tables: kept.tables }),
+      },
       budget,
     );
-    const parsed = new Set<string>();
-    for (const [path, outcome] of outcomes) if (outcome.status === 'parsed') parsed.add(path);
-    const unmatched = await budget.run(restoreContent(db, graph.blocks, parsed, readsPerStep));
+    const unmatched = await budget.run(restoreContent(db, graph.blocks, parsedContent, readsPerStep));
     if (unmatched.size === 0) break;
     const again = [...unmatched].map((path) => sourceByPath.get(path) as ScannedFile);
     for (const file of again) {
       nextTable.delete(file.path);
       unchanged--;
       toParse.push(file);
+      parsedPaths.add(file.path);
+      if (!previous.has(file.path)) previous.set(file.path, facts.get(file.path));
     }
     const parseStarted = performance.now();
     const reparsed = await parseChanged(record.root, again, options.workers, fileBytesMax, progress, budget);
     for (const [path, outcome] of reparsed) {
       outcomes.set(path, outcome);
-      if (outcome.status === 'parsed') facts.set(path, outcome.facts);
+      if (outcome.status === 'parsed') facts.set(path, parsedContent.take(path, outcome.facts));
       else facts.delete(path);
     }
     const parseMs = performance.now() - parseStarted;
     phasesMs.parse += parseMs;
     phaseStarted += parseMs;
+    index = await buildIndex();
+    affected = await findAffected();
   }
   progress({ phase: 'resolve', done: 1, total: 1 });
   phasesMs.resolve = performance.now() - phaseStarted + factsLoadMs;
@@ -337,7 +387,6 @@ async function runSync(
       factOperations.push({ kind: 'delete_block', id: factsId(record.name, file.path) });
     }
   }
-  const parsedPaths = new Set(toParse.map((file) => file.path));
   for (const path of affected) {
     const entry = nextTable.get(path);
     if (entry !== undefined && !parsedPaths.has(path)) {
@@ -350,7 +399,6 @@ async function runSync(
     }
   }
   for (const path of deleted) factOperations.push({ kind: 'delete_block', id: factsId(record.name, path) });
-  await writeChunked(db, factOperations, budget);
 
   const totals = tableTotals(nextTable);
   const unresolvedCalls = totals.unresolved;
@@ -363,14 +411,28 @@ async function runSync(
     edges: totals.edges,
     unresolvedCalls,
   };
-  // The commit point of the sync: the table and record describe what is now stored.
-  db.write([
-    ...fileTableWrites(db, record.name, nextTable),
+  // The commit point of the sync: the table and record describe what is now stored. The facts go
+  // before it, in the same batch when they fit in one.
+  const update = fileTableUpdate(db, record.name, nextTable, storedTable);
+  const commitOperations: WriteOperation[] = [
+    ...update.operations,
     { kind: 'put_block', block: workspaceRecordBlock(next) },
     { kind: 'put_block', block: registryBlock([...readRegistry(db), record.name]) },
     ...(indexComplete ? [{ kind: 'put_edge', edge: nameIndexVersionEdge } as const] : []),
-  ]);
+  ];
+  if (fitsOneBatch(factOperations, budget)) {
+    db.write([...factOperations, ...commitOperations]);
+  } else {
+    await writeChunked(db, factOperations, budget);
+    db.write(commitOperations);
+  }
   if (!indexComplete) await rebuildNameIndex(db, budget);
+  keepWorkspace(db, record.name, {
+    facts,
+    table: update.stored,
+    nodes: index.files,
+    ...(graph.tables === undefined ? {} : { tables: graph.tables }),
+  });
   phasesMs.write = performance.now() - phaseStarted;
 
   const skipped = [...outcomes.values()].filter((outcome) => outcome.status !== 'parsed').length;
@@ -395,6 +457,19 @@ async function runSync(
     phasesMs,
     started,
   );
+}
+
+/**
+ * What a file's facts were before this sync: none when it had no parsed entry, 'unknown' when its
+ * stored facts are of another format or missing.
+ */
+function previousFacts(
+  entry: FileEntry | undefined,
+  load: () => StoredFacts,
+): FileFacts | undefined | 'unknown' {
+  if (entry === undefined || entry.status !== 'parsed') return undefined;
+  const stored = load();
+  return stored === 'outdated' || stored === undefined ? 'unknown' : stored;
 }
 
 function checkRoot(record: WorkspaceRecord): void {
@@ -482,24 +557,59 @@ async function parseChanged(
     language: file.language,
   }));
   progress({ phase: 'parse', done: 0, total: jobs.length });
-  // Small changes parse faster in this thread than it takes to start a worker. One file's parse
-  // cannot be cut into steps, though, so a sync that yields sends larger files to a worker.
-  const inThread =
-    jobs.length < limits.ingestBatchFiles &&
-    (budget.budgetMs === Number.POSITIVE_INFINITY ||
-      files.every((file) => file.size <= limits.syncInThreadParseFileBytesMax));
-  await parseFiles(jobs, {
-    workers: inThread ? 0 : (workers ?? limits.ingestWorkersDefault),
-    budget,
-    fileBytesMax,
-    onOutcome: (outcome) => {
-      outcomes.set(outcome.path, outcome);
-      if (outcomes.size % 100 === 0 || outcomes.size === jobs.length) {
-        progress({ phase: 'parse', done: outcomes.size, total: jobs.length });
-      }
-    },
-  });
+  const inThread = parsesInThread(files, budget);
+  await Promise.all([
+    parseFiles(jobs, {
+      workers: inThread ? 0 : (workers ?? limits.ingestWorkersDefault),
+      budget,
+      fileBytesMax,
+      onOutcome: (outcome) => {
+        outcomes.set(outcome.path, outcome);
+        if (outcomes.size % 100 === 0 || outcomes.size === jobs.length) {
+          progress({ phase: 'parse', done: outcomes.size, total: jobs.length });
+        }
+      },
+    }),
+    inThread ? undefined : warmThisThread(root, files, fileBytesMax),
+  ]);
   return outcomes;
+}
+
+/** Languages this thread has parsed a file of (see `warmThisThread`). */
+const warmLanguages = new Set<LanguageId>();
+
+/**
+ * While workers parse, this thread parses one file per language once (the largest it would parse
+ * itself), so that the next small sync in this process, parsed here, does not pay for loading the
+ * grammar, compiling its queries and the extractor's first runs (some hundred milliseconds).
+ */
+async function warmThisThread(
+  root: string,
+  files: readonly ScannedFile[],
+  fileBytesMax: number,
+): Promise<void> {
+  const chosen = new Map<LanguageId, ScannedFile>();
+  for (const file of files) {
+    if (warmLanguages.has(file.language) || file.size > limits.syncInThreadParseFileBytesMax) continue;
+    const current = chosen.get(file.language);
+    if (current === undefined || file.size > current.size) chosen.set(file.language, file);
+  }
+  for (const [language, file] of chosen) {
+    warmLanguages.add(language);
+    await runParseJob({ path: file.path, absolutePath: join(root, file.path), language }, fileBytesMax);
+  }
+}
+
+/**
+ * Small changes parse faster in this thread than it takes to start a worker. One file's parse
+ * cannot be cut into steps, though, so a sync that yields sends larger files to a worker.
+ */
+function parsesInThread(files: readonly ScannedFile[], budget: YieldBudget): boolean {
+  return (
+    files.length < limits.ingestBatchFiles &&
+    (budget.budgetMs === Number.POSITIVE_INFINITY ||
+      files.every((file) => file.size <= limits.syncInThreadParseFileBytesMax))
+  );
 }
 
 function fileEntry(

@@ -31,6 +31,18 @@ export function writeBatchSizes(budget: YieldBudget): WriteBatchSizes {
   };
 }
 
+/** Whether `operations` fit in one batch of `writeChunked`. */
+export function fitsOneBatch(operations: readonly WriteOperation[], budget: YieldBudget): boolean {
+  const sizes = writeBatchSizes(budget);
+  let bytes = 0;
+  for (const operation of operations) bytes += estimatedBytes(operation);
+  return operations.length <= sizes.operations && bytes <= sizes.bytes;
+}
+
+function estimatedBytes(operation: WriteOperation): number {
+  return operation.kind === 'put_block' ? operation.block.content.length * 3 + 1024 : 256;
+}
+
 /** Writes `operations` in batches bounded by count and estimated size, yielding between them. */
 export function writeChunked(
   db: Database,
@@ -48,7 +60,7 @@ function* writeChunkedSteps(
   let chunk: WriteOperation[] = [];
   let bytes = 0;
   for (const operation of operations) {
-    const size = operation.kind === 'put_block' ? operation.block.content.length * 3 + 1024 : 256;
+    const size = estimatedBytes(operation);
     if (chunk.length > 0 && (chunk.length >= sizes.operations || bytes + size > sizes.bytes)) {
       db.write(chunk);
       chunk = [];

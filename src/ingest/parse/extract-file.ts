@@ -4,6 +4,7 @@
 import type { Parser } from 'web-tree-sitter';
 import type { FileFacts, LanguageId } from '../facts.js';
 import { languagePlugin, refineLanguage } from '../languages/registry.js';
+import { mentionedNames } from '../resolve/interface.js';
 import { FactsBuilder } from './facts-builder.js';
 import { createParser, loadedGrammar, loadGrammar } from './grammars.js';
 import { decodeSource } from './source-text.js';
@@ -57,11 +58,16 @@ export function extractLoaded(requested: LanguageId, path: string, source: strin
   sharedParser.setLanguage(grammar);
   const text = decoded.text;
   const tree = sharedParser.parse((index) => text.slice(index, index + parseChunkChars));
-  if (tree === null) return builder.finish(1);
+  if (tree === null) return withNames(builder.finish(1));
   try {
     plugin.extract(tree.rootNode, builder);
-    return builder.finish(countSyntaxErrors(tree.rootNode));
+    return withNames(builder.finish(countSyntaxErrors(tree.rootNode)));
   } finally {
     tree.delete();
   }
+}
+
+/** The facts with the names they mention (see `FileFacts.names`). */
+function withNames(facts: FileFacts): FileFacts {
+  return { ...facts, names: mentionedNames(facts) };
 }

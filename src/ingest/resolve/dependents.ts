@@ -1,7 +1,8 @@
-// Which files must be re-resolved when some files change: the changed files themselves, the files
-// that import them (directly or through re-export chains), and the files sharing a directory
-// scope with them (Go and Java packages). Name-only guesses may also move when any file changes;
-// those are low-confidence by construction and a full resolve refreshes them.
+// The import closure of changed files: the changed files themselves, the files that import them
+// (directly or through re-export chains), and the files sharing a directory scope with them (Go
+// and Java packages). It is not what a sync re-resolves (affected.ts is): it misses dispatch and
+// name-only guesses from files that do not import the changed ones, and includes every importer
+// of a body-only edit.
 import { limits } from '../../core/limits.js';
 import { runToEnd, type Steps } from '../../core/yield-budget.js';
 import type { FileFacts } from '../facts.js';

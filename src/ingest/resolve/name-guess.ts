@@ -21,6 +21,8 @@ export class NameGuesser {
   private functions: Map<string, EntityNode[]> | undefined;
   private methods: Map<string, EntityNode[]> | undefined;
   private readonly imported = new Map<FileNode, ReadonlySet<FileNode>>();
+  /** Callables by name from tables carried over from an earlier resolution (workspace-tables.ts). */
+  private carried: ((name: string, member: boolean) => readonly EntityNode[]) | undefined;
 
   constructor(
     private readonly index: WorkspaceIndex,
@@ -33,11 +35,10 @@ export class NameGuesser {
    * whose qualified name ends with it.
    */
   guess(file: FileNode, name: string, member: boolean, qualifier?: string): Guess {
-    this.ensureIndexed();
-    let pool = (member ? this.methods : this.functions)?.get(name) ?? [];
+    let pool = this.pool(name, member);
     if (qualifier !== undefined) {
       const suffix = `.${qualifier}`;
-      pool = [...pool, ...(this.methods?.get(name) ?? [])].filter(
+      pool = [...pool, ...this.pool(name, true)].filter(
         (candidate) =>
           candidate.fact.qualifiedName === qualifier || candidate.fact.qualifiedName.endsWith(suffix),
       );
@@ -79,12 +80,35 @@ export class NameGuesser {
     return files;
   }
 
+  /** Takes callables by name from `lookup` (exactly what a build would find) instead of building. */
+  usePools(lookup: (name: string, member: boolean) => readonly EntityNode[]): void {
+    this.carried = lookup;
+  }
+
+  /** The callables by name, when they were built here (not taken from carried tables). */
+  builtPools():
+    | {
+        functions: ReadonlyMap<string, readonly EntityNode[]>;
+        methods: ReadonlyMap<string, readonly EntityNode[]>;
+      }
+    | undefined {
+    if (this.carried !== undefined || this.functions === undefined || this.methods === undefined)
+      return undefined;
+    return { functions: this.functions, methods: this.methods };
+  }
+
+  private pool(name: string, member: boolean): readonly EntityNode[] {
+    if (this.carried !== undefined) return this.carried(name, member);
+    this.ensureIndexed();
+    return (member ? this.methods : this.functions)?.get(name) ?? [];
+  }
+
   /**
    * Indexes the workspace's callables by name in steps (one per file) before the first guess
    * needs them, rather than all at once in the middle of one file's resolution.
    */
   *prepare(): Steps<void> {
-    if (this.functions !== undefined) return;
+    if (this.functions !== undefined || this.carried !== undefined) return;
     const built = yield* this.buildIndex();
     if (this.functions !== undefined) return;
     this.functions = built.functions;

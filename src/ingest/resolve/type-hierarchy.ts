@@ -25,6 +25,8 @@ export class TypeHierarchy {
   private owned: Map<EntityNode, EntityNode[]> | undefined;
   private readonly ownerOf = new Map<EntityNode, EntityNode>();
   private subtypeLists: Map<EntityNode, EntityNode[]> | undefined;
+  /** Subtypes from tables carried over from an earlier resolution (workspace-tables.ts). */
+  private carriedSubtypes: ((type: EntityNode) => readonly EntityNode[]) | undefined;
   private implemented: Map<EntityNode, EntityNode[]> | undefined;
   private readonly implementationLists = new Map<EntityNode, EntityNode[]>();
 
@@ -39,9 +41,19 @@ export class TypeHierarchy {
    * file's resolution.
    */
   *prepare(): Steps<void> {
-    if (this.subtypeLists !== undefined) return;
+    if (this.subtypeLists !== undefined || this.carriedSubtypes !== undefined) return;
     const built = yield* this.buildSubtypes();
     this.subtypeLists ??= built;
+  }
+
+  /** Takes subtypes from `lookup` (exactly what a build would find) instead of building them. */
+  useSubtypes(lookup: (type: EntityNode) => readonly EntityNode[]): void {
+    this.carriedSubtypes = lookup;
+  }
+
+  /** The subtypes of every type, when they were built here (not taken from carried tables). */
+  builtSubtypes(): ReadonlyMap<EntityNode, readonly EntityNode[]> | undefined {
+    return this.carriedSubtypes === undefined ? this.subtypeLists : undefined;
   }
 
   /** The type a member belongs to: its parent in the file, or the type it is attached to. */
@@ -109,8 +121,7 @@ export class TypeHierarchy {
     if (found !== undefined) return found;
     found = [];
     this.implementationLists.set(member, found);
-    const subtypes = this.subtypes();
-    const queue = [...(subtypes.get(owner) ?? [])];
+    const queue = [...this.subtypesOf(owner)];
     const seen = new Set<EntityNode>([owner]);
     for (let step = 0; step < queue.length && step < searchStepsMax; step++) {
       const candidate = queue[step] as EntityNode;
@@ -122,7 +133,7 @@ export class TypeHierarchy {
         found.push(concrete);
         if (found.length >= limits.ingestDispatchTargetsMax) break;
       }
-      queue.push(...(subtypes.get(candidate) ?? []));
+      queue.push(...this.subtypesOf(candidate));
     }
     return found;
   }
@@ -193,9 +204,10 @@ export class TypeHierarchy {
     }
   }
 
-  private subtypes(): Map<EntityNode, EntityNode[]> {
+  private subtypesOf(type: EntityNode): readonly EntityNode[] {
+    if (this.carriedSubtypes !== undefined) return this.carriedSubtypes(type);
     this.subtypeLists ??= runToEnd(this.buildSubtypes());
-    return this.subtypeLists;
+    return this.subtypeLists.get(type) ?? [];
   }
 
   private *buildSubtypes(): Steps<Map<EntityNode, EntityNode[]>> {

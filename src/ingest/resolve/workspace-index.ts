@@ -45,65 +45,65 @@ export function entityBlockId(
   return blockIdFromKey(`${workspace}\u0000${path}\u0000${kind}\u0000${qualifiedName}\u0000${occurrence}`);
 }
 
-export class WorkspaceIndex {
-  readonly files = new Map<string, FileNode>();
-  readonly project: ProjectView;
-  private readonly directories = new Map<string, string[]>();
+/**
+ * Entity ids known from an earlier resolution of a file (in entity order), so that building an
+ * index does not hash every id again; undefined when not known.
+ */
+export type KnownIds = (path: string) => readonly BlockId[] | undefined;
+
+export interface IndexOptions {
+  readonly config?: ProjectConfig;
+  /**
+   * Ids of files resolved before. Used only for a file whose module id matches and whose count
+   * matches its entities; the caller vouches that they were computed from the same facts.
+   */
+  readonly knownIds?: KnownIds;
+  /**
+   * Nodes of an earlier index of the same workspace, by path: a node is taken over when it was
+   * built from the very facts object now indexed (nodes never change once built).
+   */
+  readonly reuse?: ReadonlyMap<string, FileNode>;
+}
+
+/** What import resolution may ask about a set of source paths (see `ProjectView`). */
+export class PathView implements ProjectView {
+  /** Paths by directory, sorted. */
+  readonly directories = new Map<string, string[]>();
+  private readonly paths: ReadonlySet<string>;
   private suffixIndex: Map<string, string[]> | undefined;
 
-  /** Builds the index of `facts`, one step per file (see `Steps`). */
-  static *build(
-    workspace: string,
-    facts: Iterable<FileFacts>,
-    config: ProjectConfig = emptyProjectConfig,
-  ): Steps<WorkspaceIndex> {
-    const index = new WorkspaceIndex(workspace, config);
-    for (const file of facts) {
-      index.files.set(file.path, index.buildFile(file));
-      yield;
-    }
-    for (const path of [...index.files.keys()].sort()) {
+  constructor(
+    paths: Iterable<string>,
+    readonly config: ProjectConfig = emptyProjectConfig,
+  ) {
+    this.paths = new Set(paths);
+    for (const path of [...this.paths].sort()) {
       const directory = directoryOf(path);
-      const list = index.directories.get(directory);
-      if (list === undefined) index.directories.set(directory, [path]);
+      const list = this.directories.get(directory);
+      if (list === undefined) this.directories.set(directory, [path]);
       else list.push(path);
     }
-    return index;
   }
 
-  private constructor(
-    readonly workspace: string,
-    config: ProjectConfig,
-  ) {
-    this.project = {
-      hasFile: (path) => this.files.has(path),
-      filesInDirectory: (directory) => this.directories.get(directory) ?? [],
-      filesEndingWith: (suffix) => this.filesEndingWith(suffix),
-      directoriesEndingWith: (suffix) =>
-        [...this.directories.keys()]
-          .filter((directory) => directory === suffix || directory.endsWith(`/${suffix}`))
-          .sort(),
-      config,
-    };
+  hasFile(path: string): boolean {
+    return this.paths.has(path);
   }
 
-  /** Files of `directory` in the same language family as `file` (a Go package, a Java package). */
-  siblings(file: FileNode): FileNode[] {
-    const paths = this.directories.get(directoryOf(file.path)) ?? [];
-    const siblings: FileNode[] = [];
-    for (const path of paths) {
-      const other = this.files.get(path);
-      if (other !== undefined && other !== file && other.plugin.resolution === file.plugin.resolution)
-        siblings.push(other);
-    }
-    return siblings;
+  filesInDirectory(directory: string): readonly string[] {
+    return this.directories.get(directory) ?? [];
   }
 
-  private filesEndingWith(suffix: string): readonly string[] {
+  directoriesEndingWith(suffix: string): readonly string[] {
+    return [...this.directories.keys()]
+      .filter((directory) => directory === suffix || directory.endsWith(`/${suffix}`))
+      .sort();
+  }
+
+  filesEndingWith(suffix: string): readonly string[] {
     if (this.suffixIndex === undefined) {
       // Indexed by base name so a lookup touches only files that can match.
       this.suffixIndex = new Map();
-      for (const path of [...this.files.keys()].sort()) {
+      for (const path of [...this.paths].sort()) {
         const base = path.slice(path.lastIndexOf('/') + 1);
         const list = this.suffixIndex.get(base);
         if (list === undefined) this.suffixIndex.set(base, [path]);
@@ -115,8 +115,67 @@ export class WorkspaceIndex {
       (path) => path === suffix || path.endsWith(`/${suffix}`),
     );
   }
+}
 
-  private buildFile(facts: FileFacts): FileNode {
+export class WorkspaceIndex {
+  /** Files by path, in path order. */
+  readonly files = new Map<string, FileNode>();
+  readonly project: PathView;
+
+  /**
+   * Builds the index of `facts`, one step per file (see `Steps`). Files are indexed in path order
+   * whatever order they come in, so every table built from the index (and every tie it breaks)
+   * is the same for the same facts.
+   */
+  static *build(
+    workspace: string,
+    facts: Iterable<FileFacts>,
+    options: ProjectConfig | IndexOptions = {},
+  ): Steps<WorkspaceIndex> {
+    const { config, knownIds, reuse } = isProjectConfig(options)
+      ? { config: options, knownIds: undefined, reuse: undefined }
+      : options;
+    const sorted = [...facts].sort((left, right) =>
+      left.path < right.path ? -1 : left.path > right.path ? 1 : 0,
+    );
+    const index = new WorkspaceIndex(
+      workspace,
+      sorted.map((file) => file.path),
+      config ?? emptyProjectConfig,
+    );
+    for (const file of sorted) {
+      const earlier = reuse?.get(file.path);
+      if (earlier !== undefined && earlier.facts === file) {
+        index.files.set(file.path, earlier);
+        continue;
+      }
+      index.files.set(file.path, index.buildFile(file, knownIds?.(file.path)));
+      yield;
+    }
+    return index;
+  }
+
+  private constructor(
+    readonly workspace: string,
+    paths: readonly string[],
+    config: ProjectConfig,
+  ) {
+    this.project = new PathView(paths, config);
+  }
+
+  /** Files of `directory` in the same language family as `file` (a Go package, a Java package). */
+  siblings(file: FileNode): FileNode[] {
+    const paths = this.project.directories.get(directoryOf(file.path)) ?? [];
+    const siblings: FileNode[] = [];
+    for (const path of paths) {
+      const other = this.files.get(path);
+      if (other !== undefined && other !== file && other.plugin.resolution === file.plugin.resolution)
+        siblings.push(other);
+    }
+    return siblings;
+  }
+
+  private buildFile(facts: FileFacts, knownIds: readonly BlockId[] | undefined): FileNode {
     if (facts.format !== factsFormatVersion) {
       // Stored by another release: resolving them would misread fields. The caller re-extracts.
       throw new KausalError(
@@ -132,16 +191,16 @@ export class WorkspaceIndex {
     const file = { path: facts.path, facts, plugin, entities, topLevel, children } as unknown as FileNode & {
       module: EntityNode;
     };
+    const known = this.usableIds(facts, knownIds);
     facts.entities.forEach((fact, index) => {
-      const key = `${fact.kind}\u0000${fact.qualifiedName}`;
-      const occurrence = occurrences.get(key) ?? 0;
-      occurrences.set(key, occurrence + 1);
-      const node: EntityNode = {
-        file,
-        index,
-        fact,
-        id: entityBlockId(this.workspace, facts.path, fact.kind, fact.qualifiedName, occurrence),
-      };
+      let id = known?.[index];
+      if (id === undefined) {
+        const key = `${fact.kind}\u0000${fact.qualifiedName}`;
+        const occurrence = occurrences.get(key) ?? 0;
+        occurrences.set(key, occurrence + 1);
+        id = entityBlockId(this.workspace, facts.path, fact.kind, fact.qualifiedName, occurrence);
+      }
+      const node: EntityNode = { file, index, fact, id };
       entities.push(node);
       if (fact.parent < 0) return;
       append(children, fact.parent, node);
@@ -150,6 +209,24 @@ export class WorkspaceIndex {
     file.module = entities[0] as EntityNode;
     return file;
   }
+
+  /** `ids` when they can stand for the entities of `facts`: one per entity, the module's right. */
+  private usableIds(facts: FileFacts, ids: readonly BlockId[] | undefined): readonly BlockId[] | undefined {
+    if (ids === undefined || ids.length !== facts.entities.length) return undefined;
+    return ids[0] === this.moduleId(facts) ? ids : undefined;
+  }
+
+  /** The id of the module entity of `facts` in this workspace. */
+  private moduleId(facts: FileFacts): BlockId | undefined {
+    const module = facts.entities[0];
+    return module === undefined
+      ? undefined
+      : entityBlockId(this.workspace, facts.path, module.kind, module.qualifiedName, 0);
+  }
+}
+
+function isProjectConfig(options: ProjectConfig | IndexOptions): options is ProjectConfig {
+  return 'typescript' in options;
 }
 
 function append<K, V>(map: Map<K, V[]>, key: K, value: V): void {
