@@ -8,7 +8,7 @@ import { openMemoryDatabase } from '../testing/graph-fixture.js';
 import {
   fileTableDeletions,
   fileTableId,
-  fileTableWrites,
+  fileTableUpdate,
   readFileTable,
   readStatTable,
   statTableId,
@@ -39,21 +39,21 @@ describe('file table', () => {
   it('spans several blocks when large, and reads back whole', () => {
     const db = openMemoryDatabase();
     const large = tableOf(25_000, 20); // about 21 MiB of JSON: more than one block may hold
-    db.write(fileTableWrites(db, 'w', large));
+    db.write(fileTableUpdate(db, 'w', large).operations);
     assert.ok(Number(chunkCount(db)) >= 5);
     assert.deepEqual(readFileTable(db, 'w'), large);
     assert.equal(db.getBlock(statTableId('w')), undefined, 'too many files for the per-answer check');
     assert.equal(readStatTable(db, 'w', limits.freshnessCheckFilesMax), undefined);
 
     const small = tableOf(10, 2);
-    db.write(fileTableWrites(db, 'w', small));
+    db.write(fileTableUpdate(db, 'w', small).operations);
     assert.equal(chunkCount(db), 1);
     assert.deepEqual(readFileTable(db, 'w'), small);
     const parts = [...db.scanBlocks()].filter((block) => block.metadata['internal'] === 'files');
     assert.equal(parts.length, 1, 'the parts a smaller table no longer needs are deleted');
     assert.equal(readStatTable(db, 'w', limits.freshnessCheckFilesMax)?.size, 10);
 
-    db.write(fileTableWrites(db, 'w', large));
+    db.write(fileTableUpdate(db, 'w', large).operations);
     db.write(fileTableDeletions(db, 'w'));
     assert.deepEqual(readFileTable(db, 'w'), new Map());
     assert.equal([...db.scanBlocks()].filter((block) => block.metadata['internal'] === 'files').length, 0);

@@ -12,7 +12,7 @@
 import { blockIdFromKey, type BlockId } from '../core/block-id.js';
 import { KausalError } from '../core/errors.js';
 import { limits } from '../core/limits.js';
-import type { BlockInput, JsonObject, WriteOperation } from '../core/types.js';
+import type { JsonObject, WriteOperation } from '../core/types.js';
 import type { Database } from '../database.js';
 
 export interface FileEntry {
@@ -180,75 +180,31 @@ function endsPart(path: string, entriesInPart: number): boolean {
 }
 
 /**
- * The writes that store `table` as the file table of `name`: parts of some tens of entries, cut
- * where the paths say (see `endsPart`) and at most `limits.fileTableChunkBytes` of JSON each (one
- * block would cap a workspace at some ten thousand files), and deletions of the stored table's
- * parts that are no longer needed. Parts equal to those of `stored` (the table as read before)
- * are not written again.
+ * The file table's JSON parts: some tens of entries each, cut where the paths say (see `endsPart`)
+ * and at most `limits.fileTableChunkBytes` each (one block would cap a workspace at some ten
+ * thousand files).
  */
-export function fileTableOperations(
-  db: Database,
-  name: string,
-  table: ReadonlyMap<string, FileEntry>,
-  stored?: StoredFileTable,
-): WriteOperation[] {
-  return fileTablePartWrites(db, name, table, stored).operations;
-}
-
-function fileTablePartWrites(
-  db: Database,
-  name: string,
-  table: ReadonlyMap<string, FileEntry>,
-  stored: StoredFileTable | undefined,
-): { operations: WriteOperation[]; parts: string[] } {
+function fileTableParts(table: ReadonlyMap<string, FileEntry>): string[] {
   const sorted = [...table.entries()].sort((a, b) => (a[0] < b[0] ? -1 : 1));
   const chunks: string[] = [];
-  let parts: string[] = [];
+  let members: string[] = [];
   let bytes = 0;
+  const cut = (): void => {
+    chunks.push(`{${members.join(',')}}`);
+    members = [];
+    bytes = 0;
+  };
   for (const [path, entry] of sorted) {
     let json = entryJson.get(entry);
     if (json === undefined) entryJson.set(entry, (json = JSON.stringify(entry)));
-    const part = `${JSON.stringify(path)}:${json}`;
-    if (parts.length > 0 && bytes + part.length > limits.fileTableChunkBytes) {
-      chunks.push(`{${parts.join(',')}}`);
-      parts = [];
-      bytes = 0;
-    }
-    parts.push(part);
-    bytes += part.length + 1;
-    if (endsPart(path, parts.length)) {
-      chunks.push(`{${parts.join(',')}}`);
-      parts = [];
-      bytes = 0;
-    }
+    const member = `${JSON.stringify(path)}:${json}`;
+    if (members.length > 0 && bytes + member.length > limits.fileTableChunkBytes) cut();
+    members.push(member);
+    bytes += member.length + 1;
+    if (endsPart(path, members.length)) cut();
   }
-  if (parts.length > 0 || chunks.length === 0) chunks.push(`{${parts.join(',')}}`);
-  const storedCount = stored?.parts.length ?? storedChunkCount(db, name);
-  const operations: WriteOperation[] = [];
-  chunks.forEach((content, index) => {
-    // The first part also carries the counts: it is rewritten whenever they change.
-    const unchanged =
-      stored !== undefined &&
-      stored.parts[index] === content &&
-      (index > 0 || (stored.table.size === sorted.length && stored.parts.length === chunks.length));
-    if (unchanged) return;
-    operations.push({
-      kind: 'put_block',
-      block: {
-        id: index === 0 ? fileTableId(name) : fileTableChunkId(name, index),
-        sourceUri: '',
-        metadata:
-          index === 0
-            ? { internal: 'files', files: sorted.length, chunks: chunks.length }
-            : { internal: 'files' },
-        content,
-      },
-    });
-  });
-  for (let index = chunks.length; index < storedCount; index++) {
-    operations.push({ kind: 'delete_block', id: fileTableChunkId(name, index) });
-  }
-  return { operations, parts: chunks };
+  if (members.length > 0 || chunks.length === 0) cut();
+  return chunks;
 }
 
 /** Deletions of every block of the file table of `name` (unlink). */
@@ -267,18 +223,10 @@ export interface FileStat {
   readonly mtimeMs: number;
 }
 
-/** The file table and its stat table, written together (the stat table is derived). */
-export function fileTableWrites(
-  db: Database,
-  name: string,
-  table: ReadonlyMap<string, FileEntry>,
-): WriteOperation[] {
-  return fileTableUpdate(db, name, table).operations;
-}
-
 /**
- * As `fileTableWrites`, skipping the parts equal to those of `stored` (the table as stored now),
- * and with the table as stored once the writes are applied.
+ * The writes that store `table` as the file table of `name`, with its stat table (derived): parts
+ * equal to those of `stored` (the table as stored now) are not written again, and parts the stored
+ * table had beyond the new ones are deleted. Also returns the table as stored once they apply.
  */
 export function fileTableUpdate(
   db: Database,
@@ -286,22 +234,50 @@ export function fileTableUpdate(
   table: ReadonlyMap<string, FileEntry>,
   stored?: StoredFileTable,
 ): { operations: WriteOperation[]; stored: StoredFileTable } {
-  const { operations, parts } = fileTablePartWrites(db, name, table, stored);
-  const result = { operations, stored: { table: new Map(table), parts } };
-  if (table.size > limits.freshnessCheckFilesMax) {
-    // Answers do not check workspaces this large (they say "unverified"): no stat table needed.
-    operations.push({ kind: 'delete_block', id: statTableId(name) });
-    return result;
+  const parts = fileTableParts(table);
+  const operations: WriteOperation[] = [];
+  parts.forEach((content, index) => {
+    // The first part also carries the counts: it is rewritten whenever they change.
+    const unchanged =
+      stored !== undefined &&
+      stored.parts[index] === content &&
+      (index > 0 || (stored.table.size === table.size && stored.parts.length === parts.length));
+    if (unchanged) return;
+    operations.push({
+      kind: 'put_block',
+      block: {
+        id: index === 0 ? fileTableId(name) : fileTableChunkId(name, index),
+        sourceUri: '',
+        metadata:
+          index === 0
+            ? { internal: 'files', files: table.size, chunks: parts.length }
+            : { internal: 'files' },
+        content,
+      },
+    });
+  });
+  const storedCount = stored?.parts.length ?? storedChunkCount(db, name);
+  for (let index = parts.length; index < storedCount; index++) {
+    operations.push({ kind: 'delete_block', id: fileTableChunkId(name, index) });
   }
+  operations.push(statTableWrite(name, table));
+  return { operations, stored: { table: new Map(table), parts } };
+}
+
+/** The stat table of `table`; none past the size the freshness check of answers looks at. */
+function statTableWrite(name: string, table: ReadonlyMap<string, FileEntry>): WriteOperation {
+  // Answers do not check workspaces this large (they say "unverified"): no stat table needed.
+  if (table.size > limits.freshnessCheckFilesMax) return { kind: 'delete_block', id: statTableId(name) };
   const stats = [...table].map(([path, entry]) => [path, entry.size, entry.mtimeMs]);
-  const block: BlockInput = {
-    id: statTableId(name),
-    sourceUri: '',
-    metadata: { internal: 'stats', files: stats.length },
-    content: JSON.stringify(stats),
+  return {
+    kind: 'put_block',
+    block: {
+      id: statTableId(name),
+      sourceUri: '',
+      metadata: { internal: 'stats', files: stats.length },
+      content: JSON.stringify(stats),
+    },
   };
-  operations.push({ kind: 'put_block', block });
-  return result;
 }
 
 /**
