@@ -39,7 +39,8 @@ import {
 } from './server/load.js';
 import { answerInProcess, mixKinds, nextQuery, poolOf, type MixKind, type QueryPool } from './server/mix.js';
 import { renderReport, type PhaseReport, type ServerReport } from './server/report.js';
-import { freePort, ServerProcess } from './server/server-process.js';
+import { ServerProcess } from './server/server-process.js';
+import { freePort } from '../src/testing/free-port.js';
 
 const repository = join(benchDirectory, '..');
 

@@ -4,28 +4,16 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { after, before, describe, it } from 'node:test';
 import { processExists } from '../src/vfs/node-lock.js';
 import { kausal } from './helpers/kausal.js';
+import { freePort } from '../src/testing/free-port.js';
 
 const fixtures = fileURLToPath(new URL('./fixtures/', import.meta.url));
 const binary = fileURLToPath(new URL('../bin/kausal.js', import.meta.url));
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const address = probe.address();
-      const port = typeof address === 'object' && address !== null ? address.port : 0;
-      probe.close(() => resolve(port));
-    });
-  });
-}
 
 const queries: readonly (readonly string[])[] = [
   ['find', '--name', 'helper_function'],

@@ -4,12 +4,12 @@
 // benchmark.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { closeSync, existsSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { pathToFileURL } from 'node:url';
 import { readServerEndpoint, type ServerEndpoint } from '../../src/server/server-files.js';
 import { benchDirectory } from '../peers.js';
+import type { Latency } from './load.js';
 
 const repository = join(benchDirectory, '..');
 const binary = join(repository, 'bin', 'kausal.js');
@@ -26,14 +26,7 @@ export interface ProbeSnapshot {
   /** Event-loop utilisation (0..1) over the interval. */
   readonly elu: number;
   /** Event-loop delay beyond the 5 ms sampling timer, in ms. */
-  readonly delay: {
-    readonly count: number;
-    readonly mean: number;
-    readonly p50: number;
-    readonly p90: number;
-    readonly p99: number;
-    readonly max: number;
-  };
+  readonly delay: Latency;
 }
 
 /** One line of the probe's file: a snapshot or a stall. */
@@ -45,18 +38,6 @@ export interface Stall {
   readonly ms: number;
   /** When it was due on the monotonic clock of CPU profiles, in µs. */
   readonly monotonicUs?: number;
-}
-
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const address = probe.address();
-      const port = typeof address === 'object' && address !== null ? address.port : 0;
-      probe.close(() => resolve(port));
-    });
-  });
 }
 
 export class ServerProcess {
