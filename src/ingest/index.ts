@@ -23,7 +23,7 @@ export {
   type ResolveStats,
   type WorkspaceGraph,
 } from './resolve/resolve-workspace.js';
-export { dependentFiles, dependentFilesSteps } from './resolve/dependents.js';
+export { dependentFiles } from './resolve/dependents.js';
 export { affectedFilesSteps, type AffectedFiles, type FileChange } from './resolve/affected.js';
 export { WorkspaceIndex, type FileNode } from './resolve/workspace-index.js';
 export type { WorkspaceTables } from './resolve/workspace-tables.js';

@@ -21,8 +21,8 @@ export function dependentFiles(
   return runToEnd(dependentFilesSteps(facts, changed, config));
 }
 
-/** As `dependentFiles`, in steps (per file), so a server's event loop is never held for long. */
-export function* dependentFilesSteps(
+/** The search, in steps (per file); a sync used to run it between queries, now only `dependentFiles` does. */
+function* dependentFilesSteps(
   facts: Iterable<FileFacts>,
   changed: Iterable<string>,
   config: ProjectConfig = emptyProjectConfig,
