@@ -26,6 +26,7 @@ export type { Honesty } from './honesty.js';
 export { entityKinds, kindFilters, type KindFilter } from './kinds.js';
 export {
   entityIndexEdges,
+  NameIndexChange,
   nameIndexOperations,
   nameIndexPresent,
   versionEdge as nameIndexVersionEdge,
@@ -35,7 +36,6 @@ export {
 } from './name-index.js';
 export { rebuildNameIndex, type RebuildSummary } from './name-index-rebuild.js';
 export { nameIndexEdgeType, nameIndexVersion } from './name-keys.js';
-export { vocabularyShardCount, vocabularyShardOf } from './name-vocabulary.js';
 export { matchModes, type MatchMode } from './name-match.js';
 export {
   findPaths,

@@ -170,6 +170,25 @@ export function indexChangeOperations(
   removed: readonly RemovedEntity[],
   vocabulary = true,
 ): WriteOperation[] {
+  const { operations, previous, next } = entityKeyChange(reader, workspace, added, removed);
+  return vocabulary ? [...operations, ...vocabularyOperations(reader, previous, next)] : operations;
+}
+
+interface EntityKeyChange {
+  readonly operations: WriteOperation[];
+  /** The indexed metadata of the entities rewritten or removed, by id. */
+  readonly previous: ReadonlyMap<BlockId, JsonObject>;
+  /** The metadata of the entities written, by id. */
+  readonly next: ReadonlyMap<BlockId, JsonObject>;
+}
+
+/** The entity keys to retire and to write for one batch (see `indexChangeOperations`). */
+function entityKeyChange(
+  reader: NameIndexReader,
+  workspace: string,
+  added: readonly IndexedEntity[],
+  removed: readonly RemovedEntity[],
+): EntityKeyChange {
   for (const entity of added) checkWorkspace(workspace, entity);
   const previous = new Map<BlockId, JsonObject>();
   for (const entity of removed) {
@@ -190,8 +209,56 @@ export function indexChangeOperations(
   for (const [id, metadata] of previous)
     for (const edge of entityIndexEdges(id, metadata)) operations.delete(edge);
   for (const [id, metadata] of next) for (const edge of entityIndexEdges(id, metadata)) operations.put(edge);
-  const keys = operations.toArray();
-  return vocabulary ? [...keys, ...vocabularyOperations(reader, previous, next)] : keys;
+  return { operations: operations.toArray(), previous, next };
+}
+
+/**
+ * The name index side of a change written in many batches (a link, a sync, an unlink). Entity
+ * keys go in the batch of their block, as with `nameIndexOperations`; the vocabulary is written
+ * twice per change instead of in every batch: the names gained, before the first batch
+ * (`joining`), and the names whose last entity went, after the last one (`leaving`). So at every
+ * point a crash can stop the change, the vocabulary lists every name that has an entity (a listed
+ * name without one costs a lookup that finds nothing), and each shard is written at most twice:
+ * rewritten with every 32-block batch of a server's link, the shards were half of all the bytes
+ * written (223 of 449 MiB on Python's standard library).
+ */
+export class NameIndexChange {
+  /** Names an entity had before it was rewritten or removed: they leave if none has them now. */
+  private readonly mayLeave = new Set<string>();
+
+  constructor(
+    private readonly reader: NameIndexReader,
+    private readonly workspace: string,
+  ) {}
+
+  /** Vocabulary operations for the names of `entities`: write them before any of the entities. */
+  joining(entities: readonly IndexedEntity[]): WriteOperation[] {
+    const change = new VocabularyChange(this.reader);
+    for (const name of namesOf(metadataById(entities)).keys()) change.add(name);
+    return change.operations();
+  }
+
+  /** The entity keys of one batch, computed against the state that batch applies to. */
+  keys(added: readonly IndexedEntity[], removed: readonly RemovedEntity[]): WriteOperation[] {
+    const { operations, previous } = entityKeyChange(this.reader, this.workspace, added, removed);
+    for (const name of namesOf(previous).keys()) this.mayLeave.add(name);
+    return operations;
+  }
+
+  /** Vocabulary operations removing the names left without entities: write after the last batch. */
+  leaving(): WriteOperation[] {
+    const change = new VocabularyChange(this.reader);
+    for (const name of this.mayLeave) {
+      if (this.reader.outgoingEdges(simpleNameKey(name), { type: nameIndexEdgeType }).length === 0)
+        change.remove(name);
+    }
+    this.mayLeave.clear();
+    return change.operations();
+  }
+}
+
+function metadataById(entities: readonly IndexedEntity[]): Map<BlockId, JsonObject> {
+  return new Map(entities.map((entity) => [entity.id, entity.metadata]));
 }
 
 function namesOf(entities: ReadonlyMap<BlockId, JsonObject>): Map<string, BlockId[]> {

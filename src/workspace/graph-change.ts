@@ -5,20 +5,16 @@
 // The work runs in steps under a yield budget (a server answers queries between them), so the
 // batches are small when the budget is: readers may see the change half done, but only in the
 // order a crash could leave it — blocks before the edges that point at them, edges into a block
-// deleted before the block. A small change (a one-file edit) takes one batch, one fsync, for its
-// blocks and edges, and one more when it deletes blocks (whose name-index operations are computed
-// against the state after the puts).
+// deleted before the block, names in the index vocabulary before their entities and out of it
+// after them (NameIndexChange). A small change (a one-file edit) takes one batch, one fsync, for
+// its blocks and edges, and one more when it deletes blocks (whose name-index operations are
+// computed against the state after the puts); a new name adds a batch before them.
 import type { BlockId } from '../core/block-id.js';
 import type { BlockInput, GraphEdge, WriteOperation } from '../core/types.js';
 import { eachInSteps, YieldBudget, type Steps } from '../core/yield-budget.js';
 import type { Database } from '../database.js';
-import {
-  nameIndexEdgeType,
-  nameIndexOperations,
-  vocabularyShardCount,
-  vocabularyShardOf,
-} from '../query/index.js';
-import { writeBatchSizes, type WriteBatchSizes } from './write-batches.js';
+import { nameIndexEdgeType, NameIndexChange } from '../query/index.js';
+import { estimatedBytes, writeBatchSizes, type WriteBatchSizes } from './write-batches.js';
 
 function edgeKey(edge: Pick<GraphEdge, 'source' | 'target' | 'type'>): string {
   return `${edge.source}|${edge.type}|${edge.target}`;
@@ -32,15 +28,17 @@ const keysPerStep = 2048;
 export class GraphChange {
   readonly counts = { blocksWritten: 0, blocksDeleted: 0, edgesWritten: 0, edgesDeleted: 0 };
   private readonly batches: WriteBatchSizes;
+  private readonly index: NameIndexChange;
   /** Operations not yet written: put and written as one batch when full or when they must be. */
   private pending: WriteOperation[] = [];
 
   constructor(
     private readonly db: Database,
-    private readonly workspace: string,
+    workspace: string,
     private readonly budget: YieldBudget = new YieldBudget(),
   ) {
     this.batches = writeBatchSizes(budget);
+    this.index = new NameIndexChange(db, workspace);
   }
 
   /** Replaces the blocks `oldIds` (and the edges they own) with `blocks` and `edges`. */
@@ -106,12 +104,31 @@ export class GraphChange {
       done += count;
       progress(done, total);
     };
-    yield* this.putBlocks(yield* groupedByName(changedBlocks), report);
+    yield* this.writeVocabulary(this.index.joining(changedBlocks));
+    yield* this.putBlocks(changedBlocks, report);
     yield* this.writeInBatches(changedEdges, (edge): WriteOperation => ({ kind: 'put_edge', edge }), report);
     this.counts.edgesWritten += changedEdges.length;
     yield* this.writeInBatches(deletions, (edge): WriteOperation => ({ kind: 'delete_edge', edge }), report);
     this.counts.edgesDeleted += deletions.length;
     yield* this.deleteBlocks(removed, report);
+    this.flush();
+    yield* this.writeVocabulary(this.index.leaving());
+  }
+
+  /** Vocabulary shards (up to some hundred KiB each), in batches of the usual size, on their own. */
+  private *writeVocabulary(operations: readonly WriteOperation[]): Steps<void> {
+    this.flush();
+    let bytes = 0;
+    for (const operation of operations) {
+      const size = estimatedBytes(operation);
+      if (this.pending.length > 0 && bytes + size > this.batches.bytes) {
+        this.flush();
+        bytes = 0;
+        yield;
+      }
+      this.pending.push(operation);
+      bytes += size;
+    }
     this.flush();
   }
 
@@ -127,9 +144,7 @@ export class GraphChange {
     for (let start = 0; start < blocks.length; start += this.batches.blocks) {
       const chunk = blocks.slice(start, start + this.batches.blocks);
       this.flush(); // the name-index operations are computed against the state written so far
-      const index = nameIndexOperations(
-        this.db,
-        this.workspace,
+      const index = this.index.keys(
         chunk.map((block) => ({ id: block.id, metadata: block.metadata })),
         [],
       );
@@ -144,9 +159,7 @@ export class GraphChange {
     for (let start = 0; start < ids.length; start += this.batches.blocks) {
       const chunk = ids.slice(start, start + this.batches.blocks);
       this.flush(); // the name-index operations are computed against the state written so far
-      const index = nameIndexOperations(
-        this.db,
-        this.workspace,
+      const index = this.index.keys(
         [],
         chunk.map((id) => ({ id })),
       );
@@ -180,30 +193,4 @@ export class GraphChange {
       JSON.stringify(stored.metadata) === JSON.stringify(block.metadata)
     );
   }
-}
-
-/**
- * The blocks with those of one name next to each other, and names of one vocabulary shard next
- * to each other. A batch rewrites each vocabulary shard that gains a name, and reads the entry
- * list of each name that loses an entity (`__init__` or `constructor` have thousands): grouped,
- * a batch touches few shards and few names, instead of nearly all of them in every batch.
- */
-function* groupedByName(blocks: readonly BlockInput[]): Steps<BlockInput[]> {
-  const shards = new Map<number, Map<unknown, BlockInput[]>>();
-  yield* eachInSteps(blocks, keysPerStep, (block) => {
-    const name = block.metadata['name'];
-    const shard = vocabularyShardOf(typeof name === 'string' ? name : '');
-    let groups = shards.get(shard);
-    if (groups === undefined) shards.set(shard, (groups = new Map()));
-    const group = groups.get(name);
-    if (group === undefined) groups.set(name, [block]);
-    else group.push(block);
-  });
-  const ordered: BlockInput[] = [];
-  for (let shard = 0; shard < vocabularyShardCount; shard++) {
-    yield* eachInSteps(shards.get(shard)?.values() ?? [], keysPerStep, (group) => {
-      for (const block of group) ordered.push(block);
-    });
-  }
-  return ordered;
 }

@@ -39,7 +39,7 @@ export function fitsOneBatch(operations: readonly WriteOperation[], budget: Yiel
   return operations.length <= sizes.operations && bytes <= sizes.bytes;
 }
 
-function estimatedBytes(operation: WriteOperation): number {
+export function estimatedBytes(operation: WriteOperation): number {
   return operation.kind === 'put_block' ? operation.block.content.length * 3 + 1024 : 256;
 }
 
