@@ -58,6 +58,11 @@ function hitProperties(metadata: JsonObject): JsonObject {
     n: typeof line === 'number' ? line : 0,
   };
   const full: JsonObject = { ...small, f: text(metadata, 'file'), q: text(metadata, 'qualifiedName') };
+  // A JSON string takes at most 6 bytes per UTF-16 unit (`\u001f`): short enough, no need to measure.
+  const textUnits =
+    (full['w'] as string).length + (full['k'] as string).length + (full['l'] as string).length;
+  const longest = 6 * (textUnits + (full['f'] as string).length + (full['q'] as string).length) + 96;
+  if (longest <= hitPropertiesBytesMax) return full;
   if (Buffer.byteLength(JSON.stringify(full), 'utf8') <= hitPropertiesBytesMax) return full;
   return { ...small, x: true }; // `x`: incomplete, read the block for file and qualified name
 }
@@ -205,6 +210,14 @@ function entityKeyChange(
   for (const entity of added) next.set(entity.id, entity.metadata);
   for (const entity of removed) next.delete(entity.id);
 
+  if (previous.size === 0) {
+    // Nothing to retire (new entities, a first link): no put can cancel a deletion, and no two
+    // entities share a key edge (the target differs), so the puts need no set to deduplicate.
+    const puts: WriteOperation[] = [];
+    for (const [id, metadata] of next)
+      for (const edge of entityIndexEdges(id, metadata)) puts.push({ kind: 'put_edge', edge });
+    return { operations: puts, previous, next };
+  }
   const operations = new OperationSet();
   for (const [id, metadata] of previous)
     for (const edge of entityIndexEdges(id, metadata)) operations.delete(edge);

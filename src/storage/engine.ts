@@ -19,7 +19,14 @@ import { assert } from '../core/assert.js';
 import { assertBlockId, type BlockId } from '../core/block-id.js';
 import { KausalError } from '../core/errors.js';
 import { limits } from '../core/limits.js';
-import type { ContextBlock, EdgeType, StoredEdge, WriteOperation } from '../core/types.js';
+import {
+  edgeTypeToCode,
+  outgoingOnlyEdgeCodes,
+  type ContextBlock,
+  type EdgeType,
+  type StoredEdge,
+  type WriteOperation,
+} from '../core/types.js';
 import { validateEdgeType, validateOperation, validateOperations } from '../core/validate.js';
 import type { VfsLock } from '../vfs/vfs.js';
 import { joinPath, parentDirectory } from '../vfs/vfs.js';
@@ -33,6 +40,7 @@ import {
   keyspaceIncoming,
   keyspaceOutgoing,
   incomingPrefix,
+  isStrayIncomingKey,
   outgoingPrefix,
 } from './keys.js';
 import { Manifest, type ManifestState, type TableRecord } from './manifest/manifest.js';
@@ -196,7 +204,14 @@ export class StorageEngine {
     } catch (error) {
       throw this.failStop(error);
     }
-    applyFrame(frame, 0, frame.length - walHeaderBytes, this.memtable, 'a new batch');
+    applyFrame(
+      frame,
+      0,
+      frame.length - walHeaderBytes,
+      this.memtable,
+      'a new batch',
+      this.options.plantedBugs.mirrorOutgoingOnlyEdges === true, // test-only: as older versions wrote
+    );
     this.lastSequence = firstSequence + operations.length - 1;
     this.afterWrite(operations.length);
     return { firstSequence, lastSequence: this.lastSequence };
@@ -246,6 +261,7 @@ export class StorageEngine {
     this.checkOpen();
     assertBlockId(id);
     if (query.type !== undefined) validateEdgeType(query.type);
+    if (query.type !== undefined && outgoingOnlyEdgeCodes.has(edgeTypeToCode(query.type))) return [];
     return this.edgesWithPrefix(incomingPrefix(id, query.type));
   }
 
@@ -643,7 +659,7 @@ export class StorageEngine {
     const edges: StoredEdge[] = [];
     for (const key of keys) {
       const entry = newest.get(key) as StoredEntry;
-      if (!entry.tombstone) edges.push(decodeEdge(entry, this.directory));
+      if (!entry.tombstone && !isStrayIncomingKey(key)) edges.push(decodeEdge(entry, this.directory));
     }
     return edges;
   }

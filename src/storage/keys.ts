@@ -6,7 +6,7 @@
 // is byte order, so sorting and binary search need no Buffer calls on the hot path.
 import type { BlockId } from '../core/block-id.js';
 import { hexToLatin1, latin1ToHex } from './hex.js';
-import { edgeTypeFromCode, edgeTypeToCode, type EdgeType } from '../core/types.js';
+import { edgeTypeFromCode, edgeTypeToCode, outgoingOnlyEdgeCodes, type EdgeType } from '../core/types.js';
 
 export const keyspaceBlock = '\x01';
 export const keyspaceOutgoing = '\x02';
@@ -65,6 +65,14 @@ export function decodeEdgeKey(key: string): DecodedEdgeKey {
 /** The adjacency prefix of an edge key (keyspace + near node), the unit the bloom filter indexes. */
 export function adjacencyPrefixOf(key: string): string {
   return key.slice(0, adjacencyPrefixLength);
+}
+
+/**
+ * True for an incoming-edge key of a type stored under its source only: none is written now, but
+ * databases written before the type was one-way hold them; reads skip them and merges drop them.
+ */
+export function isStrayIncomingKey(key: string): boolean {
+  return key.charCodeAt(0) === 3 && outgoingOnlyEdgeCodes.has((key.charCodeAt(17) << 8) | key.charCodeAt(18));
 }
 
 export function isBlockKey(key: string): boolean {

@@ -12,6 +12,8 @@ export interface PlantedBugs {
   readonly installTableBeforeSync?: boolean;
   readonly ignoreChecksums?: boolean;
   readonly reuseArenaWhileHeld?: boolean;
+  /** Stores outgoing-only edges in both directions, as databases written before them hold them. */
+  readonly mirrorOutgoingOnlyEdges?: boolean;
 }
 
 export interface StorageOptions {

@@ -3,6 +3,7 @@
 // dropped. A tombstone is dropped only when the run includes the oldest table of the database:
 // then no older data can hold its key. Never by age alone.
 import type { StoredEntry } from '../entry.js';
+import { isStrayIncomingKey } from '../keys.js';
 import { mergeNewest } from '../merge.js';
 import type { TableReader } from '../sstable/table-reader.js';
 import type { TableSummary, TableWriter } from '../sstable/table-writer.js';
@@ -52,6 +53,7 @@ export class CompactionJob {
       const entry = next.value;
       const dropTombstone = this.includesOldest || this.hooks.dropTombstonesAlways === true;
       if (entry.tombstone && dropTombstone) continue;
+      if (isStrayIncomingKey(entry.key)) continue; // invisible to every read (keys.ts)
       this.writer.add(
         entry.key,
         entry.sequence,

@@ -1,6 +1,7 @@
 // Applies one WAL frame's operations to a memtable. The same code serves the write path (after the
 // frame is durable) and recovery (replaying the log), so the two cannot disagree.
 import { KausalError } from '../../core/errors.js';
+import { outgoingOnlyEdgeCodes } from '../../core/types.js';
 import type { Memtable } from '../memtable/memtable.js';
 
 const keyspaceBlockCode = 1;
@@ -20,6 +21,7 @@ export function applyFrame(
   payloadLength: number,
   memtable: Memtable,
   where: string,
+  mirrorOutgoingOnly = false,
 ): AppliedFrame {
   const payloadStart = frameStart + walHeaderBytes;
   const end = payloadStart + payloadLength;
@@ -70,6 +72,8 @@ export function applyFrame(
     const tombstone = op === opDeleteEdge;
     const length = offset - valueStart;
     memtable.putLocated(slab, keyStart + shift, 35, sequence, tombstone, slab, valueStart + shift, length);
+    const typeCode = ((bytes[keyStart + 17] as number) << 8) | (bytes[keyStart + 18] as number);
+    if (outgoingOnlyEdgeCodes.has(typeCode) && !mirrorOutgoingOnly) continue;
     const incoming = memtable.adopt(incomingKeyOf(bytes, keyStart), 0, 35);
     memtable.putLocated(
       incoming.slab,

@@ -140,7 +140,15 @@ export function chooseConfig(rng: Rng): SimulationConfig {
   };
   // Drawn last, so the draws above (and every recorded seed's configuration) stay as they were.
   const arenaSlabBytes = rng.pick([256, 4 * KiB, 64 * KiB, 4 * 1024 * KiB]);
-  return { ...config, engine: { ...config.engine, arenaSlabBytes } };
+  // An edge type stored under its source only (the name index) in half the runs.
+  const edgeTypes: readonly EdgeType[] = rng.chance(0.5)
+    ? [...config.workload.edgeTypes, 'name_index']
+    : config.workload.edgeTypes;
+  return {
+    ...config,
+    engine: { ...config.engine, arenaSlabBytes },
+    workload: { ...config.workload, edgeTypes },
+  };
 }
 
 function chooseEngine(rng: Rng): Omit<EngineConfig, 'arenaSlabBytes'> {

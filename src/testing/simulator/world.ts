@@ -6,7 +6,12 @@
 // The last applied batch keeps an undo log, because one at-rest fault (a flipped bit in the newest
 // write-ahead log frame) may legitimately remove exactly that batch after the fact.
 import type { BlockId } from '../../core/block-id.js';
-import { edgeTypeToCode, type EdgeType, type WriteOperation } from '../../core/types.js';
+import {
+  edgeTypeToCode,
+  outgoingOnlyEdgeCodes,
+  type EdgeType,
+  type WriteOperation,
+} from '../../core/types.js';
 
 export interface BlockVersion {
   readonly id: BlockId;
@@ -140,6 +145,7 @@ export class World {
     const keys = [...(this.incoming.get(id) ?? [])];
     const edges = keys
       .map((key) => this.edges.get(key) as EdgeVersion)
+      .filter((edge) => !outgoingOnlyEdgeCodes.has(edgeTypeToCode(edge.type)))
       .sort((left, right) => compareText(incomingKeyOf(left), incomingKeyOf(right)));
     return type === undefined ? edges : edges.filter((edge) => edge.type === type);
   }
