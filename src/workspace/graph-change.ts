@@ -7,8 +7,8 @@
 // order a crash could leave it — blocks before the edges that point at them, edges into a block
 // deleted before the block, names in the index vocabulary before their entities and out of it
 // after them (NameIndexChange). A small change (a one-file edit) takes one batch, one fsync, for
-// its blocks and edges, and one more when it deletes blocks (whose name-index operations are
-// computed against the state after the puts); a new name adds a batch before them.
+// its new names, blocks and edges, one more when it deletes blocks (whose name-index operations
+// are computed against the state after the puts), and one when a name loses its last entity.
 import type { BlockId } from '../core/block-id.js';
 import type { BlockInput, GraphEdge, WriteOperation } from '../core/types.js';
 import { eachInSteps, YieldBudget, type Steps } from '../core/yield-budget.js';
@@ -113,11 +113,15 @@ export class GraphChange {
     yield* this.deleteBlocks(removed, report);
     this.flush();
     yield* this.writeVocabulary(this.index.leaving());
+    this.flush();
   }
 
-  /** Vocabulary shards (up to some hundred KiB each), in batches of the usual size, on their own. */
+  /**
+   * Vocabulary shards (up to some hundred KiB each), in batches of the usual size. The last batch
+   * stays pending: the names joining a change go in one atomic batch with its first blocks when
+   * they fit (a one-file edit that adds a name costs no extra fsync).
+   */
   private *writeVocabulary(operations: readonly WriteOperation[]): Steps<void> {
-    this.flush();
     let bytes = 0;
     for (const operation of operations) {
       const size = estimatedBytes(operation);
@@ -129,7 +133,6 @@ export class GraphChange {
       this.pending.push(operation);
       bytes += size;
     }
-    this.flush();
   }
 
   /** Writes the pending operations as one batch. */
@@ -143,7 +146,9 @@ export class GraphChange {
   private *putBlocks(blocks: readonly BlockInput[], report: (count: number) => void): Steps<void> {
     for (let start = 0; start < blocks.length; start += this.batches.blocks) {
       const chunk = blocks.slice(start, start + this.batches.blocks);
-      this.flush(); // the name-index operations are computed against the state written so far
+      // The name-index operations are computed against the state written so far (what is pending
+      // before the first chunk is vocabulary, which they do not read).
+      if (start > 0) this.flush();
       const index = this.index.keys(
         chunk.map((block) => ({ id: block.id, metadata: block.metadata })),
         [],
