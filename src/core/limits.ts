@@ -185,6 +185,10 @@ export const limits = {
   ingestInThreadBytesMax: 2 * MiB,
   /** Files a worker parses per message: large enough to amortise messaging, small enough to balance. */
   ingestBatchFiles: 24,
+  /** Parse workers kept warm after a run (see src/ingest/workers/warm-workers.ts). */
+  parseWorkersKeptMax: 2,
+  /** How long a kept parse worker waits for the next run before it ends. */
+  parseWorkerIdleMs: 5 * 60_000,
   /** A batch also ends once its files reach this many bytes. */
   ingestBatchBytes: 256 * KiB,
   /** Bytes read from a file to decide whether it is binary (a NUL byte means binary). */

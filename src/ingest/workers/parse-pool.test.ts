@@ -6,6 +6,7 @@ import { describe, it } from 'node:test';
 import { fixturesRoot } from '../test-support.js';
 import type { ParseJob, ParseOutcome } from './parse-job.js';
 import { parseFiles } from './parse-pool.js';
+import { endWarmWorkers, warmWorkerIds } from './warm-workers.js';
 
 const directory = join(fixturesRoot, 'typescript/features/src');
 const names = ['app.ts', 'callbacks.ts', 'store.ts', 'lib/index.ts', 'lib/math.ts', 'lib/shapes.ts'];
@@ -63,6 +64,24 @@ describe('parseFiles', () => {
       [victim],
     );
     assert.match(failed[0]?.status === 'failed' ? failed[0].reason : '', /parser crashed/);
+  });
+
+  it('keeps its workers warm for the next run, and not one that was made to crash', async () => {
+    await endWarmWorkers();
+    const list = jobs(10);
+    await run(list, 2);
+    const kept = warmWorkerIds();
+    assert.equal(kept.length, 2);
+    const again = await run(list, 1);
+    assert.equal(again.size, list.length);
+    assert.ok(
+      [...again.values()].every((outcome) => outcome.status === 'parsed'),
+      'a kept worker parses as well as a fresh one',
+    );
+    assert.deepEqual(warmWorkerIds().sort(), [...kept].sort(), 'the run took a kept worker and gave it back');
+    await endWarmWorkers();
+    await run(list, 2, 'copy3/store.ts');
+    assert.deepEqual(warmWorkerIds(), [], 'workers of a fault-injecting run are not kept');
   });
 
   it('reports unreadable and oversized files as outcomes', async () => {

@@ -2,7 +2,8 @@
 // file in order; the pool keeps two batches queued per worker so none waits for the main thread.
 // A worker that dies takes only the file it was parsing with it: that file is reported failed,
 // the rest of its queue goes back to the pool, and a fresh worker takes its place. With zero
-// workers everything runs in the calling thread (tests, small inputs).
+// workers everything runs in the calling thread (tests, small inputs). A worker whose run is over
+// is kept warm for the next run (warm-workers.ts).
 import { Worker } from 'node:worker_threads';
 import { assert } from '../../core/assert.js';
 import { limits } from '../../core/limits.js';
@@ -10,12 +11,17 @@ import { packagePath } from '../../package-root.js';
 import type { YieldBudget } from '../../core/yield-budget.js';
 import { runParseJob, type ParseJob, type ParseOutcome } from './parse-job.js';
 import type { ParseRequest } from './protocol.js';
+import { keepWarmWorker, takeWarmWorker } from './warm-workers.js';
 
 /** Worker restarts tolerated in one run before the rest is parsed in the calling thread. */
 const workerRestartsMax = 16;
 
 interface Slot {
   worker: Worker;
+  /** Kept from an earlier run: it started, whatever happens before its first answer here. */
+  readonly warm: boolean;
+  /** Removes this run's listeners from the worker. */
+  readonly detach: () => void;
   answered: number;
   /** Jobs sent and not yet answered, in the order the worker answers them. */
   readonly outstanding: ParseJob[];
@@ -108,16 +114,23 @@ class PoolRun {
   }
 
   private startWorker(): void {
-    const worker = spawnWorker(
-      this.options.crashOn === undefined ? undefined : { crashOn: this.options.crashOn },
-    );
-    const slot: Slot = { worker, answered: 0, outstanding: [] };
-    this.slots.add(slot);
-    worker.on('message', (outcome: ParseOutcome) => this.onMessage(slot, outcome));
-    worker.on('error', (error) => this.onWorkerLost(slot, error));
-    worker.on('exit', (code) => {
+    const faulty = this.options.crashOn !== undefined;
+    const warm = faulty ? undefined : takeWarmWorker();
+    const worker = warm ?? spawnWorker(faulty ? { crashOn: this.options.crashOn } : undefined);
+    const onMessage = (outcome: ParseOutcome): void => this.onMessage(slot, outcome);
+    const onError = (error: Error): void => this.onWorkerLost(slot, error);
+    const onExit = (code: number): void => {
       if (this.slots.has(slot)) this.onWorkerLost(slot, new Error(`worker exited with code ${code}`));
-    });
+    };
+    const slot: Slot = {
+      worker,
+      warm: warm !== undefined,
+      detach: () => worker.off('message', onMessage).off('error', onError).off('exit', onExit),
+      answered: 0,
+      outstanding: [],
+    };
+    this.slots.add(slot);
+    worker.on('message', onMessage).on('error', onError).on('exit', onExit);
     this.feed(slot);
   }
 
@@ -154,7 +167,7 @@ class PoolRun {
     void slot.worker.terminate();
     // A worker that never answered failed to start: no file is to blame, and new workers would
     // fail the same way, so the rest is parsed here.
-    const started = slot.answered > 0;
+    const started = slot.answered > 0 || slot.warm;
     if (!started) this.restarts = workerRestartsMax;
     const culprit = started ? slot.outstanding.shift() : undefined;
     if (culprit !== undefined) {
@@ -183,7 +196,8 @@ class PoolRun {
 
   private retire(slot: Slot): void {
     if (!this.slots.delete(slot)) return;
-    void slot.worker.terminate();
+    slot.detach();
+    if (this.options.crashOn !== undefined || !keepWarmWorker(slot.worker)) void slot.worker.terminate();
     this.checkDone();
   }
 
