@@ -306,6 +306,34 @@ describe('incremental sync', () => {
     ]);
   });
 
+  it('follows project configuration edits that change no source file', async (t) => {
+    const tsconfig = (target: string): string =>
+      JSON.stringify({ compilerOptions: { baseUrl: '.', paths: { '@lib/*': [`${target}/*`] } } });
+    const project: Tree = {
+      'tsconfig.json': tsconfig('src/lib'),
+      'src/lib/math.ts': 'export function add(): number {\n  return 1;\n}\n',
+      'src/next/math.ts':
+        'export function add(): number {\n  return twice();\n}\nfunction twice(): number {\n  return 2;\n}\n',
+      'src/app.ts':
+        "import { add } from '@lib/math';\nexport function main(): number {\n  return add();\n}\n",
+      'go.mod': 'module example.com/first\n',
+      'util/util.go': 'package util\n\nfunc Helper() int {\n\treturn 1\n}\n',
+      'cmd/main.go':
+        'package main\n\nimport "example.com/second/util"\n\nfunc main() {\n\tutil.Helper()\n}\n',
+    };
+    const reports = await checkEdits(t, project, [
+      { what: 'a tsconfig path alias pointed elsewhere', tree: { 'tsconfig.json': tsconfig('src/next') } },
+      {
+        what: 'a go.mod module path renamed',
+        tree: { 'go.mod': 'module example.com/second\n' },
+        calls: 'main.main -> util.Helper',
+      },
+      { what: 'nothing changed', tree: {}, resolved: 0 },
+    ]);
+    assert.equal(reports[0]?.files.resolved, 5, 'every source file is re-resolved');
+    assert.equal(reports[0]?.files.changed, 0, 'and none is parsed again');
+  });
+
   it('follows Go method sets and Rust impl blocks declared in other files', async (t) => {
     await checkEdits(
       t,

@@ -41,6 +41,11 @@ export interface WorkspaceRecord {
   readonly blocks: number;
   readonly edges: number;
   readonly unresolvedCalls: number;
+  /**
+   * SHA-256 of the project configuration the last sync resolved with (tsconfig paths, go.mod
+   * module paths, crate and package names); absent in records written before it was kept.
+   */
+  readonly configHash?: string;
 }
 
 const registryKey = 'kausal:registry';

@@ -210,12 +210,22 @@ async function runSync(
   }
   const present = new Set(scanned.sources.map((file) => file.path));
   const deleted = [...table.keys()].filter((path) => !present.has(path));
+  // A changed configuration (a tsconfig path alias, a go.mod module path) can move the edges of
+  // any file without changing one: every file is re-resolved, none parsed again.
+  const config = loadProjectConfig(record.root, scanned.configPaths);
+  const configHash = createHash('sha256').update(JSON.stringify(config)).digest('hex');
+  const configChanged = record.configHash !== undefined && record.configHash !== configHash;
   phasesMs.scan = performance.now() - phaseStarted;
   const commit = headCommit(record.root);
   const now = (options.now ?? (() => new Date()))().toISOString();
 
-  if (toParse.length === 0 && deleted.length === 0) {
-    const fresh: WorkspaceRecord = { ...record, syncedAt: now, ...(commit === undefined ? {} : { commit }) };
+  if (toParse.length === 0 && deleted.length === 0 && !configChanged) {
+    const fresh: WorkspaceRecord = {
+      ...record,
+      syncedAt: now,
+      configHash,
+      ...(commit === undefined ? {} : { commit }),
+    };
     const update = fileTableUpdate(db, record.name, nextTable, storedTable);
     db.write([...update.operations, { kind: 'put_block', block: workspaceRecordBlock(fresh) }]);
     if (!indexComplete) await rebuildNameIndex(db, budget);
@@ -287,7 +297,6 @@ async function runSync(
   const parsedContent = new ParsedContent();
   for (const outcome of outcomes.values())
     if (outcome.status === 'parsed') facts.set(outcome.path, parsedContent.take(outcome.path, outcome.facts));
-  const config = loadProjectConfig(record.root, scanned.configPaths);
   // One index serves both finding the files to re-resolve and resolving them. Files this sync
   // did not parse keep the block ids their last resolution recorded in the file table.
   const parsedPaths = new Set(toParse.map((file) => file.path));
@@ -301,7 +310,7 @@ async function runSync(
     );
   let index = await buildIndex();
   const findAffected = async (): Promise<Set<string>> => {
-    if (force) return new Set(index.files.keys());
+    if (force || configChanged) return new Set(index.files.keys());
     const changes = [...previous].map(([path, before]) => ({ path, previous: before }));
     return (await budget.run(affectedFilesSteps(index, changes))).files;
   };
@@ -321,7 +330,8 @@ async function runSync(
         index,
         files: affected,
         recompute,
-        ...(kept?.tables === undefined || force ? {} : { tables: kept.tables }),
+        // Tables built under another configuration resolved imports by it.
+        ...(kept?.tables === undefined || force || configChanged ? {} : { tables: kept.tables }),
       },
       budget,
     );
@@ -410,6 +420,7 @@ async function runSync(
     blocks: totals.blocks,
     edges: totals.edges,
     unresolvedCalls,
+    configHash,
   };
   // The commit point of the sync: the table and record describe what is now stored. The facts go
   // before it, in the same batch when they fit in one.
