@@ -13,7 +13,7 @@ import type { BlockId } from '../core/block-id.js';
 import type { BlockInput, GraphEdge, WriteOperation } from '../core/types.js';
 import { eachInSteps, YieldBudget, type Steps } from '../core/yield-budget.js';
 import type { Database } from '../database.js';
-import { nameIndexEdgeType, NameIndexChange } from '../query/index.js';
+import { NameIndexChange } from '../query/index.js';
 import { estimatedBytes, writeBatchSizes, type WriteBatchSizes } from './write-batches.js';
 
 function edgeKey(edge: Pick<GraphEdge, 'source' | 'target' | 'type'>): string {
@@ -66,8 +66,9 @@ export class GraphChange {
     yield* eachInSteps(blocks, keysPerStep, (block) => newIds.add(block.id));
     const previous = [...new Set(oldIds)];
     const removed = previous.filter((id) => !newIds.has(id));
+    // The edges to keep matter only against stored ones (none for a first link).
     const keep = new Set<string>();
-    yield* eachInSteps(edges, keysPerStep, (edge) => keep.add(edgeKey(edge)));
+    if (previous.length > 0) yield* eachInSteps(edges, keysPerStep, (edge) => keep.add(edgeKey(edge)));
     const staleEdges = new Map<string, GraphEdge>();
     const storedEdges = new Map<string, GraphEdge>();
     yield* eachInSteps(previous, readsPerStep, (id) => {
@@ -83,18 +84,21 @@ export class GraphChange {
     yield* eachInSteps(blocks, readsPerStep, (block) => {
       if (!this.sameAsStored(block)) changedBlocks.push(block);
     });
-    const changedEdges: GraphEdge[] = [];
-    yield* eachInSteps(edges, keysPerStep, (edge) => {
-      const stored = storedEdges.get(edgeKey(edge));
-      if (
-        stored === undefined ||
-        JSON.stringify(stored.properties ?? {}) !== JSON.stringify(edge.properties ?? {})
-      )
-        changedEdges.push(edge);
-    });
+    const changedEdges: GraphEdge[] = storedEdges.size === 0 ? [...edges] : [];
+    if (storedEdges.size > 0) {
+      yield* eachInSteps(edges, keysPerStep, (edge) => {
+        const stored = storedEdges.get(edgeKey(edge));
+        if (
+          stored === undefined ||
+          JSON.stringify(stored.properties ?? {}) !== JSON.stringify(edge.properties ?? {})
+        )
+          changedEdges.push(edge);
+      });
+    }
     yield* eachInSteps(removed, readsPerStep, (id) => {
       for (const edge of this.db.incomingEdges(id)) {
-        if (edge.type !== nameIndexEdgeType && !keep.has(edgeKey(edge))) staleEdges.set(edgeKey(edge), edge);
+        // Name-index edges are stored under their key nodes only: none comes in here.
+        if (!keep.has(edgeKey(edge))) staleEdges.set(edgeKey(edge), edge);
       }
     });
     const deletions = [...staleEdges.values()];

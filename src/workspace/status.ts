@@ -3,7 +3,9 @@
 // file table, without parsing anything.
 import { statSync } from 'node:fs';
 import type { Database } from '../database.js';
-import { languageOfPath, walkDirectory } from '../ingest/index.js';
+import { languageOfPath, loadProjectConfig, walkDirectory } from '../ingest/index.js';
+import { isProjectConfigPath } from '../ingest/project-config.js';
+import { projectConfigHash } from './config-hash.js';
 import { headCommit } from './git.js';
 import {
   readFileTable,
@@ -17,6 +19,8 @@ export interface ChangesSinceSync {
   readonly added: number;
   readonly modified: number;
   readonly deleted: number;
+  /** The project configuration resolves imports differently (unknown for older records: false). */
+  readonly configChanged: boolean;
 }
 
 export interface WorkspaceStatus extends WorkspaceRecord {
@@ -42,7 +46,10 @@ export async function workspaceStatuses(
       statuses.push(base);
       continue;
     }
-    statuses.push({ ...base, changes: await changesSince(record.root, readFileTable(db, name)) });
+    statuses.push({
+      ...base,
+      changes: await changesSince(record.root, readFileTable(db, name), record.configHash),
+    });
   }
   return statuses;
 }
@@ -51,15 +58,21 @@ export async function workspaceStatuses(
 export async function changesSince(
   root: string,
   table: ReadonlyMap<string, FileEntry>,
+  configHash?: string,
 ): Promise<ChangesSinceSync> {
   const walk = await walkDirectory(root, {
     sniffBinary: false,
-    accept: (path) => languageOfPath(path) !== undefined,
+    accept: (path) => languageOfPath(path) !== undefined || isProjectConfigPath(path),
   });
   let added = 0;
   let modified = 0;
   const seen = new Set<string>();
+  const configPaths: string[] = [];
   for (const file of walk.files) {
+    if (languageOfPath(file.path) === undefined) {
+      configPaths.push(file.path);
+      continue;
+    }
     seen.add(file.path);
     const entry = table.get(file.path);
     if (entry === undefined) added++;
@@ -67,7 +80,9 @@ export async function changesSince(
   }
   let deleted = 0;
   for (const path of table.keys()) if (!seen.has(path)) deleted++;
-  return { added, modified, deleted };
+  const configChanged =
+    configHash !== undefined && projectConfigHash(loadProjectConfig(root, configPaths)) !== configHash;
+  return { added, modified, deleted, configChanged };
 }
 
 function isDirectory(path: string): boolean {

@@ -145,11 +145,17 @@ describe('workspaces', () => {
     const db = Database.open(makeTempDir(t));
     await linkWorkspace(db, root, 'w', options);
     let [status] = await workspaceStatuses(db, { check: true });
-    assert.deepEqual(status?.changes, { added: 0, modified: 0, deleted: 0 });
+    assert.deepEqual(status?.changes, { added: 0, modified: 0, deleted: 0, configChanged: false });
     writeFileSync(join(root, 'src/new.ts'), 'export const x = 1;\n');
     writeFileSync(join(root, 'src/util.ts'), 'export function helper(): number {\n  return 0;\n}\n');
     [status] = await workspaceStatuses(db, { check: true });
-    assert.deepEqual(status?.changes, { added: 1, modified: 1, deleted: 0 });
+    assert.deepEqual(status?.changes, { added: 1, modified: 1, deleted: 0, configChanged: false });
+    writeFileSync(join(root, 'tsconfig.json'), '{ "compilerOptions": { "baseUrl": "src" } }\n');
+    [status] = await workspaceStatuses(db, { check: true });
+    assert.equal(status?.changes?.configChanged, true, 'a new tsconfig with a base URL');
+    await syncWorkspace(db, requireWorkspace(db, 'w'), options);
+    [status] = await workspaceStatuses(db, { check: true });
+    assert.deepEqual(status?.changes, { added: 0, modified: 0, deleted: 0, configChanged: false });
     db.close();
   });
 

@@ -55,6 +55,7 @@ import {
   type FileEntry,
   type WorkspaceRecord,
 } from './records.js';
+import { projectConfigHash } from './config-hash.js';
 import { GraphChange } from './graph-change.js';
 import { keepWorkspace, keptWorkspace } from './sync-cache.js';
 import {
@@ -213,7 +214,7 @@ async function runSync(
   // A changed configuration (a tsconfig path alias, a go.mod module path) can move the edges of
   // any file without changing one: every file is re-resolved, none parsed again.
   const config = loadProjectConfig(record.root, scanned.configPaths);
-  const configHash = createHash('sha256').update(JSON.stringify(config)).digest('hex');
+  const configHash = projectConfigHash(config);
   const configChanged = record.configHash !== undefined && record.configHash !== configHash;
   phasesMs.scan = performance.now() - phaseStarted;
   const commit = headCommit(record.root);

@@ -57,11 +57,17 @@ function describe(status: WorkspaceStatus): string[] {
   const changes = status.changes;
   if (changes !== undefined) {
     const total = changes.added + changes.modified + changes.deleted;
-    lines.push(
-      total === 0
-        ? '  up to date: no file changed since the sync'
-        : `  stale: ${changes.modified} modified, ${changes.added} added, ${changes.deleted} deleted since the sync; run 'kausal sync ${status.name}'`,
-    );
+    if (total > 0) {
+      lines.push(
+        `  stale: ${changes.modified} modified, ${changes.added} added, ${changes.deleted} deleted since the sync; run 'kausal sync ${status.name}'`,
+      );
+    }
+    if (total === 0 && !changes.configChanged) lines.push('  up to date: no file changed since the sync');
+    if (changes.configChanged) {
+      lines.push(
+        `  stale: the project configuration (tsconfig paths, go.mod, …) changed since the sync; run 'kausal sync ${status.name}'`,
+      );
+    }
   }
   return lines;
 }
