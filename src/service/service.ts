@@ -68,6 +68,7 @@ export class Service {
         const workers = params.workers ?? this.options.parseWorkers;
         return linkWorkspace(this.db, params.root, params.name, {
           yieldEveryMs: yieldEveryMs(this.options.mode),
+          keepWorkersWarm: this.options.mode === 'server',
           ...(workers === undefined ? {} : { workers }),
           ...progressOption(params.name, onProgress),
         });
@@ -162,6 +163,7 @@ export class Service {
       reports.push(
         await syncWorkspace(this.db, requireWorkspace(this.db, name), {
           yieldEveryMs: yieldEveryMs(this.options.mode),
+          keepWorkersWarm: this.options.mode === 'server',
           ...(params.force === undefined ? {} : { force: params.force }),
           ...(workers === undefined ? {} : { workers }),
           ...progressOption(name, onProgress),

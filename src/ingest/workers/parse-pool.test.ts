@@ -22,10 +22,16 @@ function jobs(copies: number): ParseJob[] {
   return list;
 }
 
-async function run(list: ParseJob[], workers: number, crashOn?: string): Promise<Map<string, ParseOutcome>> {
+async function run(
+  list: ParseJob[],
+  workers: number,
+  crashOn?: string,
+  keepWarm = false,
+): Promise<Map<string, ParseOutcome>> {
   const outcomes = new Map<string, ParseOutcome>();
   await parseFiles(list, {
     workers,
+    keepWarm,
     fileBytesMax: 1 << 20,
     onOutcome: (outcome) => {
       assert.ok(!outcomes.has(outcome.path), `one outcome per file: ${outcome.path}`);
@@ -66,13 +72,15 @@ describe('parseFiles', () => {
     assert.match(failed[0]?.status === 'failed' ? failed[0].reason : '', /parser crashed/);
   });
 
-  it('keeps its workers warm for the next run, and not one that was made to crash', async () => {
+  it('keeps its workers warm for the next run when asked, and not one that was made to crash', async () => {
     await endWarmWorkers();
     const list = jobs(10);
     await run(list, 2);
+    assert.deepEqual(warmWorkerIds(), [], 'a one-shot run ends its workers');
+    await run(list, 2, undefined, true);
     const kept = warmWorkerIds();
     assert.equal(kept.length, 2);
-    const again = await run(list, 1);
+    const again = await run(list, 1, undefined, true);
     assert.equal(again.size, list.length);
     assert.ok(
       [...again.values()].every((outcome) => outcome.status === 'parsed'),
@@ -80,7 +88,7 @@ describe('parseFiles', () => {
     );
     assert.deepEqual(warmWorkerIds().sort(), [...kept].sort(), 'the run took a kept worker and gave it back');
     await endWarmWorkers();
-    await run(list, 2, 'copy3/store.ts');
+    await run(list, 2, 'copy3/store.ts', true);
     assert.deepEqual(warmWorkerIds(), [], 'workers of a fault-injecting run are not kept');
   });
 

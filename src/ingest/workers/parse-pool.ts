@@ -3,7 +3,7 @@
 // A worker that dies takes only the file it was parsing with it: that file is reported failed,
 // the rest of its queue goes back to the pool, and a fresh worker takes its place. With zero
 // workers everything runs in the calling thread (tests, small inputs). A worker whose run is over
-// is kept warm for the next run (warm-workers.ts).
+// is kept warm for the next run when the caller asks (warm-workers.ts); any run takes one.
 import { Worker } from 'node:worker_threads';
 import { assert } from '../../core/assert.js';
 import { limits } from '../../core/limits.js';
@@ -50,6 +50,12 @@ export interface ParseRunOptions {
   readonly onOutcome: (outcome: ParseOutcome) => void;
   /** Parsing in the calling thread yields between files whenever this budget is spent. */
   readonly budget?: YieldBudget;
+  /**
+   * Keep the workers warm for the next run (warm-workers.ts): for long-lived processes. A
+   * worker holds its grammars and the memory its largest file grew it to, so a one-shot run
+   * (a `kausal link` process) ends them.
+   */
+  readonly keepWarm?: boolean;
   /** Tests only: a worker exits while parsing this path. */
   readonly crashOn?: string;
 }
@@ -197,7 +203,8 @@ class PoolRun {
   private retire(slot: Slot): void {
     if (!this.slots.delete(slot)) return;
     slot.detach();
-    if (this.options.crashOn !== undefined || !keepWarmWorker(slot.worker)) void slot.worker.terminate();
+    const keep = this.options.keepWarm === true && this.options.crashOn === undefined;
+    if (!keep || !keepWarmWorker(slot.worker)) void slot.worker.terminate();
     this.checkDone();
   }
 
