@@ -14,6 +14,7 @@ import type { BlockId } from '../core/block-id.js';
 import { invalidArgument } from '../core/errors.js';
 import { limits } from '../core/limits.js';
 import type { GraphEdge, JsonObject, WriteOperation } from '../core/types.js';
+import type { Steps } from '../core/yield-budget.js';
 import { isEntityMetadata } from './entity.js';
 import type { GraphReader } from './graph-reader.js';
 import {
@@ -244,11 +245,20 @@ export class NameIndexChange {
     private readonly workspace: string,
   ) {}
 
-  /** Vocabulary operations for the names of `entities`: write them before any of the entities. */
-  joining(entities: readonly IndexedEntity[]): WriteOperation[] {
+  /**
+   * Vocabulary operations for the names of `entities`: write them before any of the entities. In
+   * steps (see `Steps`): a link names tens of thousands of entities.
+   */
+  *joining(entities: readonly IndexedEntity[]): Steps<WriteOperation[]> {
     const change = new VocabularyChange(this.reader);
-    for (const name of namesOf(metadataById(entities)).keys()) change.add(name);
-    return change.operations();
+    let seen = 0;
+    for (const entity of entities) {
+      if (++seen % namesPerStep === 0) yield;
+      if (!isEntityMetadata(entity.metadata)) continue;
+      const name = text(entity.metadata, 'name');
+      if (name !== '') change.add(name);
+    }
+    return yield* change.operationSteps();
   }
 
   /** The entity keys of one batch, computed against the state that batch applies to. */
@@ -258,21 +268,27 @@ export class NameIndexChange {
     return operations;
   }
 
-  /** Vocabulary operations removing the names left without entities: write after the last batch. */
-  leaving(): WriteOperation[] {
+  /**
+   * Vocabulary operations removing the names left without entities: write after the last batch.
+   * In steps: each name costs a read of its entry list.
+   */
+  *leaving(): Steps<WriteOperation[]> {
     const change = new VocabularyChange(this.reader);
+    let seen = 0;
     for (const name of this.mayLeave) {
+      if (++seen % entryListsPerStep === 0) yield;
       if (this.reader.outgoingEdges(simpleNameKey(name), { type: nameIndexEdgeType }).length === 0)
         change.remove(name);
     }
     this.mayLeave.clear();
-    return change.operations();
+    return yield* change.operationSteps();
   }
 }
 
-function metadataById(entities: readonly IndexedEntity[]): Map<BlockId, JsonObject> {
-  return new Map(entities.map((entity) => [entity.id, entity.metadata]));
-}
+/** Entity names looked at per step of `NameIndexChange.joining` (each well under a microsecond). */
+const namesPerStep = 2048;
+/** Entry lists read per step of `NameIndexChange.leaving` (each some microseconds). */
+const entryListsPerStep = 8;
 
 function namesOf(entities: ReadonlyMap<BlockId, JsonObject>): Map<string, BlockId[]> {
   const names = new Map<string, BlockId[]>();

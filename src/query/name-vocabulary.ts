@@ -9,6 +9,7 @@
 // leaves it, which after the first link is rare.
 import { blockIdFromKey, type BlockId } from '../core/block-id.js';
 import type { BlockInput, JsonObject, WriteOperation } from '../core/types.js';
+import { runToEnd, type Steps } from '../core/yield-budget.js';
 import type { GraphReader } from './graph-reader.js';
 import { nameIndexNamespace } from './name-keys.js';
 
@@ -78,9 +79,15 @@ export class VocabularyChange {
   }
 
   operations(): WriteOperation[] {
+    return runToEnd(this.operationSteps());
+  }
+
+  /** As `operations`, a step per shard written (sorting a shard of thousands of names). */
+  *operationSteps(): Steps<WriteOperation[]> {
     const operations: WriteOperation[] = [];
     for (const [number, shard] of this.shards) {
       if (!shard.changed) continue;
+      yield;
       operations.push(
         shard.names.size === 0
           ? { kind: 'delete_block', id: vocabularyShardId(number) }

@@ -14,14 +14,22 @@ import type { BlockInput, GraphEdge, WriteOperation } from '../core/types.js';
 import { eachInSteps, YieldBudget, type Steps } from '../core/yield-budget.js';
 import type { Database } from '../database.js';
 import { NameIndexChange } from '../query/index.js';
-import { estimatedBytes, writeBatchSizes, type WriteBatchSizes } from './write-batches.js';
+import {
+  estimatedBlockBytes,
+  estimatedBytes,
+  writeBatchSizes,
+  type WriteBatchSizes,
+} from './write-batches.js';
 
 function edgeKey(edge: Pick<GraphEdge, 'source' | 'target' | 'type'>): string {
   return `${edge.source}|${edge.type}|${edge.target}`;
 }
 
-/** Stored blocks or edge lists read per step: each read takes some microseconds. */
-const readsPerStep = 16;
+/**
+ * Stored blocks or edge lists read per step: a read takes microseconds from the cache and up to
+ * milliseconds for a large block from disk (a module's whole text), so one per step.
+ */
+const readsPerStep = 1;
 /** Keys built or looked up per step: each takes well under a microsecond. */
 const keysPerStep = 2048;
 
@@ -108,7 +116,7 @@ export class GraphChange {
       done += count;
       progress(done, total);
     };
-    yield* this.writeVocabulary(this.index.joining(changedBlocks));
+    yield* this.writeVocabulary(yield* this.index.joining(changedBlocks));
     yield* this.putBlocks(changedBlocks, report);
     yield* this.writeInBatches(changedEdges, (edge): WriteOperation => ({ kind: 'put_edge', edge }), report);
     this.counts.edgesWritten += changedEdges.length;
@@ -116,7 +124,7 @@ export class GraphChange {
     this.counts.edgesDeleted += deletions.length;
     yield* this.deleteBlocks(removed, report);
     this.flush();
-    yield* this.writeVocabulary(this.index.leaving());
+    yield* this.writeVocabulary(yield* this.index.leaving());
     this.flush();
   }
 
@@ -148,11 +156,20 @@ export class GraphChange {
 
   /** Blocks with their name-index operations, computed against the state each batch applies to. */
   private *putBlocks(blocks: readonly BlockInput[], report: (count: number) => void): Steps<void> {
-    for (let start = 0; start < blocks.length; start += this.batches.blocks) {
-      const chunk = blocks.slice(start, start + this.batches.blocks);
+    for (let start = 0; start < blocks.length; ) {
+      // Bounded by count and by size: a module block holds its file's whole text.
+      let end = start;
+      let bytes = 0;
+      while (end < blocks.length && end - start < this.batches.blocks) {
+        bytes += estimatedBlockBytes(blocks[end] as BlockInput);
+        end++;
+        if (bytes >= this.batches.bytes) break;
+      }
+      const chunk = blocks.slice(start, end);
       // The name-index operations are computed against the state written so far (what is pending
       // before the first chunk is vocabulary, which they do not read).
       if (start > 0) this.flush();
+      start = end;
       const index = this.index.keys(
         chunk.map((block) => ({ id: block.id, metadata: block.metadata })),
         [],

@@ -159,8 +159,11 @@ export async function syncWorkspace(
 
 /** Blocks or edges counted per step of `perFileTotals`. */
 const totalsPerStep = 4096;
-/** Stored blocks read per step of `restoreContent`: each read takes some microseconds. */
-const readsPerStep = 16;
+/**
+ * Stored blocks read per step of `restoreContent`: microseconds from the cache, up to milliseconds
+ * for a large block from disk.
+ */
+const readsPerStep = 1;
 
 interface ScannedFile {
   readonly path: string;

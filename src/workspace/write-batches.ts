@@ -3,7 +3,7 @@
 // in proportion to the batch). With a yield budget the batches are sized to take a few
 // milliseconds; without one they are as large as throughput wants.
 import { limits } from '../core/limits.js';
-import type { WriteOperation } from '../core/types.js';
+import type { BlockInput, WriteOperation } from '../core/types.js';
 import { YieldBudget, type Steps } from '../core/yield-budget.js';
 import type { Database } from '../database.js';
 
@@ -40,7 +40,12 @@ export function fitsOneBatch(operations: readonly WriteOperation[], budget: Yiel
 }
 
 export function estimatedBytes(operation: WriteOperation): number {
-  return operation.kind === 'put_block' ? operation.block.content.length * 3 + 1024 : 256;
+  return operation.kind === 'put_block' ? estimatedBlockBytes(operation.block) : 256;
+}
+
+/** At most three bytes per UTF-16 unit of content, plus the rest of the block. */
+export function estimatedBlockBytes(block: Pick<BlockInput, 'content'>): number {
+  return block.content.length * 3 + 1024;
 }
 
 /** Writes `operations` in batches bounded by count and estimated size, yielding between them. */

@@ -116,7 +116,7 @@ function* resolveWorkspaceSteps(
   if (tables === undefined && carry) {
     const subtypes = symbols.types.builtSubtypes();
     const pools = context.guesser.builtPools();
-    if (subtypes !== undefined && pools !== undefined) tables = tablesOf(index, subtypes, pools);
+    if (subtypes !== undefined && pools !== undefined) tables = yield* tablesOf(index, subtypes, pools);
   }
   return {
     ...(tables === undefined ? {} : { tables }),

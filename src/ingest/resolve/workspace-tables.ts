@@ -46,15 +46,22 @@ export function tablesCarry(index: WorkspaceIndex): boolean {
   return true;
 }
 
-/** The tables from the resolver's own full build (`subtypes` as TypeHierarchy builds them). */
-export function tablesOf(
+/** Table entries converted per step of `tablesOf` (a large workspace has hundreds of thousands). */
+const entriesPerStep = 4096;
+
+/**
+ * The tables from the resolver's own full build (`subtypes` as TypeHierarchy builds them), in
+ * steps (see `Steps`).
+ */
+export function* tablesOf(
   index: WorkspaceIndex,
   subtypes: ReadonlyMap<EntityNode, readonly EntityNode[]>,
   pools: {
     functions: ReadonlyMap<string, readonly EntityNode[]>;
     methods: ReadonlyMap<string, readonly EntityNode[]>;
   },
-): WorkspaceTables {
+): Steps<WorkspaceTables> {
+  let converted = 0;
   const owners = new Map<string, Set<BlockId>>();
   const names = new Map<string, Set<string>>();
   const record = <K>(map: Map<string, Set<K>>, path: string, key: K): void => {
@@ -64,21 +71,35 @@ export function tablesOf(
   };
   const bySubtype = new Map<BlockId, Position[]>();
   for (const [owner, list] of subtypes) {
+    converted += list.length + 1;
+    if (converted >= entriesPerStep) {
+      converted = 0;
+      yield;
+    }
     bySubtype.set(owner.id, list.map(position));
     for (const subtype of list) record(owners, subtype.file.path, owner.id);
   }
-  const positions = (pool: ReadonlyMap<string, readonly EntityNode[]>): Map<string, Position[]> => {
+  function* positions(pool: ReadonlyMap<string, readonly EntityNode[]>): Steps<Map<string, Position[]>> {
     const result = new Map<string, Position[]>();
     for (const [name, list] of pool) {
+      converted += list.length + 1;
+      if (converted >= entriesPerStep) {
+        converted = 0;
+        yield;
+      }
       result.set(name, list.map(position));
       for (const entity of list) record(names, entity.file.path, name);
     }
     return result;
-  };
-  const methods = positions(pools.methods);
-  const functions = positions(pools.functions);
+  }
+  const methods = yield* positions(pools.methods);
+  const functions = yield* positions(pools.functions);
   const contributions = new Map<string, Contribution>();
   for (const path of index.files.keys()) {
+    if (++converted >= entriesPerStep) {
+      converted = 0;
+      yield;
+    }
     contributions.set(path, { owners: [...(owners.get(path) ?? [])], names: [...(names.get(path) ?? [])] });
   }
   return { subtypes: bySubtype, methods, functions, contributions };
