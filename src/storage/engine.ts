@@ -478,7 +478,11 @@ export class StorageEngine {
     if (immutable.job === undefined) {
       const number = this.nextFileNumber++;
       const path = joinPath(this.directory, tableFileName(number));
-      const writer = new TableWriter(vfs.createExclusive(path), this.options.tableBlockBytes);
+      const writer = new TableWriter(
+        vfs.createExclusive(path),
+        this.options.tableBlockBytes,
+        this.options.tableSyncEveryBytes,
+      );
       const sync = this.options.plantedBugs.installTableBeforeSync !== true;
       immutable.job = new FlushJob(immutable.memtable, number, path, writer, sync);
     }
@@ -562,7 +566,11 @@ export class StorageEngine {
     const includesOldest = pick.start + pick.count === this.tables.length;
     const number = this.nextFileNumber++;
     const path = joinPath(this.directory, tableFileName(number));
-    const writer = new TableWriter(vfs.createExclusive(path), this.options.tableBlockBytes);
+    const writer = new TableWriter(
+      vfs.createExclusive(path),
+      this.options.tableBlockBytes,
+      this.options.tableSyncEveryBytes,
+    );
     for (const input of inputs) input.retain();
     this.job = new CompactionJob(inputs, includesOldest, number, path, writer, {
       dropTombstonesAlways: this.options.plantedBugs.dropTombstonesInCompaction === true,

@@ -25,6 +25,8 @@ export interface StorageOptions {
   readonly blockCacheBytes?: number;
   readonly tableMetadataBytes?: number;
   readonly tableBlockBytes?: number;
+  /** Sync a table being written after each this many bytes (see `limits.tableSyncEveryBytes`). */
+  readonly tableSyncEveryBytes?: number;
   /** Size of the memtable arena's slabs; larger values and WAL frames get a slab of their own. */
   readonly arenaSlabBytes?: number;
   /** Who holds the lock, as shown to a second opener. */
@@ -40,6 +42,7 @@ export interface ResolvedStorageOptions {
   readonly blockCacheBytes: number;
   readonly tableMetadataBytes: number;
   readonly tableBlockBytes: number;
+  readonly tableSyncEveryBytes: number;
   readonly arenaSlabBytes: number;
   readonly lockOwner: string;
   readonly plantedBugs: PlantedBugs;
@@ -69,6 +72,12 @@ export function resolveStorageOptions(options: StorageOptions): ResolvedStorageO
       0,
     ),
     tableBlockBytes: bounded('tableBlockBytes', options.tableBlockBytes, limits.sstableDataBlockBytes, 256),
+    tableSyncEveryBytes: bounded(
+      'tableSyncEveryBytes',
+      options.tableSyncEveryBytes,
+      limits.tableSyncEveryBytes,
+      256,
+    ),
     arenaSlabBytes: bounded('arenaSlabBytes', options.arenaSlabBytes, limits.arenaSlabBytes, 64),
     lockOwner: options.lockOwner ?? 'another KausalDB process',
     plantedBugs: options.plantedBugs ?? {},

@@ -42,9 +42,17 @@ export class TableWriter implements LocatedEntrySink {
   private readonly bloom = new BloomBuilder();
   private finished = false;
 
+  /** Bytes appended since the file was last synced. */
+  private unsynced = 0;
+
+  /**
+   * `syncEveryBytes`: sync the file each time this much more is written, so the sync in `finish`
+   * (one call that holds the thread) has little left to write out.
+   */
   constructor(
     private readonly file: VfsFile,
     private readonly blockBytesTarget: number,
+    private readonly syncEveryBytes = Number.POSITIVE_INFINITY,
   ) {}
 
   get entriesWritten(): number {
@@ -237,6 +245,11 @@ export class TableWriter implements LocatedEntrySink {
   private appendToFile(bytes: Buffer): void {
     this.file.append(bytes);
     this.fileOffset += bytes.length;
+    this.unsynced += bytes.length;
+    if (this.unsynced >= this.syncEveryBytes) {
+      this.file.sync();
+      this.unsynced = 0;
+    }
   }
 
   private encodeIndex(): Buffer {

@@ -201,6 +201,39 @@ describe('SSTable', () => {
     }
   });
 
+  it('syncs a table as it grows when asked, so the last sync has little left', (t) => {
+    const syncsWhileWriting = (syncEveryBytes?: number): { syncs: number; unsyncedMax: number } => {
+      const file = new NodeVfs().createExclusive(join(makeTempDir(t), 'synced.sst'));
+      let syncs = 0;
+      let unsynced = 0;
+      let unsyncedMax = 0;
+      const append = file.append.bind(file);
+      const sync = file.sync.bind(file);
+      file.append = (bytes) => {
+        append(bytes);
+        unsynced += bytes.length;
+      };
+      file.sync = () => {
+        sync();
+        syncs++;
+        unsyncedMax = Math.max(unsyncedMax, unsynced);
+        unsynced = 0;
+      };
+      const writer = new TableWriter(file, 256, syncEveryBytes);
+      for (const row of rows()) {
+        const bytes = Buffer.from(row.tombstone ? '' : row.value);
+        writer.add(row.key, row.sequence, row.tombstone, bytes, 0, bytes.length);
+      }
+      writer.finish();
+      return { syncs, unsyncedMax };
+    };
+    assert.equal(syncsWhileWriting().syncs, 1, 'by default only finish syncs');
+    const often = syncsWhileWriting(512);
+    assert.ok(often.syncs >= 4, `${often.syncs} syncs`);
+    // A sync comes once 512 bytes are pending, so at most 512 plus one append stay unsynced.
+    assert.ok(often.unsyncedMax < 512 + 600, `${often.unsyncedMax} bytes unsynced at once`);
+  });
+
   it('rejects a truncated table', (t) => {
     const directory = makeTempDir(t);
     const path = join(directory, 'table.sst');

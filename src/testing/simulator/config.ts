@@ -39,6 +39,8 @@ export interface EngineConfig {
   readonly tableMetadataBytes: number;
   /** Small slabs make WAL frames and values outgrow a slab, which takes the arena's other path. */
   readonly arenaSlabBytes: number;
+  /** Syncs of a table while it is written, before the one that completes it. */
+  readonly tableSyncEveryBytes: number;
 }
 
 export interface WorkloadConfig {
@@ -140,18 +142,19 @@ export function chooseConfig(rng: Rng): SimulationConfig {
   };
   // Drawn last, so the draws above (and every recorded seed's configuration) stay as they were.
   const arenaSlabBytes = rng.pick([256, 4 * KiB, 64 * KiB, 4 * 1024 * KiB]);
+  const tableSyncEveryBytes = rng.pick([1 * KiB, 16 * KiB, 8 * 1024 * KiB]);
   // An edge type stored under its source only (the name index) in half the runs.
   const edgeTypes: readonly EdgeType[] = rng.chance(0.5)
     ? [...config.workload.edgeTypes, 'name_index']
     : config.workload.edgeTypes;
   return {
     ...config,
-    engine: { ...config.engine, arenaSlabBytes },
+    engine: { ...config.engine, arenaSlabBytes, tableSyncEveryBytes },
     workload: { ...config.workload, edgeTypes },
   };
 }
 
-function chooseEngine(rng: Rng): Omit<EngineConfig, 'arenaSlabBytes'> {
+function chooseEngine(rng: Rng): Omit<EngineConfig, 'arenaSlabBytes' | 'tableSyncEveryBytes'> {
   return {
     memtableBytes: rng.pick([4 * KiB, 8 * KiB, 16 * KiB, 64 * KiB, 256 * KiB]),
     walSegmentBytes: rng.pick([4 * KiB, 8 * KiB, 32 * KiB, 1024 * KiB]),

@@ -130,7 +130,7 @@ function describeConfig(config: SimulationConfig): string {
     .map(([name]) => name);
   return [
     `memtable ${engine.memtableBytes} B, wal segment ${engine.walSegmentBytes} B, table block ${engine.tableBlockBytes} B,`,
-    `cache ${engine.blockCacheBytes} B, metadata ${engine.tableMetadataBytes} B, slab ${engine.arenaSlabBytes} B;`,
+    `cache ${engine.blockCacheBytes} B, metadata ${engine.tableMetadataBytes} B, slab ${engine.arenaSlabBytes} B, table sync every ${engine.tableSyncEveryBytes} B;`,
     `${workload.idCount} ids, batches <= ${workload.batchOperationsMax}, large blocks ${workload.largeBlockChance};`,
     `${faults.rules.length} fault rules, phase chance ${faults.phaseChance};`,
     `torn ${crashes.tornSectorProbability}, damage at rest ${damage.atRestChance};`,
