@@ -10,7 +10,7 @@
 // its new names, blocks and edges, one more when it deletes blocks (whose name-index operations
 // are computed against the state after the puts), and one when a name loses its last entity.
 import type { BlockId } from '../core/block-id.js';
-import type { BlockInput, GraphEdge, WriteOperation } from '../core/types.js';
+import type { BlockInput, GraphEdge, JsonObject, WriteOperation } from '../core/types.js';
 import { eachInSteps, YieldBudget, type Steps } from '../core/yield-budget.js';
 import type { Database } from '../database.js';
 import { NameIndexChange } from '../query/index.js';
@@ -50,13 +50,18 @@ export class GraphChange {
   }
 
   /** Replaces the blocks `oldIds` (and the edges they own) with `blocks` and `edges`. */
+  /**
+   * `storedMetadata`: for blocks whose stored version is known to have the same source URI and
+   * text (restoreContent took the text from it), that version's metadata, so it is not read again.
+   */
   replace(
     oldIds: readonly BlockId[],
     blocks: readonly BlockInput[],
     edges: readonly GraphEdge[],
     progress: (done: number, total: number) => void,
+    storedMetadata: ReadonlyMap<BlockId, JsonObject> = new Map(),
   ): Promise<void> {
-    return this.budget.run(this.replaceSteps(oldIds, blocks, edges, progress));
+    return this.budget.run(this.replaceSteps(oldIds, blocks, edges, progress, storedMetadata));
   }
 
   /** Deletes blocks and every edge touching them (unlink). */
@@ -69,6 +74,7 @@ export class GraphChange {
     blocks: readonly BlockInput[],
     edges: readonly GraphEdge[],
     progress: (done: number, total: number) => void,
+    storedMetadata: ReadonlyMap<BlockId, JsonObject>,
   ): Steps<void> {
     const newIds = new Set<BlockId>();
     yield* eachInSteps(blocks, keysPerStep, (block) => newIds.add(block.id));
@@ -90,7 +96,7 @@ export class GraphChange {
     // importers rewrites the few edges that moved, not all of them.
     const changedBlocks: BlockInput[] = [];
     yield* eachInSteps(blocks, readsPerStep, (block) => {
-      if (!this.sameAsStored(block)) changedBlocks.push(block);
+      if (!this.sameAsStored(block, storedMetadata.get(block.id))) changedBlocks.push(block);
     });
     const changedEdges: GraphEdge[] = storedEdges.size === 0 ? [...edges] : [];
     if (storedEdges.size > 0) {
@@ -210,7 +216,9 @@ export class GraphChange {
     }
   }
 
-  private sameAsStored(block: BlockInput): boolean {
+  /** `knownMetadata`: the stored version's, when its source URI and text are known to match. */
+  private sameAsStored(block: BlockInput, knownMetadata: JsonObject | undefined): boolean {
+    if (knownMetadata !== undefined) return JSON.stringify(knownMetadata) === JSON.stringify(block.metadata);
     const stored = this.db.getBlock(block.id);
     return (
       stored !== undefined &&

@@ -12,7 +12,8 @@
 // to 28 MiB (10 calls), and halves the time to parse them.
 // Facts of another format (`factsFormatVersion`) are not decoded: the sync parses the file again.
 import { KausalError } from '../core/errors.js';
-import type { BlockInput } from '../core/types.js';
+import type { BlockId } from '../core/block-id.js';
+import type { BlockInput, JsonObject } from '../core/types.js';
 import type { Steps } from '../core/yield-budget.js';
 import type { Database } from '../database.js';
 import { factsFormatVersion, type CallFact, type FileFacts, type ValueRef } from '../ingest/index.js';
@@ -225,24 +226,35 @@ export class ParsedContent {
   }
 }
 
+/** Blocks given their text from memory per step of `restoreContent` (each a small copy). */
+const blocksPerStep = 2048;
+
+export interface RestoredContent {
+  /** Files with a block that has no stored counterpart: they must be parsed again. */
+  readonly unmatched: Set<string>;
+  /**
+   * The stored metadata of each block whose text came from its stored block (same id, source URI
+   * and text), so the write compares metadata without reading the block a second time.
+   */
+  readonly storedMetadata: Map<BlockId, JsonObject>;
+}
+
 /**
  * Blocks are resolved from facts without source text. A file this sync parsed has it in
  * `parsed`: the blocks of a file come in entity order. Any other file is unchanged, so each entity
  * is too: its text is that of the stored block with the same id and source URI (same file, kind,
  * qualified name, occurrence and lines). Fills it in, in place, a step per `perStep` stored
- * blocks read. Returns the files with a block that has no such stored counterpart (the stored
- * graph does not match the facts): those must be parsed again.
+ * blocks read. Files with a block that has no such stored counterpart (the stored graph does not
+ * match the facts) come back as unmatched.
  */
-/** Blocks given their text from memory per step of `restoreContent` (each a small copy). */
-const blocksPerStep = 2048;
-
 export function* restoreContent(
   db: Database,
   blocks: BlockInput[],
   parsed: ParsedContent,
   perStep: number,
-): Steps<Set<string>> {
+): Steps<RestoredContent> {
   const unmatched = new Set<string>();
+  const storedMetadata = new Map<BlockId, JsonObject>();
   const positions = new Map<string, number>();
   let reads = 0;
   for (let index = 0; index < blocks.length; index++) {
@@ -259,8 +271,12 @@ export function* restoreContent(
     }
     if (++reads % perStep === 0) yield;
     const stored = db.getBlock(block.id);
-    if (stored === undefined || stored.sourceUri !== block.sourceUri) unmatched.add(file);
-    else blocks[index] = { ...block, content: stored.content };
+    if (stored === undefined || stored.sourceUri !== block.sourceUri) {
+      unmatched.add(file);
+      continue;
+    }
+    blocks[index] = { ...block, content: stored.content };
+    storedMetadata.set(block.id, stored.metadata);
   }
-  return unmatched;
+  return { unmatched, storedMetadata };
 }

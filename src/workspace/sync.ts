@@ -22,7 +22,7 @@ import { readFileSync, statSync } from 'node:fs';
 import { join, resolve as resolvePath } from 'node:path';
 import type { BlockId } from '../core/block-id.js';
 import { KausalError } from '../core/errors.js';
-import type { BlockInput, GraphEdge, WriteOperation } from '../core/types.js';
+import type { BlockInput, GraphEdge, JsonObject, WriteOperation } from '../core/types.js';
 import { eachInSteps, YieldBudget, type Steps } from '../core/yield-budget.js';
 import type { Database } from '../database.js';
 import {
@@ -337,6 +337,7 @@ async function runSync(
   // a file whose stored blocks do not match its facts is parsed again, and the files to
   // re-resolve found again with it as a changed file (once: a parsed file has its text).
   let graph: WorkspaceGraph;
+  let storedMetadata: ReadonlyMap<BlockId, JsonObject>;
   for (;;) {
     // The resolver's workspace-wide tables are updated for the files whose facts or resolution
     // may have changed (workspace-tables.ts).
@@ -353,7 +354,9 @@ async function runSync(
       },
       budget,
     );
-    const unmatched = await budget.run(restoreContent(db, graph.blocks, parsedContent, readsPerStep));
+    const restored = await budget.run(restoreContent(db, graph.blocks, parsedContent, readsPerStep));
+    storedMetadata = restored.storedMetadata;
+    const unmatched = restored.unmatched;
     if (unmatched.size === 0) break;
     const again = [...unmatched].map((path) => sourceByPath.get(path) as ScannedFile);
     for (const file of again) {
@@ -396,8 +399,12 @@ async function runSync(
   const touchedFiles = new Set([...affected, ...deleted, ...toParse.map((file) => file.path)]);
   const oldIds: BlockId[] = [];
   for (const path of touchedFiles) for (const id of table.get(path)?.ids ?? []) oldIds.push(id);
-  await change.replace(oldIds, graph.blocks, graph.edges, (done, total) =>
-    progress({ phase: 'write', done, total }),
+  await change.replace(
+    oldIds,
+    graph.blocks,
+    graph.edges,
+    (done, total) => progress({ phase: 'write', done, total }),
+    storedMetadata,
   );
 
   const factOperations: WriteOperation[] = [];
