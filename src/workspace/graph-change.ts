@@ -15,6 +15,7 @@ import { eachInSteps, YieldBudget, type Steps } from '../core/yield-budget.js';
 import type { Database } from '../database.js';
 import { NameIndexChange } from '../query/index.js';
 import {
+  chunksOf,
   estimatedBlockBytes,
   estimatedBytes,
   writeBatchSizes,
@@ -98,16 +99,19 @@ export class GraphChange {
     yield* eachInSteps(blocks, readsPerStep, (block) => {
       if (!this.sameAsStored(block, storedMetadata.get(block.id))) changedBlocks.push(block);
     });
-    const changedEdges: GraphEdge[] = storedEdges.size === 0 ? [...edges] : [];
+    // With nothing stored (a first link), every edge is new.
+    let changedEdges: readonly GraphEdge[] = edges;
     if (storedEdges.size > 0) {
+      const changed: GraphEdge[] = [];
       yield* eachInSteps(edges, keysPerStep, (edge) => {
         const stored = storedEdges.get(edgeKey(edge));
         if (
           stored === undefined ||
           JSON.stringify(stored.properties ?? {}) !== JSON.stringify(edge.properties ?? {})
         )
-          changedEdges.push(edge);
+          changed.push(edge);
       });
+      changedEdges = changed;
     }
     yield* eachInSteps(removed, readsPerStep, (id) => {
       for (const edge of this.db.incomingEdges(id)) {
@@ -140,16 +144,14 @@ export class GraphChange {
    * they fit (a one-file edit that adds a name costs no extra fsync).
    */
   private *writeVocabulary(operations: readonly WriteOperation[]): Steps<void> {
-    let bytes = 0;
-    for (const operation of operations) {
-      const size = estimatedBytes(operation);
-      if (this.pending.length > 0 && bytes + size > this.batches.bytes) {
+    let first = true;
+    for (const chunk of chunksOf(operations, this.batches.operations, this.batches.bytes, estimatedBytes)) {
+      if (!first) {
         this.flush();
-        bytes = 0;
         yield;
       }
-      this.pending.push(operation);
-      bytes += size;
+      first = false;
+      this.pending.push(...chunk);
     }
   }
 
@@ -162,20 +164,13 @@ export class GraphChange {
 
   /** Blocks with their name-index operations, computed against the state each batch applies to. */
   private *putBlocks(blocks: readonly BlockInput[], report: (count: number) => void): Steps<void> {
-    for (let start = 0; start < blocks.length; ) {
-      // Bounded by count and by size: a module block holds its file's whole text.
-      let end = start;
-      let bytes = 0;
-      while (end < blocks.length && end - start < this.batches.blocks) {
-        bytes += estimatedBlockBytes(blocks[end] as BlockInput);
-        end++;
-        if (bytes >= this.batches.bytes) break;
-      }
-      const chunk = blocks.slice(start, end);
+    let first = true;
+    // Bounded by count and by size: a module block holds its file's whole text.
+    for (const chunk of chunksOf(blocks, this.batches.blocks, this.batches.bytes, estimatedBlockBytes)) {
       // The name-index operations are computed against the state written so far (what is pending
       // before the first chunk is vocabulary, which they do not read).
-      if (start > 0) this.flush();
-      start = end;
+      if (!first) this.flush();
+      first = false;
       const index = this.index.keys(
         chunk.map((block) => ({ id: block.id, metadata: block.metadata })),
         [],

@@ -62,18 +62,35 @@ function* writeChunkedSteps(
   operations: readonly WriteOperation[],
   sizes: WriteBatchSizes,
 ): Steps<void> {
-  let chunk: WriteOperation[] = [];
+  let first = true;
+  for (const chunk of chunksOf(operations, sizes.operations, sizes.bytes, estimatedBytes)) {
+    if (!first) yield;
+    first = false;
+    db.write(chunk);
+  }
+}
+
+/**
+ * `items` cut into consecutive chunks of at most `countMax` items and, but for a single item that
+ * is larger alone, at most `bytesMax` estimated bytes.
+ */
+export function* chunksOf<T>(
+  items: readonly T[],
+  countMax: number,
+  bytesMax: number,
+  bytesOf: (item: T) => number,
+): Generator<T[]> {
+  let chunk: T[] = [];
   let bytes = 0;
-  for (const operation of operations) {
-    const size = estimatedBytes(operation);
-    if (chunk.length > 0 && (chunk.length >= sizes.operations || bytes + size > sizes.bytes)) {
-      db.write(chunk);
+  for (const item of items) {
+    const size = bytesOf(item);
+    if (chunk.length > 0 && (chunk.length >= countMax || bytes + size > bytesMax)) {
+      yield chunk;
       chunk = [];
       bytes = 0;
-      yield;
     }
-    chunk.push(operation);
+    chunk.push(item);
     bytes += size;
   }
-  if (chunk.length > 0) db.write(chunk);
+  if (chunk.length > 0) yield chunk;
 }
