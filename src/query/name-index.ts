@@ -254,8 +254,7 @@ export class NameIndexChange {
     let seen = 0;
     for (const entity of entities) {
       if (++seen % namesPerStep === 0) yield;
-      if (!isEntityMetadata(entity.metadata)) continue;
-      const name = text(entity.metadata, 'name');
+      const name = vocabularyNameOf(entity.metadata);
       if (name !== '') change.add(name);
     }
     return yield* change.operationSteps();
@@ -290,11 +289,15 @@ const namesPerStep = 2048;
 /** Entry lists read per step of `NameIndexChange.leaving` (each some microseconds). */
 const entryListsPerStep = 8;
 
+/** The simple name an entity is listed under in the vocabulary ('' for none, or not an entity). */
+function vocabularyNameOf(metadata: JsonObject): string {
+  return isEntityMetadata(metadata) ? text(metadata, 'name') : '';
+}
+
 function namesOf(entities: ReadonlyMap<BlockId, JsonObject>): Map<string, BlockId[]> {
   const names = new Map<string, BlockId[]>();
   for (const [id, metadata] of entities) {
-    if (!isEntityMetadata(metadata)) continue;
-    const name = text(metadata, 'name');
+    const name = vocabularyNameOf(metadata);
     if (name === '') continue;
     const ids = names.get(name);
     if (ids === undefined) names.set(name, [id]);

@@ -62,6 +62,13 @@ export function* tablesOf(
   },
 ): Steps<WorkspaceTables> {
   let converted = 0;
+  /** Counts `entries` converted, with a step boundary after every `entriesPerStep`. */
+  function* convert(entries: number): Steps<void> {
+    converted += entries;
+    if (converted < entriesPerStep) return;
+    converted = 0;
+    yield;
+  }
   const owners = new Map<string, Set<BlockId>>();
   const names = new Map<string, Set<string>>();
   const record = <K>(map: Map<string, Set<K>>, path: string, key: K): void => {
@@ -71,22 +78,14 @@ export function* tablesOf(
   };
   const bySubtype = new Map<BlockId, Position[]>();
   for (const [owner, list] of subtypes) {
-    converted += list.length + 1;
-    if (converted >= entriesPerStep) {
-      converted = 0;
-      yield;
-    }
+    yield* convert(list.length + 1);
     bySubtype.set(owner.id, list.map(position));
     for (const subtype of list) record(owners, subtype.file.path, owner.id);
   }
   function* positions(pool: ReadonlyMap<string, readonly EntityNode[]>): Steps<Map<string, Position[]>> {
     const result = new Map<string, Position[]>();
     for (const [name, list] of pool) {
-      converted += list.length + 1;
-      if (converted >= entriesPerStep) {
-        converted = 0;
-        yield;
-      }
+      yield* convert(list.length + 1);
       result.set(name, list.map(position));
       for (const entity of list) record(names, entity.file.path, name);
     }
@@ -96,10 +95,7 @@ export function* tablesOf(
   const functions = yield* positions(pools.functions);
   const contributions = new Map<string, Contribution>();
   for (const path of index.files.keys()) {
-    if (++converted >= entriesPerStep) {
-      converted = 0;
-      yield;
-    }
+    yield* convert(1);
     contributions.set(path, { owners: [...(owners.get(path) ?? [])], names: [...(names.get(path) ?? [])] });
   }
   return { subtypes: bySubtype, methods, functions, contributions };
