@@ -24,13 +24,14 @@ export function assertBlockId(value: unknown, what = 'block id'): asserts value 
 }
 
 /**
- * SHA-256 of a UTF-8 string, in hex. The one-shot `crypto.hash` (Node 20.12 and later) is several
- * times quicker than a `Hash` object for short keys, and a link derives hundreds of thousands.
+ * SHA-256 of bytes or of a string's UTF-8, in hex. The one-shot `crypto.hash` (Node 20.12 and
+ * later) is several times quicker than a `Hash` object for short keys, and a link derives hundreds
+ * of thousands.
  */
-const sha256Hex: (text: string) => string =
+export const sha256Hex: (data: string | Uint8Array) => string =
   typeof crypto.hash === 'function'
-    ? (text) => crypto.hash('sha256', text, 'hex')
-    : (text) => crypto.createHash('sha256').update(text, 'utf8').digest('hex');
+    ? (data) => crypto.hash('sha256', data, 'hex')
+    : (data) => crypto.createHash('sha256').update(data).digest('hex');
 
 /** A deterministic id from a string key: the first 16 bytes of its SHA-256. */
 export function blockIdFromKey(key: string): BlockId {

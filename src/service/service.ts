@@ -43,6 +43,14 @@ function yieldEveryMs(mode: ServiceOptions['mode']): number {
   return mode === 'server' ? limits.yieldBudgetMsDefault : Number.POSITIVE_INFINITY;
 }
 
+/**
+ * The sync options a mode implies: the yield budget above, and warm parse workers only in a
+ * server (a command's process ends right after, and their memory would go with it anyway).
+ */
+function syncOptionsOf(mode: ServiceOptions['mode']): { yieldEveryMs: number; keepWorkersWarm: boolean } {
+  return { yieldEveryMs: yieldEveryMs(mode), keepWorkersWarm: mode === 'server' };
+}
+
 export interface RequestOptions {
   readonly onProgress?: (event: ProgressEvent) => void;
 }
@@ -67,8 +75,7 @@ export class Service {
         const { linkWorkspace } = await import('../workspace/sync.js');
         const workers = params.workers ?? this.options.parseWorkers;
         return linkWorkspace(this.db, params.root, params.name, {
-          yieldEveryMs: yieldEveryMs(this.options.mode),
-          keepWorkersWarm: this.options.mode === 'server',
+          ...syncOptionsOf(this.options.mode),
           ...(workers === undefined ? {} : { workers }),
           ...progressOption(params.name, onProgress),
         });
@@ -162,8 +169,7 @@ export class Service {
     for (const name of names) {
       reports.push(
         await syncWorkspace(this.db, requireWorkspace(this.db, name), {
-          yieldEveryMs: yieldEveryMs(this.options.mode),
-          keepWorkersWarm: this.options.mode === 'server',
+          ...syncOptionsOf(this.options.mode),
           ...(params.force === undefined ? {} : { force: params.force }),
           ...(workers === undefined ? {} : { workers }),
           ...progressOption(name, onProgress),

@@ -69,7 +69,7 @@ export async function changesSince(
   const seen = new Set<string>();
   const configPaths: string[] = [];
   for (const file of walk.files) {
-    if (languageOfPath(file.path) === undefined) {
+    if (isProjectConfigPath(file.path)) {
       configPaths.push(file.path);
       continue;
     }

@@ -17,10 +17,9 @@
 // held open keeps what a sync leaves (stored facts, file table, index, resolver tables) for the
 // next sync until anything else writes (sync-cache.ts): a one-file edit then costs a walk of the
 // tree, the parse, and resolving and writing what moved.
-import { createHash } from 'node:crypto';
 import { readFileSync, statSync } from 'node:fs';
 import { join, resolve as resolvePath } from 'node:path';
-import type { BlockId } from '../core/block-id.js';
+import { sha256Hex, type BlockId } from '../core/block-id.js';
 import { KausalError } from '../core/errors.js';
 import type { BlockInput, GraphEdge, JsonObject, WriteOperation } from '../core/types.js';
 import { eachInSteps, YieldBudget, type Steps } from '../core/yield-budget.js';
@@ -577,10 +576,7 @@ function compare(
 
 function hashFile(root: string, path: string): string {
   try {
-    return createHash('sha256')
-      .update(readFileSync(join(root, path)))
-      .digest('hex')
-      .slice(0, 32);
+    return sha256Hex(readFileSync(join(root, path))).slice(0, 32);
   } catch {
     return '';
   }
