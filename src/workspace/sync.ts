@@ -253,7 +253,7 @@ async function runSync(
 
   // A few changed files are parsed in this thread: its grammars load (compiling WebAssembly in the
   // background) while the stored facts are read.
-  const warming = parsesInThread(toParse, budget)
+  const warming = parsesInThread(toParse, budget.budgetMs, warmLanguages)
     ? prepareLanguages(new Set(toParse.map((file) => file.language))).catch(() => undefined)
     : undefined;
 
@@ -582,6 +582,9 @@ function hashFile(root: string, path: string): string {
   }
 }
 
+/** Languages this thread has parsed a file of (see `warmThisThread`). */
+const warmLanguages = new Set<LanguageId>();
+
 async function parseChanged(
   root: string,
   files: readonly ScannedFile[],
@@ -598,7 +601,10 @@ async function parseChanged(
     language: file.language,
   }));
   progress({ phase: 'parse', done: 0, total: jobs.length });
-  const inThread = parsesInThread(files, budget);
+  const inThread = parsesInThread(files, budget.budgetMs, warmLanguages);
+  // Warming this thread blocks it for the whole first parse of a language, which a sync that
+  // yields (a server answering queries meanwhile) must not do.
+  const warm = !inThread && budget.budgetMs === Number.POSITIVE_INFINITY;
   await Promise.all([
     parseFiles(jobs, {
       workers: inThread ? 0 : (workers ?? limits.ingestWorkersDefault),
@@ -612,13 +618,11 @@ async function parseChanged(
         }
       },
     }),
-    inThread ? undefined : warmThisThread(root, files, fileBytesMax),
+    warm ? warmThisThread(root, files, fileBytesMax) : undefined,
   ]);
+  if (inThread) for (const file of files) warmLanguages.add(file.language);
   return outcomes;
 }
-
-/** Languages this thread has parsed a file of (see `warmThisThread`). */
-const warmLanguages = new Set<LanguageId>();
 
 /**
  * While workers parse, this thread parses one file per language once (the largest it would parse
@@ -644,14 +648,19 @@ async function warmThisThread(
 
 /**
  * Small changes parse faster in this thread than it takes to start a worker. One file's parse
- * cannot be cut into steps, though, so a sync that yields sends larger files to a worker.
+ * cannot be cut into steps, though, nor can the first parse of a language in a thread (loading
+ * the grammar and compiling its queries held this thread 200–400 ms for TypeScript here), so a
+ * sync that yields parses here only small files of languages this thread has parsed before, and
+ * sends the rest to a worker (a warm one in a server).
  */
-function parsesInThread(files: readonly ScannedFile[], budget: YieldBudget): boolean {
-  return (
-    files.length < limits.ingestBatchFiles &&
-    (budget.budgetMs === Number.POSITIVE_INFINITY ||
-      files.every((file) => file.size <= limits.syncInThreadParseFileBytesMax))
-  );
+export function parsesInThread(
+  files: readonly Pick<ScannedFile, 'size' | 'language'>[],
+  budgetMs: number,
+  warm: ReadonlySet<LanguageId>,
+): boolean {
+  if (files.length >= limits.ingestBatchFiles) return false;
+  if (budgetMs === Number.POSITIVE_INFINITY) return true;
+  return files.every((file) => file.size <= limits.syncInThreadParseFileBytesMax && warm.has(file.language));
 }
 
 function fileEntry(
