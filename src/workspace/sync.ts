@@ -595,11 +595,16 @@ async function parseChanged(
   keepWarm: boolean,
 ): Promise<Map<string, ParseOutcome>> {
   const outcomes = new Map<string, ParseOutcome>();
-  const jobs = files.map((file) => ({
-    path: file.path,
-    absolutePath: join(root, file.path),
-    language: file.language,
-  }));
+  // Largest first, with sizes, so the pool's batches balance and no worker is left with one big
+  // file at the end while the other has nothing to do.
+  const jobs = files
+    .map((file) => ({
+      path: file.path,
+      absolutePath: join(root, file.path),
+      language: file.language,
+      bytes: file.size,
+    }))
+    .sort((left, right) => right.bytes - left.bytes);
   progress({ phase: 'parse', done: 0, total: jobs.length });
   const inThread = parsesInThread(files, budget.budgetMs, warmLanguages);
   // Warming this thread blocks it for the whole first parse of a language, which a sync that
@@ -621,7 +626,13 @@ async function parseChanged(
     warm ? warmThisThread(root, files, fileBytesMax) : undefined,
   ]);
   if (inThread) for (const file of files) warmLanguages.add(file.language);
-  return outcomes;
+  // In the order of `files`, whatever order the parses finished in: what follows is deterministic.
+  const ordered = new Map<string, ParseOutcome>();
+  for (const file of files) {
+    const outcome = outcomes.get(file.path);
+    if (outcome !== undefined) ordered.set(file.path, outcome);
+  }
+  return ordered;
 }
 
 /**
