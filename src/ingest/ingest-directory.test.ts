@@ -95,6 +95,7 @@ describe('ingestDirectory', () => {
       ...options,
       workers: 2,
     });
+    assert.deepEqual(threaded.warnings, [], 'the workers did the parsing, not this thread');
     assert.deepEqual(threaded.blocks, inThread.blocks);
     assert.deepEqual(threaded.edges, inThread.edges);
   });

@@ -77,6 +77,8 @@ export interface IngestResult extends Omit<WorkspaceGraph, 'stats'> {
   readonly facts: ReadonlyMap<string, FileFacts>;
   readonly files: readonly IngestedFile[];
   readonly stats: IngestStats;
+  /** What went less well than it should without failing the run (workers that would not start). */
+  readonly warnings: readonly string[];
 }
 
 /** Progress events at most this often per phase (the last one of a phase is always sent). */
@@ -120,7 +122,7 @@ export async function ingestDirectory(root: string, options: IngestOptions): Pro
     scan.files.length <= limits.ingestInThreadFilesMax &&
     scan.files.reduce((sum, file) => sum + file.size, 0) <= limits.ingestInThreadBytesMax;
   const workers = options.workers === undefined && small ? 0 : requestedWorkers;
-  const outcomes = await parseSources(scan, workers, fileBytesMax, progress);
+  const { outcomes, fallback } = await parseSources(scan, workers, fileBytesMax, progress);
   const parseMs = performance.now() - parseStarted;
 
   progress.report('resolve', 0, 1, true);
@@ -141,6 +143,7 @@ export async function ingestDirectory(root: string, options: IngestOptions): Pro
     facts,
     files,
     stats: summarize(scan.walk, files, scanMs, parseMs, graph.stats),
+    warnings: fallback === undefined ? [] : [fallback],
   };
 }
 
@@ -195,7 +198,7 @@ async function parseSources(
   workers: number,
   fileBytesMax: number,
   progress: ProgressReporter,
-): Promise<Map<string, ParseOutcome>> {
+): Promise<{ outcomes: Map<string, ParseOutcome>; fallback?: string }> {
   // Largest first: the long files start early and the small ones fill the gaps at the end.
   const jobs: ParseJob[] = scan.files
     .map((file) => ({
@@ -207,7 +210,7 @@ async function parseSources(
     .sort((left, right) => right.bytes - left.bytes || (left.path < right.path ? -1 : 1));
   const outcomes = new Map<string, ParseOutcome>();
   progress.report('parse', 0, jobs.length, true);
-  await parseFiles(jobs, {
+  const summary = await parseFiles(jobs, {
     workers,
     fileBytesMax,
     onOutcome: (outcome) => {
@@ -215,7 +218,7 @@ async function parseSources(
       progress.report('parse', outcomes.size, jobs.length, outcomes.size === jobs.length);
     },
   });
-  return outcomes;
+  return { outcomes, ...summary };
 }
 
 async function assertDirectory(root: string): Promise<void> {

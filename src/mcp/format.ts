@@ -405,6 +405,7 @@ export function syncText(reports: readonly SyncReport[], mode: BackendMode): str
         `  ${files.skipped} files skipped (binary, too large, unreadable), ${files.withSyntaxErrors} with syntax errors (partly indexed)`,
       );
     }
+    for (const warning of report.warnings) lines.push(`  warning: ${clean(warning)}`);
   }
   return lines;
 }

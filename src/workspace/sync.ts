@@ -116,6 +116,8 @@ export interface SyncReport {
   readonly unresolvedCalls: number;
   readonly durationMs: number;
   readonly phasesMs: Readonly<Record<SyncPhase, number>>;
+  /** What went less well than it should without failing the sync (workers that would not start). */
+  readonly warnings: readonly string[];
 }
 
 /** Links `root` as workspace `name` (default: the directory's base name) and syncs it. */
@@ -248,6 +250,7 @@ async function runSync(
       record.unresolvedCalls,
       phasesMs,
       started,
+      [],
     );
   }
 
@@ -294,6 +297,7 @@ async function runSync(
 
   // ---- parse
   phaseStarted = performance.now();
+  const warnings: string[] = [];
   await warming;
   const outcomes = await parseChanged(
     record.root,
@@ -303,6 +307,7 @@ async function runSync(
     progress,
     budget,
     options.keepWorkersWarm ?? true,
+    warnings,
   );
   phasesMs.parse = performance.now() - phaseStarted;
 
@@ -374,6 +379,7 @@ async function runSync(
       progress,
       budget,
       options.keepWorkersWarm ?? true,
+      warnings,
     );
     for (const [path, outcome] of reparsed) {
       outcomes.set(path, outcome);
@@ -499,6 +505,7 @@ async function runSync(
     unresolvedCalls,
     phasesMs,
     started,
+    warnings,
   );
 }
 
@@ -593,6 +600,7 @@ async function parseChanged(
   progress: (progress: SyncProgress) => void,
   budget: YieldBudget,
   keepWarm: boolean,
+  warnings: string[],
 ): Promise<Map<string, ParseOutcome>> {
   const outcomes = new Map<string, ParseOutcome>();
   // Largest first, with sizes, so the pool's batches balance and no worker is left with one big
@@ -610,7 +618,7 @@ async function parseChanged(
   // Warming this thread blocks it for the whole first parse of a language, which a sync that
   // yields (a server answering queries meanwhile) must not do.
   const warm = !inThread && budget.budgetMs === Number.POSITIVE_INFINITY;
-  await Promise.all([
+  const [summary] = await Promise.all([
     parseFiles(jobs, {
       workers: inThread ? 0 : (workers ?? limits.ingestWorkersDefault),
       budget,
@@ -625,6 +633,7 @@ async function parseChanged(
     }),
     warm ? warmThisThread(root, files, fileBytesMax) : undefined,
   ]);
+  if (summary.fallback !== undefined) warnings.push(summary.fallback);
   if (inThread) for (const file of files) warmLanguages.add(file.language);
   // In the order of `files`, whatever order the parses finished in: what follows is deterministic.
   const ordered = new Map<string, ParseOutcome>();
@@ -765,6 +774,7 @@ function report(
   unresolvedCalls: number,
   phasesMs: Record<SyncPhase, number>,
   started: number,
+  warnings: readonly string[],
 ): SyncReport {
   return {
     workspace: record.name,
@@ -782,5 +792,6 @@ function report(
       resolve: Math.round(phasesMs.resolve),
       write: Math.round(phasesMs.write),
     },
+    warnings: [...new Set(warnings)],
   };
 }

@@ -15,5 +15,6 @@ export function renderSyncReport(report: SyncReport): string {
       `  ${files.skipped} files skipped (binary, too large, unreadable), ${files.withSyntaxErrors} with syntax errors (partly indexed)`,
     );
   }
+  for (const warning of report.warnings) lines.push(`  ⚠ ${warning}`);
   return `${lines.join('\n')}\n`;
 }

@@ -92,6 +92,32 @@ describe('parseFiles', () => {
     assert.deepEqual(warmWorkerIds(), [], 'workers of a fault-injecting run are not kept');
   });
 
+  it('parses in this thread when workers cannot start, and says so', async () => {
+    const list = jobs(3);
+    const outcomes = new Map<string, ParseOutcome>();
+    const summary = await parseFiles(list, {
+      workers: 2,
+      fileBytesMax: 1 << 20,
+      failStart: true,
+      onOutcome: (outcome) => outcomes.set(outcome.path, outcome),
+    });
+    assert.equal(outcomes.size, list.length, 'every file still answered once');
+    assert.ok([...outcomes.values()].every((outcome) => outcome.status === 'parsed'));
+    assert.match(summary.fallback ?? '', /could not start \(parse worker failed to load \(injected\)\)/);
+  });
+
+  it('says nothing about a fallback when the workers did the parsing', async () => {
+    const summary = await parseFiles(jobs(3), { workers: 2, fileBytesMax: 1 << 20, onOutcome: () => {} });
+    assert.equal(summary.fallback, undefined);
+    const crashed = await parseFiles(jobs(3), {
+      workers: 2,
+      fileBytesMax: 1 << 20,
+      crashOn: 'copy1/app.ts',
+      onOutcome: () => {},
+    });
+    assert.equal(crashed.fallback, undefined, 'one crash is replaced by a fresh worker, not a fallback');
+  });
+
   it('reports unreadable and oversized files as outcomes', async () => {
     const outcomes = await run(
       [

@@ -3,7 +3,9 @@
 // A worker that dies takes only the file it was parsing with it: that file is reported failed,
 // the rest of its queue goes back to the pool, and a fresh worker takes its place. With zero
 // workers everything runs in the calling thread (tests, small inputs). A worker whose run is over
-// is kept warm for the next run when the caller asks (warm-workers.ts); any run takes one.
+// is kept warm for the next run when the caller asks (warm-workers.ts); any run takes one. When
+// workers cannot start (or keep crashing), the rest is parsed in the calling thread and the run's
+// summary says so, for the caller to pass on: slower, never silent.
 import { Worker } from 'node:worker_threads';
 import { assert } from '../../core/assert.js';
 import { limits } from '../../core/limits.js';
@@ -58,9 +60,19 @@ export interface ParseRunOptions {
   readonly keepWarm?: boolean;
   /** Tests only: a worker exits while parsing this path. */
   readonly crashOn?: string;
+  /** Tests only: every worker fails as it starts, as one whose script cannot load would. */
+  readonly failStart?: boolean;
 }
 
-export async function parseFiles(jobs: readonly ParseJob[], options: ParseRunOptions): Promise<void> {
+export interface ParseRunSummary {
+  /** Set when workers were asked for but some or all files were parsed in this thread: why. */
+  readonly fallback?: string;
+}
+
+export async function parseFiles(
+  jobs: readonly ParseJob[],
+  options: ParseRunOptions,
+): Promise<ParseRunSummary> {
   assert(
     Number.isInteger(options.workers) && options.workers >= 0 && options.workers <= limits.ingestWorkersMax,
   );
@@ -70,9 +82,11 @@ export async function parseFiles(jobs: readonly ParseJob[], options: ParseRunOpt
       options.onOutcome(await runParseJob(job, options.fileBytesMax));
       await options.budget?.maybeYield();
     }
-    return;
+    return {};
   }
-  await new PoolRun(jobs, workers, options).finished;
+  const run = new PoolRun(jobs, workers, options);
+  await run.finished;
+  return run.fallback === undefined ? {} : { fallback: run.fallback };
 }
 
 /**
@@ -93,6 +107,10 @@ function batchLength(queue: readonly ParseJob[]): number {
 
 class PoolRun {
   readonly finished: Promise<void>;
+  /** Why files were parsed in this thread, when they were. */
+  fallback: string | undefined;
+  /** The error of the first worker that failed before answering anything. */
+  private startFailure: string | undefined;
   private readonly queue: ParseJob[];
   private readonly slots = new Set<Slot>();
   private restarts = 0;
@@ -120,9 +138,10 @@ class PoolRun {
   }
 
   private startWorker(): void {
-    const faulty = this.options.crashOn !== undefined;
+    const { crashOn, failStart } = this.options;
+    const faulty = crashOn !== undefined || failStart === true;
     const warm = faulty ? undefined : takeWarmWorker();
-    const worker = warm ?? spawnWorker(faulty ? { crashOn: this.options.crashOn } : undefined);
+    const worker = warm ?? spawnWorker(faulty ? { crashOn, failStart } : undefined);
     const onMessage = (outcome: ParseOutcome): void => this.onMessage(slot, outcome);
     const onError = (error: Error): void => this.onWorkerLost(slot, error);
     const onExit = (code: number): void => {
@@ -174,11 +193,14 @@ class PoolRun {
     // A worker that never answered failed to start: no file is to blame, and new workers would
     // fail the same way, so the rest is parsed here.
     const started = slot.answered > 0 || slot.warm;
-    if (!started) this.restarts = workerRestartsMax;
+    const reason = error instanceof Error ? error.message : String(error);
+    if (!started) {
+      this.restarts = workerRestartsMax;
+      this.startFailure ??= reason;
+    }
     const culprit = started ? slot.outstanding.shift() : undefined;
     if (culprit !== undefined) {
       this.answered++;
-      const reason = error instanceof Error ? error.message : String(error);
       this.deliver({ path: culprit.path, status: 'failed', reason: `parser crashed: ${reason}` });
     }
     this.queue.unshift(...slot.outstanding);
@@ -187,7 +209,13 @@ class PoolRun {
       return;
     }
     if (++this.restarts <= workerRestartsMax) this.startWorker();
-    else if (this.slots.size === 0) void this.finishInThread();
+    else if (this.slots.size === 0) {
+      this.fallback =
+        this.startFailure === undefined
+          ? `parse workers crashed ${workerRestartsMax} times; the rest was parsed in the calling thread`
+          : `a parse worker could not start (${this.startFailure}); the rest was parsed in the calling thread`;
+      void this.finishInThread();
+    }
   }
 
   /** Too many crashes: parse what is left here, one file at a time. */
@@ -203,7 +231,8 @@ class PoolRun {
   private retire(slot: Slot): void {
     if (!this.slots.delete(slot)) return;
     slot.detach();
-    const keep = this.options.keepWarm === true && this.options.crashOn === undefined;
+    const keep =
+      this.options.keepWarm === true && this.options.crashOn === undefined && this.options.failStart !== true;
     if (!keep || !keepWarmWorker(slot.worker)) void slot.worker.terminate();
     this.checkDone();
   }

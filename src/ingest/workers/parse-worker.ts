@@ -7,8 +7,11 @@ import { runParseJob } from './parse-job.js';
 const port = parentPort;
 if (port === null) throw new Error('parse-worker must run in a worker thread');
 
-// Fault injection for the pool's tests: die while parsing this path, as a crashing parser would.
-const crashOn = (workerData as { crashOn?: string } | undefined)?.crashOn;
+// Fault injection for the pool's tests: die while parsing this path, as a crashing parser would,
+// or fail before answering anything, as a worker whose modules cannot load would.
+const faults = workerData as { crashOn?: string; failStart?: boolean } | undefined;
+const crashOn = faults?.crashOn;
+if (faults?.failStart === true) throw new Error('parse worker failed to load (injected)');
 
 // One batch at a time: messages queue up while a batch is being parsed.
 let chain: Promise<void> = Promise.resolve();
