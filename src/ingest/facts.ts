@@ -214,9 +214,9 @@ export interface ImplementationFact {
  * facts of another format (an older release wrote them) must be extracted again rather than
  * resolved: bump this whenever a field is added, removed or changes meaning, or the stored
  * encoding changes. 2: entity content optional (not stored), calls stored in a compact encoding.
- * 3: `names`.
+ * 3: `names`. 4: signatures are whole headers (a parameter list over several lines is joined).
  */
-export const factsFormatVersion = 3;
+export const factsFormatVersion = 4;
 
 export interface FileFacts {
   /** `factsFormatVersion` of the extractor that produced these facts. */

@@ -73,6 +73,27 @@ describe('source text helpers', () => {
     assert.equal(signatureOf(source, 0, source.length), 'export function add(a: number, b: number): number');
   });
 
+  it('joins a header whose parameters span lines into one line', () => {
+    const typescript =
+      'export function merge<T, R>(\n  source: Observable<T>,\n  project: (value: T) => R,\n  limit = [1, 2],\n): Result<R> {\n  return run(source);\n}\n';
+    assert.equal(
+      signatureOf(typescript, 0, typescript.length),
+      'export function merge<T, R>(source: Observable<T>, project: (value: T) => R, limit = [1, 2]): Result<R>',
+    );
+    const python = 'def fetch(\n    url,\n    timeout=10,\n):\n    return get(url)\n';
+    assert.equal(signatureOf(python, 0, python.length), 'def fetch(url, timeout=10):');
+    // Balanced on its first line: the lines after are the body, not the header.
+    const oneLine = 'def run(a):\n    return (a +\n        1)\n';
+    assert.equal(signatureOf(oneLine, 0, oneLine.length), 'def run(a):');
+  });
+
+  it('caps a header that never closes at the signature limit', () => {
+    const open = `f(${'a,\n'.repeat(limits.ingestSignatureCharsMax)}`;
+    const signature = signatureOf(open, 0, open.length);
+    assert.equal(signature.length, limits.ingestSignatureCharsMax);
+    assert.ok(signature.endsWith('…'));
+  });
+
   it('counts lines, ignoring a final newline', () => {
     assert.equal(countLines(''), 0);
     assert.equal(countLines('a'), 1);

@@ -1,5 +1,5 @@
 // Text helpers shared by every language: decoding file bytes, cutting block content at the limit,
-// and the one-line signature of a declaration.
+// and the signature (header) of a declaration.
 import { limits } from '../../core/limits.js';
 
 export interface DecodedSource {
@@ -42,16 +42,43 @@ export function cutContent(text: string): CutText {
   return { text: kept.endsWith('\uFFFD') ? kept.slice(0, -1) : kept, originalLength: text.length };
 }
 
-/** The first line of a declaration, trimmed and capped: its header, without the body. */
+/**
+ * A declaration's header, without the body, trimmed and capped: its first line, continued over
+ * the next lines while a parameter list or bracket opened there is still open, so that a header
+ * formatted one parameter per line (`function f(\n  a: A,\n  b: B,\n): R {`) reads
+ * `function f(a: A, b: B): R` instead of `function f(`.
+ */
 export function signatureOf(source: string, startIndex: number, endIndex: number): string {
   const max = limits.ingestSignatureCharsMax;
-  let end = source.indexOf('\n', startIndex);
-  if (end < 0 || end > endIndex) end = endIndex;
-  if (end - startIndex > max * 2) end = startIndex + max * 2;
-  let line = source.slice(startIndex, end).trim();
-  // A body opened on the same line adds nothing to the header.
-  if (line.endsWith('{')) line = line.slice(0, -1).trimEnd();
-  return line.length > max ? `${line.slice(0, max - 1)}…` : line;
+  const limit = Math.min(endIndex, startIndex + max * 2);
+  let end = limit;
+  let depth = 0;
+  let joined = false;
+  for (let index = startIndex; index < limit; index++) {
+    const code = source.charCodeAt(index);
+    if (code === 0x28 || code === 0x5b)
+      depth++; // ( [
+    else if (code === 0x29 || code === 0x5d)
+      depth--; // ) ]
+    else if (code === 0x0a) {
+      if (depth <= 0) {
+        end = index;
+        break;
+      }
+      joined = true;
+    }
+  }
+  let header = source.slice(startIndex, end);
+  if (joined) {
+    header = header
+      .replace(/\s+/g, ' ')
+      .replace(/([([]) /g, '$1')
+      .replace(/,? ([)\]])/g, '$1');
+  }
+  header = header.trim();
+  // A body opened on the header's last line adds nothing to it.
+  if (header.endsWith('{')) header = header.slice(0, -1).trimEnd();
+  return header.length > max ? `${header.slice(0, max - 1)}…` : header;
 }
 
 /** Number of lines in `text` (a trailing newline does not start a new line). */
