@@ -89,6 +89,8 @@ export const limits = {
   queryTextCharsMax: 1_000,
   findResultsDefault: 10,
   showResultsDefault: 100,
+  /** Members of a type read to find its constructors (callers of a type include theirs). */
+  showConstructorMembersMax: 1_000,
   showDepthDefault: 1,
   traceDepthDefault: 10,
   /** Nodes drawn in one trace tree; beyond it the answer says the cap was hit. */

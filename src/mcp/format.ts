@@ -190,7 +190,9 @@ function relationTitle(answer: ShowAnswer): string {
   const noun = relationNouns[answer.relation] ?? answer.relation;
   const of = noun.endsWith(' of') || noun.endsWith(' by') || noun.endsWith(' to') ? noun : `${noun} of`;
   const modules = answer.modules.length === 0 ? '' : ` via module ${labels(answer.modules)}`;
-  return `${of} ${labels(answer.targets)}${modules}`;
+  const constructors =
+    answer.constructors.length === 0 ? '' : ` (with its constructor ${labels(answer.constructors)})`;
+  return `${of} ${labels(answer.targets)}${modules}${constructors}`;
 }
 
 export function relationsText(answer: ShowAnswer, page: Page, reachable: number): string[] {
@@ -200,6 +202,8 @@ export function relationsText(answer: ShowAnswer, page: Page, reachable: number)
   const names = new Map<string, string>();
   for (const target of answer.targets) names.set(target.id, target.qualifiedName);
   for (const module of answer.modules) names.set(module.id, module.qualifiedName);
+  for (const constructor of answer.constructors) names.set(constructor.id, constructor.qualifiedName);
+  const constructors = new Set(answer.constructors.map((constructor) => constructor.id));
   for (const item of answer.results) names.set(item.entity.id, item.entity.qualifiedName);
   // Deeper levels were not walked once the results were full: the total is then a lower bound.
   const outcome = pageOf(page, answer.results.length, answer.complete ? answer.total : Infinity, reachable);
@@ -207,15 +211,23 @@ export function relationsText(answer: ShowAnswer, page: Page, reachable: number)
   const lines = [...setAsideLines(answer.setAside), `${title}: ${rangeText(page, outcome, total)}`];
   for (const item of answer.results.slice(page.offset, page.offset + outcome.shown)) {
     lines.push(
-      itemLine(item.entity, [...itemNotes(item, names), ...workspaceNote(item.entity, answer.honesty)]),
+      itemLine(item.entity, [
+        ...itemNotes(item, names, constructors),
+        ...workspaceNote(item.entity, answer.honesty),
+      ]),
     );
   }
   return [...lines, ...moreText(outcome, 'results')];
 }
 
-function itemNotes(item: RelationItem, names: ReadonlyMap<string, string>): string[] {
+function itemNotes(
+  item: RelationItem,
+  names: ReadonlyMap<string, string>,
+  constructors: ReadonlySet<string>,
+): string[] {
   const notes = edgeNotes(item.edge, item.site);
   if (item.depth > 1) notes.push(`depth ${item.depth} via ${clean(names.get(item.from) ?? item.from)}`);
+  else if (constructors.has(item.from)) notes.push(`through ${clean(names.get(item.from) ?? item.from)}`);
   return notes;
 }
 

@@ -1,7 +1,12 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { limits } from '../core/limits.js';
-import { GraphFixture, acceptanceGraph, openMemoryDatabase } from '../testing/graph-fixture.js';
+import {
+  GraphFixture,
+  acceptanceGraph,
+  constructedClassGraph,
+  openMemoryDatabase,
+} from '../testing/graph-fixture.js';
 import { buildContext, type ContextAnswer, type ContextRequest } from './context.js';
 import { estimateTokens } from './token-budget.js';
 
@@ -51,6 +56,15 @@ function busyGraph(): ReturnType<typeof openMemoryDatabase> {
 }
 
 describe('context', () => {
+  it("lists the callers of a class's constructor among the callers of the class", () => {
+    const db = openMemoryDatabase();
+    constructedClassGraph().fixture.write(db);
+    const answer = ok(db, { target: 'Decoder', budgetTokens: 2_000 });
+    assert.match(answer.text, /## Called by\n- loads \(function\) json\.py:1/);
+    assert.match(answer.text, /- make \(function\) json\.py:9/);
+    assert.doesNotMatch(answer.text, /## Called by[^#]*__init__/, 'the constructor is not its own caller');
+  });
+
   it('bundles the source of main, its callees with their signatures and sources', () => {
     const db = openMemoryDatabase();
     acceptanceGraph().fixture.write(db);

@@ -23,6 +23,7 @@ import {
 } from './context-items.js';
 import { checkRange } from './show.js';
 import { resolveTargets } from './target.js';
+import { constructorsOf } from './constructors.js';
 import { BudgetedDocument, cutToChars, estimateTokens } from './token-budget.js';
 
 export interface ContextRequest {
@@ -234,9 +235,12 @@ function compareNeighbours(left: ContextNeighbour, right: ContextNeighbour): num
 function gatherNeighbours(cache: EntityCache, targets: readonly Entity[]): ContextNeighbour[] {
   const targetIds = new Set(targets.map((target) => target.id));
   const result: ContextNeighbour[] = [];
+  // The callers of a type include the callers of its constructors (constructors.ts).
+  const constructors = constructorsOf(cache, targets);
+  for (const constructor of constructors) targetIds.add(constructor.id);
   for (const { role, step } of roleSteps) {
     const found = new Map<string, ContextNeighbour>();
-    for (const target of targets) {
+    for (const target of role === 'caller' ? [...targets, ...constructors] : targets) {
       const pick = pickNeighbours(
         cache,
         target,

@@ -1,7 +1,12 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { isKausalError, KausalError } from '../core/errors.js';
-import { GraphFixture, acceptanceGraph, openMemoryDatabase } from '../testing/graph-fixture.js';
+import {
+  GraphFixture,
+  acceptanceGraph,
+  constructedClassGraph,
+  openMemoryDatabase,
+} from '../testing/graph-fixture.js';
 import type { FreshnessSource } from './freshness.js';
 import { show, type ShowAnswer, type ShowRequest } from './show.js';
 
@@ -113,6 +118,25 @@ describe('show', () => {
     assert.deepEqual(namesOf(references), ['1:register']);
     assert.equal(references.results[0]?.edge.role, 'argument');
     assert.deepEqual(namesOf(ok(db, { target: 'register', relation: 'refers-to' })), ['1:handler']);
+  });
+
+  it("counts the callers of a class's constructor as callers of the class", () => {
+    const db = openMemoryDatabase();
+    const { fixture, ids } = constructedClassGraph();
+    fixture.write(db);
+    const answer = ok(db, { target: 'Decoder', relation: 'callers' });
+    assert.deepEqual(namesOf(answer), ['1:loads', '1:make']);
+    assert.deepEqual(
+      answer.constructors.map((entity) => entity.qualifiedName),
+      ['Decoder.__init__'],
+    );
+    assert.equal(answer.results.find((item) => item.entity.id === ids.loads)?.from, ids.init);
+    assert.equal(answer.total, 2);
+    // Other relations, and a constructor asked about directly, are left as they are.
+    assert.deepEqual(ok(db, { target: 'Decoder', relation: 'callees' }).constructors, []);
+    const direct = ok(db, { target: 'Decoder.__init__', relation: 'callers' });
+    assert.deepEqual(namesOf(direct), ['1:loads']);
+    assert.deepEqual(direct.constructors, []);
   });
 
   it('never picks one of several same-named entities: it lists candidates with selectors that work', () => {

@@ -1,6 +1,7 @@
 // show: one relation of a target (callers, callees, imports, …), depth 1 by default and deeper on
 // request, breadth first, each entity reported once at the depth it was first reached. Every item
-// has the entity's file:line, the call site's file:line and the edge's provenance.
+// has the entity's file:line, the call site's file:line and the edge's provenance. The callers of
+// a type include the callers of its constructors (constructors.ts).
 import type { BlockId } from '../core/block-id.js';
 import { invalidArgument } from '../core/errors.js';
 import { limits } from '../core/limits.js';
@@ -14,6 +15,7 @@ import { pickNeighbours } from './neighbours.js';
 import type { EdgeProvenance } from './provenance.js';
 import { relations, type RelationName } from './relations.js';
 import { resolveTargets } from './target.js';
+import { constructorsOf } from './constructors.js';
 
 export interface ShowRequest {
   readonly target: string;
@@ -48,6 +50,8 @@ export interface ShowAnswer {
   readonly setAside: readonly Entity[];
   /** For module-scoped relations: the modules the walk started from, when they differ. */
   readonly modules: readonly Entity[];
+  /** For callers of a type: its constructors, whose callers are listed with the type's own. */
+  readonly constructors: readonly Entity[];
   readonly maxDepth: number;
   readonly results: readonly RelationItem[];
   /** Distinct entities reached; a lower bound when `complete` is false. */
@@ -89,6 +93,9 @@ export function show(context: QueryContext, request: ShowRequest): ShowAnswer | 
 
   const honesty = new HonestyTally();
   const starts = spec.moduleScoped ? modulesOf(cache, outcome.entities) : [...outcome.entities];
+  const constructors =
+    request.relation === 'callers' ? constructorsOf(cache, outcome.entities) : ([] as Entity[]);
+  starts.push(...constructors);
   for (const entity of [...outcome.entities, ...starts]) honesty.addEntity(entity);
   const seen = new Set<BlockId>(starts.map((entity) => entity.id));
   const results: RelationItem[] = [];
@@ -140,6 +147,7 @@ export function show(context: QueryContext, request: ShowRequest): ShowAnswer | 
     targets: outcome.entities,
     setAside: outcome.setAside,
     modules,
+    constructors,
     maxDepth,
     results,
     total,
@@ -149,6 +157,7 @@ export function show(context: QueryContext, request: ShowRequest): ShowAnswer | 
   };
 }
 
+/** Members of kind constructor of the type targets (not themselves targets), in entity order. */
 function modulesOf(cache: EntityCache, entities: readonly Entity[]): Entity[] {
   const modules = new Map<BlockId, Entity>();
   for (const entity of entities) {

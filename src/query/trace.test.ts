@@ -1,7 +1,12 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { BlockId } from '../core/block-id.js';
-import { GraphFixture, acceptanceGraph, openMemoryDatabase } from '../testing/graph-fixture.js';
+import {
+  GraphFixture,
+  acceptanceGraph,
+  constructedClassGraph,
+  openMemoryDatabase,
+} from '../testing/graph-fixture.js';
 import { trace, type TraceAnswer, type TraceNode, type TraceRequest } from './trace.js';
 
 function ok(db: ReturnType<typeof openMemoryDatabase>, request: TraceRequest): TraceAnswer {
@@ -41,6 +46,15 @@ function graphOf(count: number, calls: readonly [number, number][]): ReturnType<
 }
 
 describe('trace', () => {
+  it('traces the callers of a class from its constructors too, each a root of its own', () => {
+    const db = openMemoryDatabase();
+    constructedClassGraph().fixture.write(db);
+    const callers = ok(db, { target: 'Decoder', direction: 'callers', depth: 2 });
+    assert.deepEqual(lines(callers), ['Decoder', '  make', '__init__', '  loads']);
+    // Callees of a class start from the class alone.
+    assert.deepEqual(lines(ok(db, { target: 'Decoder', direction: 'callees', depth: 2 })), ['Decoder']);
+  });
+
   it('traces the callees of main to depth 2 (the acceptance scenario)', () => {
     const db = openMemoryDatabase();
     acceptanceGraph().fixture.write(db);

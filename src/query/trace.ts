@@ -15,6 +15,7 @@ import { pickNeighbours } from './neighbours.js';
 import type { EdgeProvenance } from './provenance.js';
 import { checkRange, type Site } from './show.js';
 import { resolveTargets } from './target.js';
+import { constructorsOf } from './constructors.js';
 
 export type TraceDirection = 'callers' | 'callees';
 
@@ -101,7 +102,10 @@ export function trace(context: QueryContext, request: TraceRequest): TraceAnswer
   const expanded = new Set<BlockId>();
   const distinct = new Set<BlockId>();
   let nodes = 0;
-  for (const entity of outcome.entities.slice(0, maxNodes)) {
+  // Callers of a type: its constructors are roots too (constructors.ts).
+  const constructors = request.direction === 'callers' ? constructorsOf(cache, outcome.entities) : [];
+  const rootEntities = [...outcome.entities, ...constructors];
+  for (const entity of rootEntities.slice(0, maxNodes)) {
     const root: TraceNode = { entity, depth: 0, children: [], hiddenChildren: 0 };
     roots.push(root);
     queue.push({ node: root, path: new Set([entity.id]) });
@@ -111,7 +115,7 @@ export function trace(context: QueryContext, request: TraceRequest): TraceAnswer
     nodes++;
   }
   const caps = {
-    nodesHit: outcome.entities.length > maxNodes,
+    nodesHit: rootEntities.length > maxNodes,
     notExpanded: 0,
     fanOutHits: 0,
     depthReached: false,

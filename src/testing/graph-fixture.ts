@@ -227,6 +227,31 @@ export function acceptanceGraph(workspace = 'demo'): { fixture: GraphFixture; id
 }
 
 /** A database on a simulated file system: fast, isolated, nothing left on disk. */
+/**
+ * A class with a constructor: `loads` calls `Decoder.__init__` (a construction resolved to the
+ * constructor), `make` calls `Decoder` itself (one resolved to the class).
+ */
+export function constructedClassGraph(workspace = 'w'): {
+  fixture: GraphFixture;
+  ids: Record<'decoder' | 'init' | 'loads' | 'make', BlockId>;
+} {
+  const fixture = new GraphFixture(workspace);
+  const decoder = fixture.entity({ file: 'decoder.py', kind: 'class', name: 'Decoder', line: 1 });
+  const init = fixture.entity({
+    file: 'decoder.py',
+    kind: 'constructor',
+    name: '__init__',
+    parent: 'Decoder',
+    line: 2,
+  });
+  fixture.entity({ file: 'decoder.py', kind: 'method', name: 'decode', parent: 'Decoder', line: 8 });
+  const loads = fixture.entity({ file: 'json.py', kind: 'function', name: 'loads', line: 1 });
+  const make = fixture.entity({ file: 'json.py', kind: 'function', name: 'make', line: 9 });
+  fixture.call(loads, init, { line: 3 });
+  fixture.call(make, decoder, { line: 10 });
+  return { fixture, ids: { decoder, init, loads, make } };
+}
+
 export function openMemoryDatabase(seed = 1): Database {
   return Database.open('/db', { vfs: new SimVfs({ seed }) });
 }

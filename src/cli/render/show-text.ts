@@ -28,7 +28,11 @@ function targetsText(answer: ShowAnswer, style: Style): string {
     answer.modules.length === 0
       ? ''
       : ` via module ${answer.modules.map((m) => entityLabel(m, style)).join(', ')}`;
-  return `${targets}${modules}`;
+  const constructors =
+    answer.constructors.length === 0
+      ? ''
+      : ` with its constructor ${answer.constructors.map((c) => entityLabel(c, style)).join(', ')}`;
+  return `${targets}${modules}${constructors}`;
 }
 
 /** Items in walk order, each child listed right under the item it was reached from. */
