@@ -191,14 +191,17 @@ function relationTitle(answer: ShowAnswer): string {
   const of = noun.endsWith(' of') || noun.endsWith(' by') || noun.endsWith(' to') ? noun : `${noun} of`;
   const modules = answer.modules.length === 0 ? '' : ` via module ${labels(answer.modules)}`;
   const constructors =
-    answer.constructors.length === 0 ? '' : ` (with its constructor ${labels(answer.constructors)})`;
+    answer.constructors.length === 0
+      ? ''
+      : ` and its constructor${answer.constructors.length > 1 ? 's' : ''} ${labels(answer.constructors)}`;
   return `${of} ${labels(answer.targets)}${modules}${constructors}`;
 }
 
 export function relationsText(answer: ShowAnswer, page: Page, reachable: number): string[] {
   const depth = answer.maxDepth > 1 ? ` within depth ${answer.maxDepth}` : '';
   const title = `${relationTitle(answer)}${depth}`;
-  if (answer.total === 0) return [...setAsideLines(answer.setAside), `${title}: none`];
+  const setAside = answer.setAside.filter((entity) => !answer.constructors.some((c) => c.id === entity.id));
+  if (answer.total === 0) return [...setAsideLines(setAside), `${title}: none`];
   const names = new Map<string, string>();
   for (const target of answer.targets) names.set(target.id, target.qualifiedName);
   for (const module of answer.modules) names.set(module.id, module.qualifiedName);
@@ -208,7 +211,7 @@ export function relationsText(answer: ShowAnswer, page: Page, reachable: number)
   // Deeper levels were not walked once the results were full: the total is then a lower bound.
   const outcome = pageOf(page, answer.results.length, answer.complete ? answer.total : Infinity, reachable);
   const total = answer.complete ? `${answer.total}` : `at least ${answer.total}`;
-  const lines = [...setAsideLines(answer.setAside), `${title}: ${rangeText(page, outcome, total)}`];
+  const lines = [...setAsideLines(setAside), `${title}: ${rangeText(page, outcome, total)}`];
   for (const item of answer.results.slice(page.offset, page.offset + outcome.shown)) {
     lines.push(
       itemLine(item.entity, [
@@ -269,7 +272,7 @@ export function traceText(answer: TraceAnswer, page: Page): string[] {
   const all = traceLines(answer);
   const outcome = pageOf(page, all.length, all.length, Infinity);
   const lines = [
-    ...setAsideLines(answer.setAside),
+    ...setAsideLines(answer.setAside.filter((entity) => !roots.some((root) => root.id === entity.id))),
     `${title}: ${plural(answer.nodes, 'node')} (${answer.distinct} distinct), ${rangeText(page, outcome, `${all.length}`, 'lines')}`,
     ...all.slice(page.offset, page.offset + outcome.shown),
   ];

@@ -7,7 +7,7 @@ import { compareEntities, type Entity } from './entity.js';
 import type { EntityCache } from './graph-reader.js';
 import { kindsOf } from './kinds.js';
 
-const typeKinds = kindsOf('type') as ReadonlySet<string>;
+export const typeKinds = kindsOf('type') as ReadonlySet<string>;
 
 /** Members of kind constructor of the type targets (not themselves targets), in entity order. */
 export function constructorsOf(cache: EntityCache, targets: readonly Entity[]): Entity[] {

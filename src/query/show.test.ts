@@ -139,6 +139,38 @@ describe('show', () => {
     assert.deepEqual(direct.constructors, []);
   });
 
+  it('takes a type named like its own constructors (Java, C++) to mean the type, and says so', () => {
+    const db = openMemoryDatabase();
+    const fixture = new GraphFixture('w');
+    const box = fixture.entity({ file: 'Box.java', kind: 'class', name: 'Box', line: 1 });
+    const sized = fixture.entity({
+      file: 'Box.java',
+      kind: 'constructor',
+      name: 'Box',
+      qualifiedName: 'Box.Box',
+      parent: 'Box',
+      line: 3,
+    });
+    const user = fixture.entity({ file: 'Main.java', kind: 'method', name: 'main', line: 2 });
+    fixture.call(user, sized, { line: 4 });
+    fixture.write(db);
+    const answer = ok(db, { target: 'Box', relation: 'callers' });
+    assert.deepEqual(
+      answer.targets.map((entity) => entity.id),
+      [box],
+    );
+    assert.deepEqual(
+      answer.setAside.map((entity) => `${entity.kind}:${entity.line}`),
+      ['module:1', 'constructor:3'],
+    );
+    assert.deepEqual(namesOf(answer), ['1:main']);
+    // Another class of that name elsewhere keeps the name ambiguous.
+    const other = openMemoryDatabase();
+    fixture.entity({ file: 'other/Box.java', kind: 'class', name: 'Box', line: 1 });
+    fixture.write(other);
+    assert.equal(show({ graph: other }, { target: 'Box', relation: 'callers' }).status, 'ambiguous');
+  });
+
   it('never picks one of several same-named entities: it lists candidates with selectors that work', () => {
     const db = accepted();
     const extra = new GraphFixture('demo');

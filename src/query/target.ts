@@ -2,13 +2,16 @@
 // matched exactly. When it matches several entities the query does not pick one: it answers with
 // the candidates, each with a target text that selects it alone, unless the caller asked for all.
 //
-// One preference is applied, and reported: a module and a function often share a name
+// Two preferences are applied, and reported: a module and a function often share a name
 // (`main.py` and `def main`). Call queries mean the code entity; import queries mean the module.
+// And a type shares its name with its own constructors in Java and C++ (`HashMap` and its four
+// `HashMap(…)`): the name means the type, whose callers include its constructors' anyway.
 import { isBlockId, type BlockId } from '../core/block-id.js';
 import { limits } from '../core/limits.js';
 import type { AmbiguousAnswer, Candidate, NotFoundAnswer, QueryContext } from './answer.js';
 import { compareEntities, entityFromBlock, type Entity } from './entity.js';
 import type { EntityCache } from './graph-reader.js';
+import { typeKinds } from './constructors.js';
 import { HonestyTally } from './honesty.js';
 import { nameIndexPresent } from './name-index.js';
 import { matchName, suggestNames } from './name-match.js';
@@ -59,7 +62,7 @@ export function resolveTargets(
   }
   matched.sort(compareEntities);
   if (matched.length === 0) return notFound(context, text, selector, request.workspace);
-  const { kept, setAside } = applyPreference(matched, request.prefer ?? 'code');
+  const { kept, setAside } = preferTypeToItsConstructors(applyPreference(matched, request.prefer ?? 'code'));
   if (kept.length === 1 || request.all === true) {
     return { status: 'resolved', entities: kept.slice(0, limits.resultCountMax), setAside };
   }
@@ -85,6 +88,24 @@ function applyPreference(matched: Entity[], prefer: KindPreference): { kept: Ent
   const code = matched.filter((entity) => entity.kind !== 'module');
   if (modules.length === 0 || code.length === 0) return { kept: matched, setAside: [] };
   return prefer === 'module' ? { kept: modules, setAside: code } : { kept: code, setAside: modules };
+}
+
+function preferTypeToItsConstructors(choice: { kept: Entity[]; setAside: Entity[] }): {
+  kept: Entity[];
+  setAside: Entity[];
+} {
+  const types = choice.kept.filter((entity) => typeKinds.has(entity.kind));
+  const type = types[0];
+  if (types.length !== 1 || type === undefined || choice.kept.length === 1) return choice;
+  const constructors = choice.kept.filter((entity) => entity !== type);
+  const own = constructors.every(
+    (entity) =>
+      entity.kind === 'constructor' &&
+      entity.parent === type.qualifiedName &&
+      entity.file === type.file &&
+      entity.workspace === type.workspace,
+  );
+  return own ? { kept: [type], setAside: [...choice.setAside, ...constructors] } : choice;
 }
 
 function notFound(

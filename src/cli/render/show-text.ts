@@ -4,6 +4,7 @@
 import type { RelationName } from '../../query/relations.js';
 import type { RelationItem, ShowAnswer } from '../../query/show.js';
 import { edgeText, entityLabel, entityText, honestyText, plural, setAsideText } from './entity-text.js';
+import type { Entity } from '../../query/entity.js';
 import type { Style } from './style.js';
 
 const nouns: Readonly<Record<RelationName, [string, string]>> = {
@@ -22,16 +23,26 @@ const nouns: Readonly<Record<RelationName, [string, string]>> = {
   'refers-to': ['referenced function', 'referenced functions'],
 };
 
+/** What was set aside, less the constructors the answer includes anyway. */
+function notConstructors(setAside: readonly Entity[], answer: ShowAnswer): Entity[] {
+  return setAside.filter(
+    (entity) => !answer.constructors.some((constructor) => constructor.id === entity.id),
+  );
+}
+
 function targetsText(answer: ShowAnswer, style: Style): string {
   const targets = answer.targets.map((target) => entityLabel(target, style)).join(', ');
   const modules =
     answer.modules.length === 0
       ? ''
       : ` via module ${answer.modules.map((m) => entityLabel(m, style)).join(', ')}`;
+  const [only] = answer.constructors;
   const constructors =
-    answer.constructors.length === 0
-      ? ''
-      : ` with its constructor ${answer.constructors.map((c) => entityLabel(c, style)).join(', ')}`;
+    answer.constructors.length > 1
+      ? ` and its ${answer.constructors.length} constructors`
+      : only === undefined
+        ? ''
+        : ` and its constructor ${entityLabel(only, style)}`;
   return `${targets}${modules}${constructors}`;
 }
 
@@ -79,7 +90,7 @@ export function showText(answer: ShowAnswer, style: Style): string {
   const more = answer.truncated
     ? [style.dim(`… ${answer.total - answer.results.length} more; raise --max-results to see them`)]
     : [];
-  return `${setAsideText(answer.setAside, style)}${[header, ...itemLines(answer.results, style), ...more].join('\n')}\n${honestyText(answer.honesty, style)}`;
+  return `${setAsideText(notConstructors(answer.setAside, answer), style)}${[header, ...itemLines(answer.results, style), ...more].join('\n')}\n${honestyText(answer.honesty, style)}`;
 }
 
 export const showCsvHeader = [

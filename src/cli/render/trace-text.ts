@@ -62,7 +62,11 @@ export function traceText(answer: TraceAnswer, style: Style): string {
     `${answer.direction} of ${plural(answer.roots.length, 'root')}: ${plural(answer.nodes, 'node')}, ${answer.distinct} distinct` +
       (caps.length === 0 ? '' : `; ${caps.join('; ')}`),
   );
-  return `${setAsideText(answer.setAside, style)}${blocks.join('\n\n')}\n${summary}\n${honestyText(answer.honesty, style)}`;
+  // Constructors set aside as targets are traced as roots of their own (callers of a type).
+  const setAside = answer.setAside.filter(
+    (entity) => !answer.roots.some((root) => root.entity.id === entity.id),
+  );
+  return `${setAsideText(setAside, style)}${blocks.join('\n\n')}\n${summary}\n${honestyText(answer.honesty, style)}`;
 }
 
 export const traceCsvHeader = [
