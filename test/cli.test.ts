@@ -15,6 +15,20 @@ describe('kausal CLI basics', () => {
     assert.match(kausal(['help', 'version']).stdout, /Usage: kausal version/);
   });
 
+  it("prints a command's help for --help or -h after it, with exit code 0", () => {
+    for (const args of [
+      ['show', '--help'],
+      ['show', '--relation', 'callers', '-h'],
+      ['server', 'start', '--help'],
+    ]) {
+      const result = kausal(args);
+      assert.equal(result.code, 0, result.stderr);
+      assert.match(result.stdout, new RegExp(`Usage: kausal ${args[0] as string}`));
+    }
+    // After `--` it is an argument like any other, not a request for help.
+    assert.notEqual(kausal(['find', '--', '--help']).code, 0);
+  });
+
   it('answers an unknown command with a usage error, exit code 2 and the hint', () => {
     const result = kausal(['frobnicate']);
     assert.equal(result.code, 2);
