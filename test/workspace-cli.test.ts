@@ -1,6 +1,6 @@
 // Black-box tests of link, sync, status and unlink through the real binary.
 import assert from 'node:assert/strict';
-import { cpSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, it } from 'node:test';
@@ -73,6 +73,26 @@ describe('kausal link / sync / status / unlink', () => {
     const unlink = kausal(['unlink', '--name', 'demo', '--data-dir', data]);
     assert.equal(unlink.code, 0, unlink.stderr);
     assert.match(kausal(['status', '--data-dir', data]).stdout, /No workspace is linked/);
+  });
+
+  it('tells a checkout moved by commits elsewhere in the repository from one that needs a sync', (t) => {
+    // A workspace in a subdirectory of a git checkout (a .git written by hand: no git binary).
+    const repository = makeTempDir(t);
+    const root = join(repository, 'service');
+    cpSync(fixture, root, { recursive: true });
+    mkdirSync(join(repository, '.git'));
+    writeFileSync(join(repository, '.git', 'HEAD'), `${'a'.repeat(40)}\n`);
+    const data = makeTempDir(t);
+    assert.equal(kausal(['link', '--path', root, '--name', 'svc', '--data-dir', data]).code, 0);
+    writeFileSync(join(repository, '.git', 'HEAD'), `${'b'.repeat(40)}\n`);
+    const untouched = kausal(['status', '--data-dir', data]).stdout;
+    assert.match(untouched, /the checkout is now at bbbbbbbbbbbb, with no file of this workspace changed/);
+    assert.doesNotMatch(untouched, /run 'kausal sync/);
+    writeFileSync(join(root, 'extra.ts'), 'export const extra = 1;\n');
+    assert.match(
+      kausal(['status', '--data-dir', data]).stdout,
+      /the checkout is now at bbbbbbbbbbbb: run 'kausal sync svc'/,
+    );
   });
 
   it('answers usage and runtime errors clearly', (t) => {

@@ -13,6 +13,7 @@ import type { EdgeProvenance } from '../query/provenance.js';
 import type { RelationItem, ShowAnswer, Site } from '../query/show.js';
 import type { TraceAnswer, TraceNode } from '../query/trace.js';
 import type { PingResult, StatusResult } from '../service/requests.js';
+import { checkoutMove } from '../workspace/checkout-moved.js';
 import type { SyncReport, WorkspaceStatus } from '../workspace/index.js';
 import type { BackendMode } from './session.js';
 
@@ -389,10 +390,14 @@ export function statusText(
   lines.push(`${plural(result.workspaces.length, 'workspace')}:`);
   for (const status of result.workspaces) {
     const commit = status.commit === undefined ? '' : ` at commit ${clean(status.commit.slice(0, 12))}`;
+    const move = checkoutMove(status);
+    const at = ` · checkout now at ${clean((status.currentCommit ?? '').slice(0, 12))}`;
     const moved =
-      status.currentCommit !== undefined && status.currentCommit !== status.commit
-        ? ` · checkout now at ${clean(status.currentCommit.slice(0, 12))} (call sync)`
-        : '';
+      move === 'none'
+        ? ''
+        : move === 'workspace-untouched'
+          ? `${at} (no file of this workspace changed)`
+          : `${at} (call sync)`;
     lines.push(
       `${clean(status.name)}  ${statusFreshness(status)}  root ${clean(status.root)}  synced ${clean(status.syncedAt)}${commit}${moved}  ` +
         `files ${status.files} · blocks ${status.blocks} · edges ${status.edges} · unresolved call sites ${status.unresolvedCalls}`,

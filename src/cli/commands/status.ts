@@ -1,3 +1,4 @@
+import { checkoutMove } from '../../workspace/checkout-moved.js';
 import type { WorkspaceStatus } from '../../workspace/index.js';
 import type { Command } from '../command.js';
 import { jsonText } from '../output-format.js';
@@ -49,12 +50,16 @@ function describe(status: WorkspaceStatus): string[] {
     `  synced ${status.syncedAt}${status.commit === undefined ? '' : ` at commit ${status.commit.slice(0, 12)}`}`,
     `  ${status.files} files, ${status.blocks} blocks, ${status.edges} edges, ${status.unresolvedCalls} unresolved call sites`,
   ];
-  if (status.currentCommit !== undefined && status.currentCommit !== status.commit) {
+  const changes = status.changes;
+  const move = checkoutMove(status);
+  if (move !== 'none') {
+    const at = `  the checkout is now at ${(status.currentCommit ?? '').slice(0, 12)}`;
     lines.push(
-      `  the checkout is now at ${status.currentCommit.slice(0, 12)}: run 'kausal sync ${status.name}'`,
+      move === 'workspace-untouched'
+        ? `${at}, with no file of this workspace changed`
+        : `${at}: run 'kausal sync ${status.name}'`,
     );
   }
-  const changes = status.changes;
   if (changes !== undefined) {
     const total = changes.added + changes.modified + changes.deleted;
     if (total > 0) {
