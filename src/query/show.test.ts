@@ -95,6 +95,24 @@ describe('show', () => {
     ]);
   });
 
+  it('takes a file path, with or without its extension, to mean the module of that file', () => {
+    const db = openMemoryDatabase();
+    const fixture = new GraphFixture('w');
+    fixture.entity({ file: 'src/lib/db.ts', kind: 'function', name: 'open', line: 1 });
+    fixture.entity({ file: 'src/lib/index.ts', kind: 'function', name: 'start', line: 1 });
+    fixture.entity({ file: 'test/db.ts', kind: 'function', name: 'check', line: 1 });
+    fixture.write(db);
+    const exportsOf = (target: string): string[] => namesOf(ok(db, { target, relation: 'exports' }));
+    assert.deepEqual(exportsOf('src/lib/db.ts'), ['1:open']);
+    assert.deepEqual(exportsOf('./src/lib/db.ts'), ['1:open']);
+    assert.deepEqual(exportsOf('src/lib/db'), ['1:open'], "the module's qualified name");
+    assert.deepEqual(exportsOf('lib/db.ts'), ['1:open'], 'a path suffix');
+    assert.deepEqual(exportsOf('src/lib/index.ts'), ['1:start']);
+    // A suffix two files share stays ambiguous; a path nothing has is not found.
+    assert.equal(show({ graph: db }, { target: 'db.ts', relation: 'exports' }).status, 'ambiguous');
+    assert.equal(show({ graph: db }, { target: 'src/nope.ts', relation: 'exports' }).status, 'not_found');
+  });
+
   it('answers type relations in both directions, and containment', () => {
     const db = openMemoryDatabase();
     const fixture = new GraphFixture('w');

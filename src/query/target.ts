@@ -60,6 +60,8 @@ export function resolveTargets(
     const entity = cache.get(hit.id);
     if (entity !== undefined && !matched.some((known) => known.id === entity.id)) matched.push(entity);
   }
+  if (matched.length === 0 && selector.file === undefined)
+    matched.push(...modulesAtPath(context, cache, text, filter));
   matched.sort(compareEntities);
   if (matched.length === 0) return notFound(context, text, selector, request.workspace);
   const { kept, setAside } = preferTypeToItsConstructors(applyPreference(matched, request.prefer ?? 'code'));
@@ -106,6 +108,43 @@ function preferTypeToItsConstructors(choice: { kept: Entity[]; setAside: Entity[
       entity.workspace === type.workspace,
   );
   return own ? { kept: [type], setAside: [...choice.setAside, ...constructors] } : choice;
+}
+
+/**
+ * The modules a path names, for a target that matched no name: `src/db.ts`, `src/db` or
+ * `internal/operators/map` (a module's qualified name in TypeScript) mean the module of that file.
+ * Modules are found through the name index under the file's stem, or the name of its directory
+ * for an index file (`pkg/__init__.py`, `lib/index.ts`, `mod.rs`).
+ */
+function modulesAtPath(
+  context: QueryContext,
+  cache: EntityCache,
+  text: string,
+  filter: { readonly workspace?: string },
+): Entity[] {
+  if (!text.includes('/') && !/\.[A-Za-z0-9]+$/.test(text)) return [];
+  const path = text.replace(/^\.\//, '');
+  const parts = path.split('/');
+  const stem = (parts[parts.length - 1] ?? '').replace(/\.[^.]*$/, '');
+  const names = new Set([stem, parts[parts.length - 2] ?? ''].filter((name) => name !== ''));
+  const withoutExtension = (file: string): string => file.replace(/\.[^./]*$/, '');
+  const found: Entity[] = [];
+  for (const name of names) {
+    const selector = { text: name, qualifier: [], name };
+    for (const { hit } of matchName(context.graph, cache, selector, 'exact', filter).hits) {
+      const entity = cache.get(hit.id);
+      if (entity?.kind !== 'module' || found.some((known) => known.id === entity.id)) continue;
+      const file = entity.file;
+      if (
+        entity.qualifiedName === path ||
+        fileMatches(file, path) ||
+        fileMatches(withoutExtension(file), withoutExtension(path))
+      ) {
+        found.push(entity);
+      }
+    }
+  }
+  return found;
 }
 
 function notFound(
