@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { limits } from '../../core/limits.js';
 import { extractFile } from './extract-file.js';
+import type { LanguageId } from '../facts.js';
 import { countLines, cutContent, signatureOf } from './source-text.js';
 
 describe('extractFile', () => {
@@ -85,6 +86,25 @@ describe('source text helpers', () => {
     // Balanced on its first line: the lines after are the body, not the header.
     const oneLine = 'def run(a):\n    return (a +\n        1)\n';
     assert.equal(signatureOf(oneLine, 0, oneLine.length), 'def run(a):');
+  });
+
+  it('ends the header where the body starts when the grammar says so', () => {
+    const cpp = 'int get(int key) override { return cache_->lookup(key); }\n';
+    assert.equal(signatureOf(cpp, 0, cpp.length, cpp.indexOf('{')), 'int get(int key) override');
+  });
+
+  it('ends a parsed declaration at its body, in every grammar that names one', async () => {
+    const cases: [LanguageId, string, string][] = [
+      ['cpp', 'class A {\n  int get(int k) { return k; }\n};\n', 'int get(int k)'],
+      ['java', 'class A {\n  int get(int k) { return k; }\n}\n', 'int get(int k)'],
+      ['typescript', 'export class A {\n  get(k: number) { return k; }\n}\n', 'get(k: number)'],
+      ['python', 'class A:\n    def get(self, k): return k\n', 'def get(self, k):'],
+    ];
+    for (const [language, source, expected] of cases) {
+      const facts = await extractFile(language, `a.${language}`, source);
+      const method = facts.entities.find((entity) => entity.name === 'get');
+      assert.equal(method?.signature, expected, language);
+    }
   });
 
   it('caps a header that never closes at the signature limit', () => {

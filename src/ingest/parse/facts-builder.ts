@@ -103,7 +103,7 @@ export class FactsBuilder {
       ...rest,
       lineStart: node.startPosition.row + 1,
       lineEnd: endLine(node),
-      signature: signatureOf(this.source, node.startIndex, node.endIndex),
+      signature: signatureOf(this.source, node.startIndex, node.endIndex, bodyStartOf(node)),
       content: cut.text,
     };
     if (cut.originalLength !== undefined) entity.contentLength = cut.originalLength;
@@ -183,4 +183,17 @@ function endLine(node: Node): number {
   const end = node.endPosition;
   const start = node.startPosition;
   return end.column === 0 && end.row > start.row ? end.row : end.row + 1;
+}
+
+/**
+ * Where the declaration's body starts, when the grammar names it (the `body` field of functions,
+ * methods, classes, structs, traits and impls in every grammar here), looked for on the node and
+ * on the declaration an `export` or a decorator wraps: the signature ends there, so a one-line
+ * `int get() { return x; }` reads `int get()`.
+ */
+function bodyStartOf(node: Node): number | undefined {
+  const declaration =
+    node.childForFieldName('declaration') ?? node.childForFieldName('definition') ?? undefined;
+  const body = node.childForFieldName('body') ?? declaration?.childForFieldName('body') ?? undefined;
+  return body !== undefined && body.startIndex > node.startIndex ? body.startIndex : undefined;
 }

@@ -46,11 +46,17 @@ export function cutContent(text: string): CutText {
  * A declaration's header, without the body, trimmed and capped: its first line, continued over
  * the next lines while a parameter list or bracket opened there is still open, so that a header
  * formatted one parameter per line (`function f(\n  a: A,\n  b: B,\n): R {`) reads
- * `function f(a: A, b: B): R` instead of `function f(`.
+ * `function f(a: A, b: B): R` instead of `function f(`. It ends at `bodyStart` when the grammar
+ * says where the body begins.
  */
-export function signatureOf(source: string, startIndex: number, endIndex: number): string {
+export function signatureOf(
+  source: string,
+  startIndex: number,
+  endIndex: number,
+  bodyStart = endIndex,
+): string {
   const max = limits.ingestSignatureCharsMax;
-  const limit = Math.min(endIndex, startIndex + max * 2);
+  const limit = Math.min(endIndex, bodyStart, startIndex + max * 2);
   let end = limit;
   let depth = 0;
   let joined = false;
