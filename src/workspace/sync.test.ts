@@ -186,6 +186,16 @@ describe('workspaces', () => {
     await assert.rejects(linkWorkspace(db, makeTempDir(t), 'w', options), (error) =>
       isKausalError(error, 'ALREADY_EXISTS'),
     );
+    // The same directory under a second name would duplicate the whole graph.
+    await assert.rejects(
+      linkWorkspace(db, `${root}/`, 'again', options),
+      (error) =>
+        isKausalError(error, 'ALREADY_EXISTS') && /already linked as workspace "w"/.test(error.message),
+    );
+    const nested = join(root, 'src');
+    mkdirSync(nested, { recursive: true });
+    writeFileSync(join(nested, 'inner.py'), 'def inner():\n    return 1\n');
+    await linkWorkspace(db, nested, 'inner', options); // a subdirectory is another directory
     await assert.rejects(linkWorkspace(db, root, 'a/b', options), (error) =>
       isKausalError(error, 'INVALID_ARGUMENT'),
     );

@@ -136,6 +136,17 @@ export async function linkWorkspace(
       `workspace ${JSON.stringify(name)} is already linked to ${existing.root}; unlink it first or choose another --name`,
     );
   }
+  if (existing === undefined) {
+    // The same directory under a second name would hold every entity twice, and every name would
+    // turn ambiguous between the two.
+    for (const other of readRegistry(db)) {
+      if (readWorkspaceRecord(db, other)?.root !== absoluteRoot) continue;
+      throw new KausalError(
+        'ALREADY_EXISTS',
+        `${absoluteRoot} is already linked as workspace ${JSON.stringify(other)}; sync that one, or unlink it first to link the directory under another name`,
+      );
+    }
+  }
   const now = (options.now ?? (() => new Date()))().toISOString();
   const record: WorkspaceRecord = existing ?? {
     name,
