@@ -1,7 +1,6 @@
 // The embedding surface: a synchronous database of blocks and typed edges in one directory.
 // It validates at the boundary and delegates to the storage engine; by default it runs on the
 // real file system, and tests pass a SimVfs instead.
-import { hostname } from 'node:os';
 import type { BlockId } from './core/block-id.js';
 import type { Clock } from './core/clock.js';
 import type { BlockInput, ContextBlock, GraphEdge, StoredEdge, WriteOperation } from './core/types.js';
@@ -32,6 +31,20 @@ export interface DatabaseOptions {
 
 export type DatabaseStats = StorageStats;
 
+/**
+ * Who holds the lock, as a person would name it: `kausal link` or `kausal server` for the command
+ * line, else the script (`node build-index.js`). The lock file adds pid, host and time.
+ */
+function processDescription(): string {
+  const script = process.argv[1] ?? '';
+  const name = script.split(/[\\/]/).pop() ?? '';
+  if (/^kausal(\.js)?$/.test(name)) {
+    const command = process.argv.slice(2).find((argument) => !argument.startsWith('-'));
+    return command === undefined ? 'kausal' : `kausal ${command}`;
+  }
+  return name === '' ? 'a KausalDB process' : `node ${name} (KausalDB)`;
+}
+
 export class Database {
   private constructor(private readonly engine: StorageEngine) {}
 
@@ -41,7 +54,7 @@ export class Database {
     const engine = StorageEngine.open(directory, {
       ...rest,
       vfs: vfs ?? new NodeVfs(),
-      lockOwner: `KausalDB (pid ${process.pid} on ${hostname()})`,
+      lockOwner: processDescription(),
     });
     return new Database(engine);
   }

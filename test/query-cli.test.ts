@@ -254,6 +254,20 @@ describe('kausal query commands', () => {
     assert.match(empty.stderr, /^Error: no database at /);
   });
 
+  it('says who holds the database and what to do when it stays locked', (t) => {
+    const directory = makeTempDir(t);
+    const holder = Database.open(directory); // this test process holds the lock meanwhile
+    try {
+      const run = kausal(['find', '--name', 'x', '--data-dir', directory]);
+      assert.equal(run.code, 1);
+      assert.match(run.stderr, /^Error: lock .* failed: it is in use by node .* \(pid \d+ on host /);
+      assert.match(run.stderr, /wait for it to finish/);
+      assert.match(run.stderr, /'kausal server start'/);
+    } finally {
+      holder.close();
+    }
+  });
+
   it('rebuilds the name index on request', (t) => {
     const root = makeTempDir(t);
     const db = Database.open(root);

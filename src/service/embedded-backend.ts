@@ -51,7 +51,14 @@ async function openWhenFree(directory: string, create: boolean): Promise<Databas
     try {
       return create ? Database.open(directory) : openExistingDatabase(directory);
     } catch (error) {
-      if (!isKausalError(error, 'LOCKED') || Date.now() >= deadline) throw error;
+      if (!isKausalError(error, 'LOCKED')) throw error;
+      if (Date.now() >= deadline) {
+        throw new KausalError(
+          'LOCKED',
+          `${error.message}. Commands take turns on a database they open themselves; with 'kausal server start' they share it instead, and queries are answered while a link or sync runs`,
+          { cause: error },
+        );
+      }
     }
     await sleep(limits.lockRetryMs);
   }

@@ -132,7 +132,7 @@ function lockedError(path: string, holder: LockRecord): Error {
   const advice =
     holder.pid === process.pid && holder.hostname === hostname()
       ? 'close the other instance in this process first'
-      : `stop that process, or delete ${path} if it is no longer running`;
+      : `wait for it to finish (one process at a time opens a database), or stop it; if it is not running any more, delete ${path}`;
   return vfsError('LOCKED', 'lock', path, `it is in use by ${who}; ${advice}`);
 }
 
