@@ -1,6 +1,6 @@
 // Black-box tests of link, sync, status and unlink through the real binary.
 import assert from 'node:assert/strict';
-import { cpSync, mkdirSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, it } from 'node:test';
@@ -106,6 +106,16 @@ describe('kausal link / sync / status / unlink', () => {
     const nowhere = kausal(['link', '--path', join(data, 'nope'), '--data-dir', data]);
     assert.equal(nowhere.code, 1);
     assert.match(nowhere.stderr, /no such directory/);
+    const moved = makeTempDir(t);
+    cpSync(fixture, moved, { recursive: true });
+    assert.equal(kausal(['link', '--path', moved, '--name', 'moved', '--data-dir', data]).code, 0);
+    rmSync(moved, { recursive: true, force: true });
+    const vanished = kausal(['sync', 'moved', '--data-dir', data]);
+    assert.equal(vanished.code, 1);
+    assert.match(
+      vanished.stderr,
+      /is no longer a directory; restore it, or run 'kausal unlink --name moved'/,
+    );
     const noDatabase = kausal(['sync', '--data-dir', join(data, 'empty')]);
     assert.equal(noDatabase.code, 1);
     assert.match(noDatabase.stderr, /no database at .*kausal link --path/);

@@ -196,7 +196,7 @@ async function runSync(
   const fileBytesMax = options.fileBytesMax ?? limits.fileBytesMaxDefault;
   const force = options.force === true || linking;
   const budget = new YieldBudget(options.yieldEveryMs ?? limits.yieldBudgetMsDefault);
-  checkRoot(record);
+  checkRoot(record, linking);
   // Whether this sync leaves a complete name index: it does when the index was complete before
   // (or there was nothing to index); otherwise it was written by an older version, and is rebuilt.
   const indexComplete = nameIndexPresent(db) || readRegistry(db).length === 0;
@@ -533,7 +533,7 @@ function previousFacts(
   return stored === 'outdated' || stored === undefined ? 'unknown' : stored;
 }
 
-function checkRoot(record: WorkspaceRecord): void {
+function checkRoot(record: WorkspaceRecord, linking: boolean): void {
   let isDirectory = false;
   try {
     isDirectory = statSync(record.root).isDirectory();
@@ -543,7 +543,10 @@ function checkRoot(record: WorkspaceRecord): void {
   if (!isDirectory) {
     throw new KausalError(
       'NOT_FOUND',
-      `cannot index ${record.root} for workspace ${JSON.stringify(record.name)}: no such directory`,
+      linking
+        ? `cannot index ${record.root} for workspace ${JSON.stringify(record.name)}: no such directory`
+        : `workspace ${JSON.stringify(record.name)} is linked to ${record.root}, which is no longer a directory; ` +
+          `restore it, or run 'kausal unlink --name ${record.name}' (its graph stays queryable until then)`,
     );
   }
 }
