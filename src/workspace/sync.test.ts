@@ -2,7 +2,7 @@
 // step must equal what a fresh link of the same tree produces, with work proportional to the
 // change.
 import assert from 'node:assert/strict';
-import { mkdirSync, rmSync, writeFileSync, utimesSync } from 'node:fs';
+import { mkdirSync, rmSync, symlinkSync, writeFileSync, utimesSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { isKausalError } from '../core/errors.js';
@@ -191,6 +191,11 @@ describe('workspaces', () => {
       linkWorkspace(db, `${root}/`, 'again', options),
       (error) =>
         isKausalError(error, 'ALREADY_EXISTS') && /already linked as workspace "w"/.test(error.message),
+    );
+    const alias = join(makeTempDir(t), 'alias');
+    symlinkSync(root, alias);
+    await assert.rejects(linkWorkspace(db, alias, 'through-a-link', options), (error) =>
+      isKausalError(error, 'ALREADY_EXISTS'),
     );
     const nested = join(root, 'src');
     mkdirSync(nested, { recursive: true });

@@ -17,7 +17,7 @@
 // held open keeps what a sync leaves (stored facts, file table, index, resolver tables) for the
 // next sync until anything else writes (sync-cache.ts): a one-file edit then costs a walk of the
 // tree, the parse, and resolving and writing what moved.
-import { readFileSync, statSync } from 'node:fs';
+import { readFileSync, realpathSync, statSync } from 'node:fs';
 import { join, resolve as resolvePath } from 'node:path';
 import { sha256Hex, type BlockId } from '../core/block-id.js';
 import { KausalError } from '../core/errors.js';
@@ -139,8 +139,10 @@ export async function linkWorkspace(
   if (existing === undefined) {
     // The same directory under a second name would hold every entity twice, and every name would
     // turn ambiguous between the two.
+    const real = realPathOf(absoluteRoot);
     for (const other of readRegistry(db)) {
-      if (readWorkspaceRecord(db, other)?.root !== absoluteRoot) continue;
+      const otherRoot = readWorkspaceRecord(db, other)?.root;
+      if (otherRoot === undefined || realPathOf(otherRoot) !== real) continue;
       throw new KausalError(
         'ALREADY_EXISTS',
         `${absoluteRoot} is already linked as workspace ${JSON.stringify(other)}; sync that one, or unlink it first to link the directory under another name`,
@@ -531,6 +533,15 @@ function previousFacts(
   if (entry === undefined || entry.status !== 'parsed') return undefined;
   const stored = load();
   return stored === 'outdated' || stored === undefined ? 'unknown' : stored;
+}
+
+/** The path with symbolic links resolved, or as given when it cannot be (it does not exist). */
+function realPathOf(path: string): string {
+  try {
+    return realpathSync(path);
+  } catch {
+    return path;
+  }
 }
 
 function checkRoot(record: WorkspaceRecord, linking: boolean): void {
