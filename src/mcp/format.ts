@@ -202,7 +202,14 @@ export function relationsText(answer: ShowAnswer, page: Page, reachable: number)
   const depth = answer.maxDepth > 1 ? ` within depth ${answer.maxDepth}` : '';
   const title = `${relationTitle(answer)}${depth}`;
   const setAside = answer.setAside.filter((entity) => !answer.constructors.some((c) => c.id === entity.id));
-  if (answer.total === 0) return [...setAsideLines(setAside), `${title}: none`];
+  if (answer.total === 0) {
+    const modulesOnly = answer.targets.every((target) => target.kind === 'module');
+    const hint =
+      answer.relation === 'callers' && modulesOnly
+        ? ['a module is imported, not called: ask for relation importers']
+        : [];
+    return [...setAsideLines(setAside), `${title}: none`, ...hint];
+  }
   const names = new Map<string, string>();
   for (const target of answer.targets) names.set(target.id, target.qualifiedName);
   for (const module of answer.modules) names.set(module.id, module.qualifiedName);

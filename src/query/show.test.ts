@@ -113,6 +113,28 @@ describe('show', () => {
     assert.equal(show({ graph: db }, { target: 'src/nope.ts', relation: 'exports' }).status, 'not_found');
   });
 
+  it('does not count unresolved calls of a name as missing callers of the module of that name', () => {
+    const db = openMemoryDatabase();
+    const fixture = new GraphFixture('w');
+    fixture.entity({ file: 'src/db.ts', kind: 'function', name: 'open', line: 1 });
+    fixture.entity({
+      file: 'src/app.ts',
+      kind: 'function',
+      name: 'main',
+      line: 1,
+      unresolvedCalls: 1,
+      unresolvedCallNames: ['db'],
+    });
+    fixture.entity({ file: 'src/other.ts', kind: 'function', name: 'db', line: 1 });
+    fixture.write(db);
+    const ofModule = ok(db, { target: 'src/db.ts', relation: 'callers' });
+    assert.equal(ofModule.total, 0);
+    assert.ok((ofModule.honesty.possibleMissingCallers ?? 0) === 0, 'a module is not called by name');
+    // The function of that name still gets them.
+    const ofFunction = ok(db, { target: 'src/other.ts:db', relation: 'callers' });
+    assert.equal(ofFunction.honesty.possibleMissingCallers, 1);
+  });
+
   it('answers type relations in both directions, and containment', () => {
     const db = openMemoryDatabase();
     const fixture = new GraphFixture('w');

@@ -87,10 +87,15 @@ export function showText(answer: ShowAnswer, style: Style): string {
     answer.total === 0
       ? `No ${many} of ${targetsText(answer, style)}${depth}.`
       : `${style.green('✓')} Found ${count} ${noun} of ${targetsText(answer, style)}${depth}:`;
+  const modulesOnly = answer.targets.every((target) => target.kind === 'module');
+  const hint =
+    answer.total === 0 && answer.relation === 'callers' && modulesOnly
+      ? [style.dim('A module is imported, not called: --relation importers lists who imports it.')]
+      : [];
   const more = answer.truncated
     ? [style.dim(`… ${answer.total - answer.results.length} more; raise --max-results to see them`)]
     : [];
-  return `${setAsideText(notConstructors(answer.setAside, answer), style)}${[header, ...itemLines(answer.results, style), ...more].join('\n')}\n${honestyText(answer.honesty, style)}`;
+  return `${setAsideText(notConstructors(answer.setAside, answer), style)}${[header, ...hint, ...itemLines(answer.results, style), ...more].join('\n')}\n${honestyText(answer.honesty, style)}`;
 }
 
 export const showCsvHeader = [
