@@ -8,7 +8,7 @@ import { withDeadline } from '../core/deadline.js';
 import { limits } from '../core/limits.js';
 import type { Backend, BackendRequestOptions } from '../service/backend.js';
 import type { ParamsOf, RequestKind, ResultOf } from '../service/requests.js';
-import { KausalClient } from './client.js';
+import type { KausalClient } from './client.js';
 import { processExists } from '../vfs/node-lock.js';
 import { readServerEndpoint, type ServerEndpoint } from './server-files.js';
 
@@ -41,6 +41,8 @@ export async function connectToServer(
 ): Promise<RemoteBackend | undefined> {
   const endpoint = readServerEndpoint(dataDirectory);
   if (endpoint === undefined || !processExists(endpoint.pid)) return undefined;
+  // Loaded only when a server may run: a command without one does not pay for loading `net`.
+  const { KausalClient } = await import('./client.js');
   let client: KausalClient;
   try {
     client = await KausalClient.connect({ host: endpoint.host, port: endpoint.port, timeoutMs });
