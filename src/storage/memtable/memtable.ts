@@ -5,6 +5,9 @@
 // large arrays and slabs, not a million objects for the garbage collector to trace.
 // Edge entries are also chained per adjacency prefix (keyspace + node id), which makes "edges of
 // node X" a walk of one chain instead of a scan.
+// The hash tables grow without a pause: a table that fills doubles, and the previous one stays
+// readable while its buckets move into the new one a few per insert (`migrateStep`). Moving a
+// million entries at once held the event loop ~100 ms in the middle of a large link.
 import type { LocatedEntrySink, StoredEntry } from '../entry.js';
 import { adjacencyPrefixLength } from '../keys.js';
 import { shadows } from '../version.js';
@@ -15,6 +18,11 @@ import { KeyOrder } from './key-order.js';
 /** Bytes per entry of the columns and hash tables, for the memtable's size accounting. */
 const entryOverheadBytes = 64;
 const initialSlots = 1024;
+/**
+ * Old buckets moved per insert while a table grows. The new table is twice the old one and grows
+ * again at twice the entries, so two per insert would just finish in time; eight finish early.
+ */
+const migrateBucketsPerInsert = 8;
 const keyspaceBlockCode = 1;
 
 /** An entry whose value is a view of the arena, valid while the memtable is retained. */
@@ -40,6 +48,12 @@ export class Memtable {
   // Hash tables of slot + 1 (0 = empty), sized to stay at most half full.
   private keyBuckets = new Int32Array(initialSlots * 2);
   private chainBuckets = new Int32Array(initialSlots * 2);
+  // While growing: the previous tables (half the size), read after the current ones, and how many
+  // of their buckets have moved. A chain head re-headed in the new table is marked -1 in the old
+  // one, so it is neither found there nor moved.
+  private oldKeyBuckets: Int32Array | undefined;
+  private oldChainBuckets: Int32Array | undefined;
+  private migrated = 0;
 
   constructor(pool: SlabPool) {
     this.arena = new Arena(pool);
@@ -131,6 +145,9 @@ export class Memtable {
       }
       bucket = (bucket + 1) & mask;
     }
+    if (slot < 0 && this.oldKeyBuckets !== undefined) {
+      slot = this.findInOldKeys(hash, keyBytes, keyOffset, keyLength, this.oldKeyBuckets);
+    }
     if (slot >= 0) {
       const current = { sequence: this.sequences[slot] as number, tombstone: this.tombstones[slot] === 1 };
       if (!shadows({ sequence, tombstone }, current)) return;
@@ -142,7 +159,8 @@ export class Memtable {
       this.keyLengths[slot] = keyLength;
       this.keyBuckets[bucket] = slot + 1;
       if (keyBytes[keyOffset] !== keyspaceBlockCode) this.chain(slot, keyBytes, keyOffset);
-      if (this.count * 2 > this.keyBuckets.length) this.rehash();
+      if (this.oldKeyBuckets !== undefined) this.migrateStep();
+      if (this.count * 2 > this.keyBuckets.length) this.grow();
     }
     this.sequences[slot] = sequence;
     this.tombstones[slot] = tombstone ? 1 : 0;
@@ -256,9 +274,16 @@ export class Memtable {
 
   private find(key: string): number {
     const hash = hashString(key, key.length);
-    const mask = this.keyBuckets.length - 1;
+    const slot = this.findKeyIn(this.keyBuckets, hash, key);
+    return slot < 0 && this.oldKeyBuckets !== undefined
+      ? this.findKeyIn(this.oldKeyBuckets, hash, key)
+      : slot;
+  }
+
+  private findKeyIn(buckets: Int32Array, hash: number, key: string): number {
+    const mask = buckets.length - 1;
     for (let bucket = hash & mask; ; bucket = (bucket + 1) & mask) {
-      const probe = this.keyBuckets[bucket] as number;
+      const probe = buckets[bucket] as number;
       if (probe === 0) return -1;
       const slot = probe - 1;
       if (this.hashes[slot] !== hash || this.keyLengths[slot] !== key.length) continue;
@@ -267,13 +292,41 @@ export class Memtable {
     }
   }
 
+  /** A key's slot in the old key table (by its bytes), or -1. */
+  private findInOldKeys(
+    hash: number,
+    keyBytes: Buffer,
+    keyOffset: number,
+    keyLength: number,
+    buckets: Int32Array,
+  ): number {
+    const mask = buckets.length - 1;
+    for (let bucket = hash & mask; ; bucket = (bucket + 1) & mask) {
+      const probe = buckets[bucket] as number;
+      if (probe === 0) return -1;
+      const candidate = probe - 1;
+      if (this.hashes[candidate] !== hash || this.keyLengths[candidate] !== keyLength) continue;
+      const candidateBytes = this.arena.slab(this.keySlabs[candidate] as number);
+      if (bytesMatch(candidateBytes, this.keyOffsets[candidate] as number, keyBytes, keyOffset, keyLength))
+        return candidate;
+    }
+  }
+
   /** The head slot of the adjacency chain of `prefix`'s first 17 characters, or -1. */
   private findChain(prefix: string): number {
     const hash = hashString(prefix, adjacencyPrefixLength);
-    const mask = this.chainBuckets.length - 1;
+    const head = this.findChainIn(this.chainBuckets, hash, prefix);
+    return head < 0 && this.oldChainBuckets !== undefined
+      ? this.findChainIn(this.oldChainBuckets, hash, prefix)
+      : head;
+  }
+
+  private findChainIn(buckets: Int32Array, hash: number, prefix: string): number {
+    const mask = buckets.length - 1;
     for (let bucket = hash & mask; ; bucket = (bucket + 1) & mask) {
-      const probe = this.chainBuckets[bucket] as number;
+      const probe = buckets[bucket] as number;
       if (probe === 0) return -1;
+      if (probe < 0) continue; // re-headed in the new table
       const slot = probe - 1;
       const keyBytes = this.arena.slab(this.keySlabs[slot] as number);
       if (bytesEqualString(keyBytes, this.keyOffsets[slot] as number, prefix, adjacencyPrefixLength))
@@ -301,6 +354,27 @@ export class Memtable {
         return;
       }
       bucket = (bucket + 1) & mask;
+    }
+    // Not in the new table: the chain may still be in the old one. Re-head it here and mark the
+    // old bucket, so it is neither found there nor moved over this head later.
+    const old = this.oldChainBuckets;
+    if (old !== undefined) {
+      const oldMask = old.length - 1;
+      for (let oldBucket = hash & oldMask; ; oldBucket = (oldBucket + 1) & oldMask) {
+        const probe = old[oldBucket] as number;
+        if (probe === 0) break;
+        if (probe < 0) continue;
+        const head = probe - 1;
+        const headBytes = this.arena.slab(this.keySlabs[head] as number);
+        if (
+          bytesMatch(headBytes, this.keyOffsets[head] as number, keyBytes, keyOffset, adjacencyPrefixLength)
+        ) {
+          this.nextInChain[slot] = head;
+          old[oldBucket] = -1;
+          this.chainBuckets[bucket] = slot + 1;
+          return;
+        }
+      }
     }
     this.nextInChain[slot] = -1;
     this.chainBuckets[bucket] = slot + 1;
@@ -344,28 +418,47 @@ export class Memtable {
     this.nextInChain = grown(new Int32Array(size), this.nextInChain);
   }
 
-  /** Doubles both hash tables and reinserts every slot (chains keep their links). */
-  private rehash(): void {
-    const size = this.keyBuckets.length * 2;
-    const mask = size - 1;
-    const keyBuckets = new Int32Array(size);
-    for (let slot = 0; slot < this.count; slot++) {
-      let bucket = (this.hashes[slot] as number) & mask;
-      while (keyBuckets[bucket] !== 0) bucket = (bucket + 1) & mask;
-      keyBuckets[bucket] = slot + 1;
+  /**
+   * Starts doubling both hash tables: the current ones become the old ones, read after the new
+   * ones and moved into them by `migrateStep`. A growth still under way is finished first.
+   */
+  private grow(): void {
+    while (this.oldKeyBuckets !== undefined) this.migrateStep();
+    this.oldKeyBuckets = this.keyBuckets;
+    this.oldChainBuckets = this.chainBuckets;
+    this.keyBuckets = new Int32Array(this.keyBuckets.length * 2);
+    this.chainBuckets = new Int32Array(this.chainBuckets.length * 2);
+    this.migrated = 0;
+  }
+
+  /** Moves the next few buckets of the old tables into the new ones (chains keep their links). */
+  private migrateStep(): void {
+    const oldKeys = this.oldKeyBuckets as Int32Array;
+    const oldChains = this.oldChainBuckets as Int32Array;
+    const { keyBuckets, chainBuckets } = this;
+    const mask = keyBuckets.length - 1;
+    const end = Math.min(oldKeys.length, this.migrated + migrateBucketsPerInsert);
+    for (let bucket = this.migrated; bucket < end; bucket++) {
+      const key = oldKeys[bucket] as number;
+      if (key > 0) {
+        let target = (this.hashes[key - 1] as number) & mask;
+        while (keyBuckets[target] !== 0) target = (target + 1) & mask;
+        keyBuckets[target] = key;
+      }
+      const chain = oldChains[bucket] as number;
+      if (chain > 0) {
+        const head = chain - 1;
+        const headBytes = this.arena.slab(this.keySlabs[head] as number);
+        let target = hashBytes(headBytes, this.keyOffsets[head] as number, adjacencyPrefixLength) & mask;
+        while (chainBuckets[target] !== 0) target = (target + 1) & mask;
+        chainBuckets[target] = chain;
+      }
     }
-    const chainBuckets = new Int32Array(size);
-    for (let bucket = 0; bucket < this.chainBuckets.length; bucket++) {
-      const probe = this.chainBuckets[bucket] as number;
-      if (probe === 0) continue;
-      const head = probe - 1;
-      const headBytes = this.arena.slab(this.keySlabs[head] as number);
-      let target = hashBytes(headBytes, this.keyOffsets[head] as number, adjacencyPrefixLength) & mask;
-      while (chainBuckets[target] !== 0) target = (target + 1) & mask;
-      chainBuckets[target] = probe;
+    this.migrated = end;
+    if (end === oldKeys.length) {
+      this.oldKeyBuckets = undefined;
+      this.oldChainBuckets = undefined;
     }
-    this.keyBuckets = keyBuckets;
-    this.chainBuckets = chainBuckets;
   }
 }
 
