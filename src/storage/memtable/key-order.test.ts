@@ -94,6 +94,20 @@ describe('memtable key order', () => {
     assert.deepEqual(stepped.rows, whole.rows);
   });
 
+  it('builds the same order in small steps as at once', () => {
+    const rng = new SeededRng(11);
+    const keys = [...looseKeys(rng, 1_500), ...edgeKeys(rng, 1_500)];
+    const memtable = memtableOf(keys);
+    const whole = memtable.keyOrder();
+    const builder = memtable.keyOrderBuilder();
+    let order;
+    let steps = 0;
+    while ((order = builder.advance(rng.between(1, 200))) === undefined) steps++;
+    assert.ok(steps > 10, 'the build really was cut into steps');
+    assert.deepEqual(order.sortThrough(order.length), whole.sortThrough(whole.length));
+    assert.equal(order.length, keys.length);
+  });
+
   it('scans a range in order, bounds included and excluded as strings compare', () => {
     const rng = new SeededRng(5);
     const keys = [...edgeKeys(rng, 2000), ...looseKeys(rng, 300)];

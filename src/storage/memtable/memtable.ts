@@ -13,7 +13,7 @@ import { adjacencyPrefixLength } from '../keys.js';
 import { shadows } from '../version.js';
 import { Arena, type SlabPool } from './arena.js';
 import { bytesEqualString, bytesMatch, compareBytesToString, hashBytes, hashString } from './key-hash.js';
-import { KeyOrder } from './key-order.js';
+import { KeyOrder, KeyOrderBuilder, type KeyColumns } from './key-order.js';
 
 /** Bytes per entry of the columns and hash tables, for the memtable's size accounting. */
 const entryOverheadBytes = 64;
@@ -197,6 +197,11 @@ export class Memtable {
     return this.orderOf(this.allSlots());
   }
 
+  /** `keyOrder()` built a bounded number of slots at a time (for a flush's steps). */
+  keyOrderBuilder(): KeyOrderBuilder {
+    return new KeyOrderBuilder(this.keyColumns(), this.allSlots());
+  }
+
   /**
    * Hands the entries at positions [from, to) of `order` to `sink` straight from the columns: no
    * lookup by key, no key string, no entry object.
@@ -266,10 +271,14 @@ export class Memtable {
 
   /** Sorting reads only keys, which never move: a snapshot of the slab list serves it. */
   private orderOf(candidates: Uint32Array): KeyOrder {
+    return KeyOrder.of(this.keyColumns(), candidates);
+  }
+
+  private keyColumns(): KeyColumns {
     const slabs: Buffer[] = [];
     for (let index = 0; index < this.arena.slabCount; index++) slabs.push(this.arena.slab(index));
     const { keySlabs, keyOffsets, keyLengths } = this;
-    return new KeyOrder({ slabs, keySlabs, keyOffsets, keyLengths }, candidates);
+    return { slabs, keySlabs, keyOffsets, keyLengths };
   }
 
   private find(key: string): number {
