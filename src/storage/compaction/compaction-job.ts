@@ -20,10 +20,15 @@ export interface CompactionHooks {
   readonly dropTombstonesAlways?: boolean;
 }
 
+/** Filter keys placed per entry of a step's budget, once the merge itself is done. */
+const filterKeysPerEntry = 8;
+
 export class CompactionJob {
   private readonly merged: Iterator<StoredEntry>;
   private entriesRead = 0;
   private done = false;
+  /** False once every input entry is merged and only the output's filter is left to fill. */
+  private merging = true;
 
   constructor(
     readonly inputs: readonly TableReader[],
@@ -46,9 +51,13 @@ export class CompactionJob {
 
   /** Merges up to `entryBudget` entries; returns the output once the merge is complete. */
   step(entryBudget: number): CompactionOutput | undefined {
+    if (this.merging === false) return this.finish(entryBudget);
     for (let count = 0; count < entryBudget; count++) {
       const next = this.merged.next();
-      if (next.done === true) return this.finish();
+      if (next.done === true) {
+        this.merging = false;
+        return this.finish(entryBudget);
+      }
       this.entriesRead += 1;
       const entry = next.value;
       const dropTombstone = this.includesOldest || this.hooks.dropTombstonesAlways === true;
@@ -71,12 +80,16 @@ export class CompactionJob {
     this.writer.abandon();
   }
 
-  private finish(): CompactionOutput {
-    this.done = true;
+  /** The output once the table is complete (its filter is filled a bounded amount per step). */
+  private finish(entryBudget: number): CompactionOutput | undefined {
     if (this.writer.entriesWritten === 0) {
+      this.done = true;
       this.writer.abandon();
       return { inputs: this.inputs, summary: undefined, entriesRead: this.entriesRead };
     }
-    return { inputs: this.inputs, summary: this.writer.finish(), entriesRead: this.entriesRead };
+    const summary = this.writer.finishStep(entryBudget * filterKeysPerEntry);
+    if (summary === undefined) return undefined;
+    this.done = true;
+    return { inputs: this.inputs, summary, entriesRead: this.entriesRead };
   }
 }

@@ -1,6 +1,7 @@
 // Bloom filter over a table's keys: block keys and edge adjacency prefixes (keyspace + node id).
 // Tombstones are keys like any other, so "absent from the filter" means the table holds neither a
 // value nor a tombstone for that key, and skipping the table can never hide a deletion.
+import { assert } from '../../core/assert.js';
 import { limits } from '../../core/limits.js';
 
 /** Two independent 32-bit hashes of a latin1 key (FNV-1a and a multiplicative mix). */
@@ -31,12 +32,16 @@ export class BloomBuilder {
   private first = new Uint32Array(1024);
   private second = new Uint32Array(1024);
   private count = 0;
+  /** The filter being filled by `place`, sized once every key is added. */
+  private bytes: Buffer | undefined;
+  private placed = 0;
 
   /**
    * Adds the latin1 key held in `bytes[start, start + length)`, hashed as hashPair() hashes its
    * string. The caller adds each key once (a table's edges of one node share one prefix).
    */
   add(bytes: Uint8Array, start: number, length: number): void {
+    assert(this.bytes === undefined, 'a key added to a filter being placed');
     if (this.count === this.first.length) {
       const grownFirst = new Uint32Array(this.count * 2);
       const grownSecond = new Uint32Array(this.count * 2);
@@ -58,14 +63,24 @@ export class BloomBuilder {
     this.count += 1;
   }
 
-  /** Serialized filter: bit count u32 | hash count u8 | bits. */
-  finish(): Buffer {
-    const bitCount = Math.max(64, this.count * limits.bloomBitsPerKey);
-    const hashCount = Math.max(1, Math.min(12, Math.round(limits.bloomBitsPerKey * Math.LN2)));
-    const bytes = Buffer.alloc(5 + Math.ceil(bitCount / 8));
-    bytes.writeUInt32LE(bitCount, 0);
-    bytes[4] = hashCount;
-    for (let index = 0; index < this.count; index++) {
+  /**
+   * Sets the bits of up to `units` more keys (no key may be added from the first call on); true
+   * once every key's bits are set. Setting a few million random bits is tens of milliseconds, so
+   * a flush or merge does it a bounded number of keys per step.
+   */
+  place(units: number): boolean {
+    let bytes = this.bytes;
+    if (bytes === undefined) {
+      const bitCount = Math.max(64, this.count * limits.bloomBitsPerKey);
+      bytes = Buffer.alloc(5 + Math.ceil(bitCount / 8));
+      bytes.writeUInt32LE(bitCount, 0);
+      bytes[4] = Math.max(1, Math.min(12, Math.round(limits.bloomBitsPerKey * Math.LN2)));
+      this.bytes = bytes;
+    }
+    const bitCount = bytes.readUInt32LE(0);
+    const hashCount = bytes[4] as number;
+    const end = Math.min(this.count, this.placed + units);
+    for (let index = this.placed; index < end; index++) {
       let h = this.first[index] as number;
       const step = this.second[index] as number;
       for (let round = 0; round < hashCount; round++) {
@@ -74,7 +89,14 @@ export class BloomBuilder {
         h = (h + step) >>> 0;
       }
     }
-    return bytes;
+    this.placed = end;
+    return end === this.count;
+  }
+
+  /** Serialized filter: bit count u32 | hash count u8 | bits. */
+  finish(): Buffer {
+    this.place(Number.POSITIVE_INFINITY);
+    return this.bytes as Buffer;
   }
 }
 

@@ -166,6 +166,14 @@ export class TableWriter implements LocatedEntrySink {
     return (block[keyStart + shared] as number) > (last[lastStart + shared] as number) ? shared : -1;
   }
 
+  /**
+   * `finish` a bounded amount at a time: the filter's bits for up to `units` keys per call, then
+   * the rest of `finish`; the summary once the table is complete. No entry may be added meanwhile.
+   */
+  finishStep(units: number, sync = true): TableSummary | undefined {
+    return this.bloom.place(units) ? this.finish(sync) : undefined;
+  }
+
   /** Writes index, filter and footer, fsyncs (unless a test plants that bug), and closes the file. */
   finish(sync = true): TableSummary {
     assert(!this.finished, 'table writer finished twice');

@@ -8,6 +8,7 @@ import { idOf } from '../../testing/fixtures.js';
 import { NodeVfs } from '../../vfs/node-vfs.js';
 import { blockKey, incomingKey, incomingPrefix, outgoingKey, outgoingPrefix } from '../keys.js';
 import { BlockCache } from './block-cache.js';
+import { BloomBuilder, BloomFilter } from './bloom.js';
 import { TableMetadataBudget, TableReader } from './table-reader.js';
 import { TableWriter } from './table-writer.js';
 
@@ -74,6 +75,25 @@ function readEverything(reader: TableReader): string {
 }
 
 describe('SSTable', () => {
+  it('fills its bloom filter in steps to the same bits as at once, and takes no key after', () => {
+    const keys = Array.from({ length: 5_000 }, (_, index) =>
+      Buffer.from(blockKey(idOf(index * 7919)), 'latin1'),
+    );
+    const whole = new BloomBuilder();
+    const stepped = new BloomBuilder();
+    for (const key of keys) {
+      whole.add(key, 0, key.length);
+      stepped.add(key, 0, key.length);
+    }
+    let steps = 0;
+    while (!stepped.place(97)) steps++;
+    assert.equal(steps, Math.ceil(keys.length / 97) - 1);
+    assert.deepEqual(stepped.finish(), whole.finish());
+    const filter = new BloomFilter(stepped.finish());
+    assert.ok(keys.every((key) => filter.mayContain(key.toString('latin1'))));
+    assert.throws(() => stepped.add(keys[0] as Buffer, 0, 3));
+  });
+
   it('round-trips entries across many data blocks, point reads included', (t) => {
     const path = join(makeTempDir(t), 'table.sst');
     writeTable(path);
