@@ -7,6 +7,8 @@ import { limits } from '../core/limits.js';
 import { Database } from '../database.js';
 import { blockOf, edgeOf, idOf } from '../testing/fixtures.js';
 import { makeTempDir } from '../testing/temp-dir.js';
+import { tableFileName } from './sstable/table-format.js';
+import { segmentName } from './wal/wal.js';
 
 const small = { memtableBytes: limits.memtableBytesMin, tableBlockBytes: 1024 };
 
@@ -15,6 +17,23 @@ function liveIds(db: Database): string[] {
 }
 
 describe('Database: blocks and edges', () => {
+  it('removes on open what a removal in the background left behind: old log segments, stray tables', (t) => {
+    const directory = makeTempDir(t);
+    const db = Database.open(directory, small);
+    for (let index = 0; index < 200; index++) db.putBlock(blockOf(index, 'x'.repeat(200)));
+    db.flush(); // the log moves to a new segment; the covered ones are removed in the background
+    db.close();
+    // As if those removals had not happened before a crash: a covered segment and an old table.
+    writeFileSync(join(directory, segmentName(1)), 'stale');
+    writeFileSync(join(directory, tableFileName(999_999)), 'stale');
+    const again = Database.open(directory, small);
+    const names = readdirSync(directory);
+    assert.ok(!names.includes(segmentName(1)), "a segment below the manifest's start is removed");
+    assert.ok(!names.includes(tableFileName(999_999)), 'a table the manifest does not name is removed');
+    assert.equal(liveIds(again).length, 200);
+    again.close();
+  });
+
   it('puts, gets, overwrites and deletes blocks with engine-assigned sequences', (t) => {
     const db = Database.open(makeTempDir(t));
     const first = db.putBlock(blockOf(1));

@@ -9,6 +9,7 @@ import {
   readdirSync,
   renameSync,
   statSync,
+  unlink,
   unlinkSync,
 } from 'node:fs';
 import type { Vfs, VfsFile, VfsLock, VfsStat } from './vfs.js';
@@ -53,6 +54,10 @@ export class NodeVfs implements Vfs {
     } catch (error) {
       throw fromNodeError(error, 'unlink', path);
     }
+  }
+
+  unlinkInBackground(path: string): void {
+    unlink(path, () => undefined); // a file left behind is removed by the next open
   }
 
   list(directory: string): string[] {

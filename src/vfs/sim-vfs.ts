@@ -137,6 +137,15 @@ export class SimVfs implements Vfs, SimHandleHost {
     this.namespace.unlinkEntry(parent, name, this.nowMs());
   }
 
+  /** At once, so runs stay deterministic; a failure leaves the file, as a lost removal would. */
+  unlinkInBackground(path: string): void {
+    try {
+      this.unlink(path);
+    } catch {
+      // Ignored: the next open removes what is left.
+    }
+  }
+
   list(directory: string): string[] {
     const parts = this.begin('list', directory);
     return [...this.namespace.directory(parts, 'list', directory).current.keys()].sort();

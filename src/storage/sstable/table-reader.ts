@@ -182,7 +182,8 @@ export class TableReader {
     this.cache.evictTable(this.number);
     this.unloadMetadata();
     this.file.close();
-    if (this.obsolete) removeQuietly(this.vfs, this.path);
+    // Not named by the manifest any more: one left behind is removed by the next open.
+    if (this.obsolete) this.vfs.unlinkInBackground(this.path);
   }
 
   unloadMetadata(): void {

@@ -112,17 +112,18 @@ export class WriteAheadLog {
     if (sync) file.sync();
   }
 
-  /** Removes segments older than `firstLive` (their contents are durable in tables). */
+  /**
+   * Removes segments older than `firstLive` (their contents are durable in tables, and the
+   * manifest that says so is synced), in the background: one left behind by a crash is below the
+   * manifest's `walStart`, which the next open removes.
+   */
   deleteSegmentsBefore(firstLive: number): void {
-    let removed = false;
     for (const name of this.vfs.list(this.directory)) {
       const number = parseSegmentName(name);
       if (number !== undefined && number < firstLive) {
-        this.vfs.unlink(joinPath(this.directory, name));
-        removed = true;
+        this.vfs.unlinkInBackground(joinPath(this.directory, name));
       }
     }
-    if (removed) this.vfs.syncDirectory(this.directory);
   }
 
   close(): void {

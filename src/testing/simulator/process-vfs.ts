@@ -48,6 +48,10 @@ export class ProcessVfs implements Vfs {
     this.disk.unlink(path);
   }
 
+  unlinkInBackground(path: string): void {
+    if (this.alive) this.disk.unlinkInBackground(path); // a dead process removes nothing
+  }
+
   list(directory: string): string[] {
     this.check('list', directory);
     return this.disk.list(directory);
