@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import { isKausalError } from '../core/errors.js';
 import { limits } from '../core/limits.js';
 import { GraphFixture, acceptanceGraph, openMemoryDatabase } from '../testing/graph-fixture.js';
-import { find, type FindRequest } from './find.js';
+import { find, firstSorted, type FindRequest } from './find.js';
 
 function twoWorkspaces(): ReturnType<typeof openMemoryDatabase> {
   const db = openMemoryDatabase();
@@ -150,6 +150,43 @@ describe('find', () => {
       first.results,
       'same answer twice',
     );
+  });
+
+  it('ranks a common name only as far as the page, and fills the page past index entries whose block is gone', () => {
+    const db = openMemoryDatabase();
+    const fixture = new GraphFixture('w');
+    const ids = [];
+    for (let index = 0; index < 300; index++) {
+      // Written out of order, so the first ten in rank are spread over the index.
+      const file = `src/f${String((index * 37) % 300).padStart(3, '0')}.ts`;
+      ids.push({ file, id: fixture.entity({ file, kind: 'function', name: 'get', line: 1 }) });
+    }
+    fixture.write(db);
+    const sortedFiles = ids.map((entry) => entry.file).sort();
+    const page = find({ graph: db }, { name: 'get', maxResults: 10 });
+    assert.deepEqual(
+      page.results.map((result) => result.entity.file),
+      sortedFiles.slice(0, 10),
+    );
+    assert.equal(page.total, 300);
+    // Blocks of the first five in rank go away behind the index's back: the page takes the next.
+    const gone = ids.filter((entry) => sortedFiles.slice(0, 5).includes(entry.file));
+    db.write(gone.map((entry) => ({ kind: 'delete_block' as const, id: entry.id })));
+    const after = find({ graph: db }, { name: 'get', maxResults: 10 });
+    assert.deepEqual(
+      after.results.map((result) => result.entity.file),
+      sortedFiles.slice(5, 15),
+    );
+  });
+
+  it('keeps the first of many in the same order as a full sort', () => {
+    const numbers = Array.from({ length: 1_000 }, (_, index) => (index * 7_919) % 1_009);
+    for (const count of [1, 3, 10, 250, 2_000]) {
+      assert.deepEqual(
+        firstSorted(numbers, count, (a, b) => a - b),
+        [...numbers].sort((a, b) => a - b).slice(0, count),
+      );
+    }
   });
 
   it('sums unresolved calls of the entities found', () => {

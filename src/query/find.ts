@@ -53,6 +53,34 @@ export interface FindAnswer {
   readonly honesty: Honesty;
 }
 
+function distinctHits(hits: readonly ScoredHit[]): ScoredHit[] {
+  const unique = new Map<string, ScoredHit>();
+  for (const scored of hits) if (!unique.has(scored.hit.id)) unique.set(scored.hit.id, scored);
+  return [...unique.values()];
+}
+
+/**
+ * The first `count` of `items` in `compare` order, sorted, in one pass that keeps the best so far
+ * (most items lose to the current last with one comparison) instead of sorting them all.
+ */
+export function firstSorted<T>(items: readonly T[], count: number, compare: (a: T, b: T) => number): T[] {
+  if (items.length <= count * 4) return [...items].sort(compare).slice(0, count);
+  const best: T[] = [];
+  for (const item of items) {
+    if (best.length === count && compare(item, best[count - 1] as T) >= 0) continue;
+    let low = 0;
+    let high = best.length;
+    while (low < high) {
+      const middle = (low + high) >>> 1;
+      if (compare(best[middle] as T, item) <= 0) low = middle + 1;
+      else high = middle;
+    }
+    best.splice(low, 0, item);
+    if (best.length > count) best.pop();
+  }
+  return best;
+}
+
 function compareHits(left: ScoredHit, right: ScoredHit): number {
   const a = left.hit;
   const b = right.hit;
@@ -91,16 +119,21 @@ export function find(context: QueryContext, request: FindRequest): FindAnswer {
     ...(request.workspace === undefined ? {} : { workspace: request.workspace }),
     ...(request.language === undefined ? {} : { language: request.language }),
   });
-  // Several keys can list one entity (a prefix search meets it once per name only, but be safe).
-  const unique = new Map<string, ScoredHit>();
-  for (const scored of outcome.hits) if (!unique.has(scored.hit.id)) unique.set(scored.hit.id, scored);
-  const ranked = [...unique.values()].sort(compareHits);
+  // One key lists an entity once; several keys (prefix and fuzzy searches) may meet it twice.
+  const candidates = mode === 'exact' ? outcome.hits : distinctHits(outcome.hits);
+  // A common name has thousands of hits and a page shows ten: rank only as far as the page needs,
+  // and all of them only when index entries whose block is gone leave the page short.
+  let ranked = firstSorted(candidates, maxResults, compareHits);
 
   const honesty = new HonestyTally();
   if (request.workspace !== undefined) honesty.addWorkspace(request.workspace);
   const results: FindResult[] = [];
-  for (const scored of ranked) {
-    if (results.length >= maxResults) break;
+  for (let position = 0; results.length < maxResults; position++) {
+    if (position === ranked.length) {
+      if (ranked.length === candidates.length) break;
+      ranked = [...candidates].sort(compareHits);
+    }
+    const scored = ranked[position] as ScoredHit;
     const entity = cache.get(scored.hit.id);
     if (entity === undefined) continue; // an index entry whose block is gone: not an answer
     honesty.addEntity(entity);
@@ -110,7 +143,7 @@ export function find(context: QueryContext, request: FindRequest): FindAnswer {
       score: scored.score,
     });
   }
-  const suggestions = ranked.length === 0 ? suggestNames(context.graph, selector.name) : [];
+  const suggestions = candidates.length === 0 ? suggestNames(context.graph, selector.name) : [];
   return {
     status: 'ok',
     query: {
@@ -122,9 +155,9 @@ export function find(context: QueryContext, request: FindRequest): FindAnswer {
       ...(request.language === undefined ? {} : { language: request.language }),
     },
     results,
-    total: ranked.length,
+    total: candidates.length,
     complete: !outcome.capped,
-    truncated: results.length < ranked.length,
+    truncated: results.length < candidates.length,
     suggestions,
     indexPresent: nameIndexPresent(context.graph),
     honesty: honesty.finish(context.freshness),
