@@ -23,7 +23,9 @@ export function diskBytes(directory: string): number {
   let total = 0;
   for (const entry of readdirSync(directory, { recursive: true, withFileTypes: true })) {
     if (!entry.isFile()) continue;
-    total += statSync(join(entry.parentPath, entry.name)).blocks * 512;
+    // A file removed in the background (an obsolete table, a covered log segment) may be gone.
+    const stats = statSync(join(entry.parentPath, entry.name), { throwIfNoEntry: false });
+    total += (stats?.blocks ?? 0) * 512;
   }
   return total;
 }

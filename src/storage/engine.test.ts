@@ -220,7 +220,14 @@ function newestWal(directory: string): string {
   const names = readdirSync(directory).filter((name) => name.startsWith('wal-'));
   const newestNonEmpty = names
     .sort()
-    .filter((name) => readFileSync(join(directory, name)).length > 0)
+    // An older segment may vanish meanwhile: covered segments are removed in the background.
+    .filter((name) => {
+      try {
+        return readFileSync(join(directory, name)).length > 0;
+      } catch {
+        return false;
+      }
+    })
     .at(-1);
   return join(directory, newestNonEmpty as string);
 }

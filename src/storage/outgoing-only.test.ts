@@ -1,5 +1,4 @@
 import assert from 'node:assert/strict';
-import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { Database } from '../database.js';
@@ -7,16 +6,23 @@ import { edgeOf, idOf } from '../testing/fixtures.js';
 import { makeTempDir } from '../testing/temp-dir.js';
 import { NodeVfs } from '../vfs/node-vfs.js';
 import { keyspaceIncoming } from './keys.js';
+import { manifestFileName, readManifest } from './manifest/manifest.js';
 import { BlockCache } from './sstable/block-cache.js';
+import { tableFileName } from './sstable/table-format.js';
 import { TableMetadataBudget, TableReader } from './sstable/table-reader.js';
 
-/** Keys of every entry in the database's tables, by keyspace byte. */
+/**
+ * Keys of every entry in the tables the manifest names, by keyspace byte (an obsolete table may
+ * still be in the directory for a moment: it is removed in the background).
+ */
 function storedKeyspaces(directory: string): string[] {
   const keyspaces: string[] = [];
-  for (const name of readdirSync(directory).filter((file) => file.endsWith('.sst'))) {
+  const vfs = new NodeVfs();
+  const { state } = readManifest(vfs, join(directory, manifestFileName));
+  for (const { number } of state.tables) {
     const table = TableReader.open(
-      new NodeVfs(),
-      join(directory, name),
+      vfs,
+      join(directory, tableFileName(number)),
       0,
       new BlockCache(0),
       new TableMetadataBudget(1 << 20),

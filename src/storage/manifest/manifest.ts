@@ -176,14 +176,15 @@ function encodeRecord(state: ManifestState, closedCleanly: boolean): Buffer {
   return record;
 }
 
-interface ManifestFile {
+export interface ManifestFile {
   readonly state: ManifestState;
   readonly closedCleanly: boolean;
   /** Bytes follow the last valid record (a torn append). */
   readonly tornTail: boolean;
 }
 
-function readManifest(vfs: Vfs, path: string): ManifestFile {
+/** Reads the manifest without changing it (the engine's `load` may rewrite it; tests read live state). */
+export function readManifest(vfs: Vfs, path: string): ManifestFile {
   const file = vfs.open(path, 'read');
   let bytes: Buffer;
   try {
