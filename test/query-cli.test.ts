@@ -97,6 +97,20 @@ describe('kausal query commands', () => {
       'name,qualified_name,kind,file,line,line_end,workspace,language,match,id',
     );
     assert.equal(csv.stdout.split('\r\n').length, 4);
+    // --kind is --type under the name the answers use.
+    for (const flag of ['--type', '--kind']) {
+      const modules = q(['find', '--name', 'main', flag, 'module', '--format', 'csv']);
+      assert.equal(modules.code, 0, modules.stderr);
+      assert.deepEqual(
+        modules.stdout
+          .trim()
+          .split('\r\n')
+          .slice(1)
+          .map((line) => line.split(',')[2]),
+        ['module'],
+      );
+    }
+    assert.equal(q(['find', '--name', 'main', '--type', 'module', '--kind', 'function']).code, 2);
     const none = q(['find', '--name', 'mai']);
     assert.equal(none.code, 0);
     assert.match(none.stdout, /No entities match 'mai' \(exact\)\. Did you mean 'main'\?/);

@@ -3,7 +3,7 @@ import { kindFilters } from '../../query/kinds.js';
 import { matchModes } from '../../query/name-match.js';
 import type { Command } from '../command.js';
 import { colourEnabled } from '../io.js';
-import { choiceOption, integerOption, parseOptions } from '../options.js';
+import { choiceOption, integerOption, optionalString, parseOptions } from '../options.js';
 import {
   csvText,
   jsonText,
@@ -28,7 +28,7 @@ Finds functions, methods, classes and other entities by name, in every workspace
 unless --workspace is given.
 
   --name N           init, StorageEngine.init, utils.add_numbers, or src/db.ts:open
-  --type T           ${kindFilters.join(', ')} (default any)
+  --type T           ${kindFilters.join(', ')} (default any); --kind T is the same
   --match M          exact (default; 'mai' does not find 'main'), prefix, fuzzy
   --workspace W      only this workspace
   --language L       only this language (typescript, python, go, …)
@@ -43,12 +43,19 @@ Exit codes: 0 answered (even with no match), 1 runtime error, 2 usage error.
       ...queryOptions,
       name: { type: 'string' },
       type: { type: 'string' },
+      kind: { type: 'string' }, // the answers' field is `kind`: people type that too
       match: { type: 'string' },
       language: { type: 'string' },
       'max-results': { type: 'string' },
     });
     const name = requiredText(parsed, 'name');
-    const kind = choiceOption(parsed, 'type', kindFilters, 'any');
+    if (optionalString(parsed, 'type') !== undefined && optionalString(parsed, 'kind') !== undefined) {
+      throw new UsageError('Invalid argument: give --type or --kind (the same filter), not both');
+    }
+    const kind =
+      optionalString(parsed, 'kind') === undefined
+        ? choiceOption(parsed, 'type', kindFilters, 'any')
+        : choiceOption(parsed, 'kind', kindFilters, 'any');
     const match = choiceOption(parsed, 'match', matchModes, 'exact');
     const maxResults = integerOption(
       parsed,
