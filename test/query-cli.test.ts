@@ -1,7 +1,9 @@
 // Black-box tests of the query commands: a fixture database is written with the library, then the
 // built binary answers questions about it. Run `npx tsc -p tsconfig.build.json` first.
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -280,6 +282,28 @@ describe('kausal query commands', () => {
     } finally {
       holder.close();
     }
+  });
+
+  it('stops quietly when the reader of its output goes away (kausal export | head)', async (t) => {
+    const directory = makeTempDir(t);
+    const db = Database.open(directory);
+    const fixture = new GraphFixture('big');
+    for (let index = 0; index < 3_000; index++) {
+      fixture.entity({ file: `src/m${index}.ts`, kind: 'function', name: `f${index}`, line: 1 });
+    }
+    fixture.write(db);
+    db.close();
+    const binary = fileURLToPath(new URL('../bin/kausal.js', import.meta.url));
+    const child = spawn(process.execPath, [binary, 'export', '--format', 'json', '--data-dir', directory], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    // Read the first chunk, then hang up, as `head` does (the answer is megabytes: far past a pipe).
+    child.stdout.once('data', () => child.stdout.destroy());
+    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    assert.equal(stderr, '', 'no stack trace, no message');
+    assert.equal(code, 0);
   });
 
   it('rebuilds the name index on request', (t) => {

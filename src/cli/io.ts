@@ -6,6 +6,15 @@ export interface CliIo {
   readonly isTerminal: boolean;
 }
 
+// A reader that goes away early (`kausal export | head`) is not an error: the rest of the output
+// has nowhere to go, and nothing else is lost (a command writes its answer after its work is
+// done). Without a listener Node would crash with a stack trace.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code === 'EPIPE') return;
+  process.stderr.write(`Error: cannot write the output: ${error.message}\n`);
+  process.exitCode = 1;
+});
+
 export const processIo: CliIo = {
   stdout: (text) => process.stdout.write(text),
   stderr: (text) => process.stderr.write(text),
