@@ -46,6 +46,12 @@ export interface WorkspaceRecord {
    * module paths, crate and package names); absent in records written before it was kept.
    */
   readonly configHash?: string;
+  /**
+   * The facts format (`factsFormatVersion`) of the extractor that last parsed the workspace;
+   * absent in records written before it was kept. Another one means the extraction changed (what
+   * a signature holds, say): the next sync parses every file again, unchanged ones too.
+   */
+  readonly factsFormat?: number;
 }
 
 const registryKey = 'kausal:registry';

@@ -16,6 +16,8 @@ import {
   unlinkWorkspace,
   workspaceStatuses,
 } from './index.js';
+import { factsFormatVersion } from '../ingest/index.js';
+import { workspaceRecordBlock } from './records.js';
 
 const options = { workers: 0 };
 
@@ -119,6 +121,23 @@ describe('workspaces', () => {
     for (const edge of db.scanEdges()) {
       if (edge.type === 'calls') assert.ok(db.getBlock(edge.target) !== undefined, 'no dangling call edge');
     }
+    db.close();
+  });
+
+  it('parses every file again once after an upgrade that changed what extraction writes', async (t) => {
+    const root = makeTempDir(t);
+    writeProject(root);
+    const db = Database.open(makeTempDir(t));
+    const linked = await linkWorkspace(db, root, 'w', options);
+    assert.equal(requireWorkspace(db, 'w').factsFormat, factsFormatVersion);
+    // As an earlier release left it: a record without the facts format it extracted with.
+    const { factsFormat: _dropped, ...older } = requireWorkspace(db, 'w');
+    db.write([{ kind: 'put_block', block: workspaceRecordBlock(older) }]);
+    const upgraded = await syncWorkspace(db, requireWorkspace(db, 'w'), options);
+    assert.equal(upgraded.files.changed, linked.files.total, 'every file parsed again');
+    assert.equal(requireWorkspace(db, 'w').factsFormat, factsFormatVersion);
+    const after = await syncWorkspace(db, requireWorkspace(db, 'w'), options);
+    assert.equal(after.files.unchanged, linked.files.total, 'and only once');
     db.close();
   });
 

@@ -26,6 +26,7 @@ import { eachInSteps, YieldBudget, type Steps } from '../core/yield-budget.js';
 import type { Database } from '../database.js';
 import {
   affectedFilesSteps,
+  factsFormatVersion,
   languageOfPath,
   loadProjectConfig,
   resolveWorkspaceAsync,
@@ -196,7 +197,10 @@ async function runSync(
   const phasesMs: Record<SyncPhase, number> = { scan: 0, parse: 0, resolve: 0, write: 0 };
   const progress = options.onProgress ?? (() => undefined);
   const fileBytesMax = options.fileBytesMax ?? limits.fileBytesMaxDefault;
-  const force = options.force === true || linking;
+  // Files the extractor of another release parsed hold what that extractor wrote (a signature
+  // cut at its first line, say): a sync after an upgrade parses them all again, once.
+  const extractorChanged = record.factsFormat !== factsFormatVersion;
+  const force = options.force === true || linking || extractorChanged;
   const budget = new YieldBudget(options.yieldEveryMs ?? limits.yieldBudgetMsDefault);
   checkRoot(record, linking);
   // Whether this sync leaves a complete name index: it does when the index was complete before
@@ -472,6 +476,7 @@ async function runSync(
     edges: totals.edges,
     unresolvedCalls,
     configHash,
+    factsFormat: factsFormatVersion,
   };
   // The commit point of the sync: the table and record describe what is now stored. The facts go
   // before it, in the same batch when they fit in one.
