@@ -315,17 +315,19 @@ async function runSync(
   // ---- parse
   phaseStarted = performance.now();
   const warnings: string[] = [];
+  const parse = (files: readonly ScannedFile[]): Promise<Map<string, ParseOutcome>> =>
+    parseChanged(
+      record.root,
+      files,
+      options.workers,
+      fileBytesMax,
+      progress,
+      budget,
+      options.keepWorkersWarm ?? true,
+      warnings,
+    );
   await warming;
-  const outcomes = await parseChanged(
-    record.root,
-    toParse,
-    options.workers,
-    fileBytesMax,
-    progress,
-    budget,
-    options.keepWorkersWarm ?? true,
-    warnings,
-  );
+  const outcomes = await parse(toParse);
   phasesMs.parse = performance.now() - phaseStarted;
 
   // ---- resolve
@@ -388,16 +390,7 @@ async function runSync(
       if (!previous.has(file.path)) previous.set(file.path, facts.get(file.path));
     }
     const parseStarted = performance.now();
-    const reparsed = await parseChanged(
-      record.root,
-      again,
-      options.workers,
-      fileBytesMax,
-      progress,
-      budget,
-      options.keepWorkersWarm ?? true,
-      warnings,
-    );
+    const reparsed = await parse(again);
     for (const [path, outcome] of reparsed) {
       outcomes.set(path, outcome);
       if (outcome.status === 'parsed') facts.set(path, parsedContent.take(path, outcome.facts));
