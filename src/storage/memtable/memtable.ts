@@ -125,28 +125,10 @@ export class Memtable {
   ): void {
     const keyBytes = this.arena.slab(keySlab);
     const hash = hashBytes(keyBytes, keyOffset, keyLength);
-    const mask = this.keyBuckets.length - 1;
-    let bucket = hash & mask;
-    let slot = -1;
-    for (
-      let probe = this.keyBuckets[bucket] as number;
-      probe !== 0;
-      probe = this.keyBuckets[bucket] as number
-    ) {
-      const candidate = probe - 1;
-      if (this.hashes[candidate] === hash && this.keyLengths[candidate] === keyLength) {
-        const candidateBytes = this.arena.slab(this.keySlabs[candidate] as number);
-        if (
-          bytesMatch(candidateBytes, this.keyOffsets[candidate] as number, keyBytes, keyOffset, keyLength)
-        ) {
-          slot = candidate;
-          break;
-        }
-      }
-      bucket = (bucket + 1) & mask;
-    }
+    const probe = this.probeKeyBytes(this.keyBuckets, hash, keyBytes, keyOffset, keyLength);
+    let slot = probe;
     if (slot < 0 && this.oldKeyBuckets !== undefined) {
-      slot = this.findInOldKeys(hash, keyBytes, keyOffset, keyLength, this.oldKeyBuckets);
+      slot = Math.max(-1, this.probeKeyBytes(this.oldKeyBuckets, hash, keyBytes, keyOffset, keyLength));
     }
     if (slot >= 0) {
       const current = { sequence: this.sequences[slot] as number, tombstone: this.tombstones[slot] === 1 };
@@ -157,7 +139,7 @@ export class Memtable {
       this.keySlabs[slot] = keySlab;
       this.keyOffsets[slot] = keyOffset;
       this.keyLengths[slot] = keyLength;
-      this.keyBuckets[bucket] = slot + 1;
+      this.keyBuckets[-probe - 1] = slot + 1; // the empty bucket the probe stopped at
       if (keyBytes[keyOffset] !== keyspaceBlockCode) this.chain(slot, keyBytes, keyOffset);
       if (this.oldKeyBuckets !== undefined) this.migrateStep();
       if (this.count * 2 > this.keyBuckets.length) this.grow();
@@ -301,18 +283,21 @@ export class Memtable {
     }
   }
 
-  /** A key's slot in the old key table (by its bytes), or -1. */
-  private findInOldKeys(
+  /**
+   * A key's slot in `buckets` (by its bytes), or, when the key is not there, -(b + 1) for the
+   * empty bucket b where its probe ended: where the key goes in that table.
+   */
+  private probeKeyBytes(
+    buckets: Int32Array,
     hash: number,
     keyBytes: Buffer,
     keyOffset: number,
     keyLength: number,
-    buckets: Int32Array,
   ): number {
     const mask = buckets.length - 1;
     for (let bucket = hash & mask; ; bucket = (bucket + 1) & mask) {
       const probe = buckets[bucket] as number;
-      if (probe === 0) return -1;
+      if (probe === 0) return -bucket - 1;
       const candidate = probe - 1;
       if (this.hashes[candidate] !== hash || this.keyLengths[candidate] !== keyLength) continue;
       const candidateBytes = this.arena.slab(this.keySlabs[candidate] as number);
