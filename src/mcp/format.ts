@@ -13,6 +13,7 @@ import type { EdgeProvenance } from '../query/provenance.js';
 import type { RelationItem, ShowAnswer, Site } from '../query/show.js';
 import type { TraceAnswer, TraceNode } from '../query/trace.js';
 import type { PingResult, StatusResult } from '../service/requests.js';
+import { setAsideExcept } from '../query/constructors.js';
 import { checkoutMove } from '../workspace/checkout-moved.js';
 import type { SyncReport, WorkspaceStatus } from '../workspace/index.js';
 import type { BackendMode } from './session.js';
@@ -201,7 +202,7 @@ function relationTitle(answer: ShowAnswer): string {
 export function relationsText(answer: ShowAnswer, page: Page, reachable: number): string[] {
   const depth = answer.maxDepth > 1 ? ` within depth ${answer.maxDepth}` : '';
   const title = `${relationTitle(answer)}${depth}`;
-  const setAside = answer.setAside.filter((entity) => !answer.constructors.some((c) => c.id === entity.id));
+  const setAside = setAsideExcept(answer.setAside, answer.constructors);
   if (answer.total === 0) {
     const modulesOnly = answer.targets.every((target) => target.kind === 'module');
     const hint =
@@ -280,7 +281,7 @@ export function traceText(answer: TraceAnswer, page: Page): string[] {
   const all = traceLines(answer);
   const outcome = pageOf(page, all.length, all.length, Infinity);
   const lines = [
-    ...setAsideLines(answer.setAside.filter((entity) => !roots.some((root) => root.id === entity.id))),
+    ...setAsideLines(setAsideExcept(answer.setAside, roots)),
     `${title}: ${plural(answer.nodes, 'node')} (${answer.distinct} distinct), ${rangeText(page, outcome, `${all.length}`, 'lines')}`,
     ...all.slice(page.offset, page.offset + outcome.shown),
   ];

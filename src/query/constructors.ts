@@ -9,6 +9,14 @@ import { kindsOf } from './kinds.js';
 
 export const typeKinds = kindsOf('type') as ReadonlySet<string>;
 
+/**
+ * What target resolution set aside, less what the answer includes after all (a type's
+ * constructors, listed with its callers or traced as roots): what a renderer's note should name.
+ */
+export function setAsideExcept(setAside: readonly Entity[], included: readonly Entity[]): Entity[] {
+  return setAside.filter((entity) => !included.some((other) => other.id === entity.id));
+}
+
 /** Members of kind constructor of the type targets (not themselves targets), in entity order. */
 export function constructorsOf(cache: EntityCache, targets: readonly Entity[]): Entity[] {
   const found = new Map<BlockId, Entity>();

@@ -4,7 +4,7 @@
 import type { RelationName } from '../../query/relations.js';
 import type { RelationItem, ShowAnswer } from '../../query/show.js';
 import { edgeText, entityLabel, entityText, honestyText, plural, setAsideText } from './entity-text.js';
-import type { Entity } from '../../query/entity.js';
+import { setAsideExcept } from '../../query/constructors.js';
 import type { Style } from './style.js';
 
 const nouns: Readonly<Record<RelationName, [string, string]>> = {
@@ -22,13 +22,6 @@ const nouns: Readonly<Record<RelationName, [string, string]>> = {
   references: ['reference', 'references'],
   'refers-to': ['referenced function', 'referenced functions'],
 };
-
-/** What was set aside, less the constructors the answer includes anyway. */
-function notConstructors(setAside: readonly Entity[], answer: ShowAnswer): Entity[] {
-  return setAside.filter(
-    (entity) => !answer.constructors.some((constructor) => constructor.id === entity.id),
-  );
-}
 
 function targetsText(answer: ShowAnswer, style: Style): string {
   const targets = answer.targets.map((target) => entityLabel(target, style)).join(', ');
@@ -95,7 +88,7 @@ export function showText(answer: ShowAnswer, style: Style): string {
   const more = answer.truncated
     ? [style.dim(`… ${answer.total - answer.results.length} more; raise --max-results to see them`)]
     : [];
-  return `${setAsideText(notConstructors(answer.setAside, answer), style)}${[header, ...hint, ...itemLines(answer.results, style), ...more].join('\n')}\n${honestyText(answer.honesty, style)}`;
+  return `${setAsideText(setAsideExcept(answer.setAside, answer.constructors), style)}${[header, ...hint, ...itemLines(answer.results, style), ...more].join('\n')}\n${honestyText(answer.honesty, style)}`;
 }
 
 export const showCsvHeader = [

@@ -1,6 +1,7 @@
 // trace as text: the call tree drawn with box-drawing characters, a cycle marked ↻ where it
 // closes, a node already expanded elsewhere marked "(see above)", cut children counted.
 import type { TraceAnswer, TraceNode } from '../../query/trace.js';
+import { setAsideExcept } from '../../query/constructors.js';
 import { edgeText, entityText, honestyText, plural, setAsideText } from './entity-text.js';
 import type { Style } from './style.js';
 
@@ -63,10 +64,8 @@ export function traceText(answer: TraceAnswer, style: Style): string {
       (caps.length === 0 ? '' : `; ${caps.join('; ')}`),
   );
   // Constructors set aside as targets are traced as roots of their own (callers of a type).
-  const setAside = answer.setAside.filter(
-    (entity) => !answer.roots.some((root) => root.entity.id === entity.id),
-  );
-  return `${setAsideText(setAside, style)}${blocks.join('\n\n')}\n${summary}\n${honestyText(answer.honesty, style)}`;
+  const roots = answer.roots.map((root) => root.entity);
+  return `${setAsideText(setAsideExcept(answer.setAside, roots), style)}${blocks.join('\n\n')}\n${summary}\n${honestyText(answer.honesty, style)}`;
 }
 
 export const traceCsvHeader = [
