@@ -39,7 +39,7 @@ export class FlushJob {
     this.memtable.emitInOrder(order, this.next, stop, this.writer);
     this.next = stop;
     if (this.next < order.length) return undefined;
-    return this.writer.finishStep(entryBudget * slotVisitsPerEntry, this.syncOnFinish);
+    return this.writer.finishStep(entryBudget, this.syncOnFinish);
   }
 
   abandon(): void {

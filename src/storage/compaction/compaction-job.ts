@@ -20,9 +20,6 @@ export interface CompactionHooks {
   readonly dropTombstonesAlways?: boolean;
 }
 
-/** Filter keys placed per entry of a step's budget, once the merge itself is done. */
-const filterKeysPerEntry = 8;
-
 export class CompactionJob {
   private readonly merged: Iterator<StoredEntry>;
   private entriesRead = 0;
@@ -51,7 +48,7 @@ export class CompactionJob {
 
   /** Merges up to `entryBudget` entries; returns the output once the merge is complete. */
   step(entryBudget: number): CompactionOutput | undefined {
-    if (this.merging === false) return this.finish(entryBudget);
+    if (!this.merging) return this.finish(entryBudget);
     for (let count = 0; count < entryBudget; count++) {
       const next = this.merged.next();
       if (next.done === true) {
@@ -87,7 +84,7 @@ export class CompactionJob {
       this.writer.abandon();
       return { inputs: this.inputs, summary: undefined, entriesRead: this.entriesRead };
     }
-    const summary = this.writer.finishStep(entryBudget * filterKeysPerEntry);
+    const summary = this.writer.finishStep(entryBudget);
     if (summary === undefined) return undefined;
     this.done = true;
     return { inputs: this.inputs, summary, entriesRead: this.entriesRead };

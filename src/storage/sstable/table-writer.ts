@@ -26,6 +26,9 @@ interface IndexEntry {
   readonly length: number;
 }
 
+/** Filter keys placed per entry of a finishing step's budget. */
+const filterKeysPerEntry = 8;
+
 export class TableWriter implements LocatedEntrySink {
   private block = Buffer.allocUnsafeSlow(64 * 1024);
   private blockLength = 0;
@@ -167,11 +170,13 @@ export class TableWriter implements LocatedEntrySink {
   }
 
   /**
-   * `finish` a bounded amount at a time: the filter's bits for up to `units` keys per call, then
-   * the rest of `finish`; the summary once the table is complete. No entry may be added meanwhile.
+   * `finish` a bounded amount at a time, for a flush or merge step with the budget of
+   * `entryBudget` entries: the filter's bits for several keys per entry (setting bits costs a
+   * fraction of writing an entry), then the rest of `finish`; the summary once the table is
+   * complete. No entry may be added meanwhile.
    */
-  finishStep(units: number, sync = true): TableSummary | undefined {
-    return this.bloom.place(units) ? this.finish(sync) : undefined;
+  finishStep(entryBudget: number, sync = true): TableSummary | undefined {
+    return this.bloom.place(entryBudget * filterKeysPerEntry) ? this.finish(sync) : undefined;
   }
 
   /** Writes index, filter and footer, fsyncs (unless a test plants that bug), and closes the file. */
