@@ -131,17 +131,17 @@ function modulesAtPath(
   const found: Entity[] = [];
   for (const name of names) {
     const selector = { text: name, qualifier: [], name };
+    // The index hit carries kind, file and qualified name: only a matching module's block is read.
     for (const { hit } of matchName(context.graph, cache, selector, 'exact', filter).hits) {
-      const entity = cache.get(hit.id);
-      if (entity?.kind !== 'module' || found.some((known) => known.id === entity.id)) continue;
-      const file = entity.file;
+      if (hit.kind !== 'module' || found.some((known) => known.id === hit.id)) continue;
       if (
-        entity.qualifiedName === path ||
-        fileMatches(file, path) ||
-        fileMatches(withoutExtension(file), withoutExtension(path))
-      ) {
-        found.push(entity);
-      }
+        hit.qualifiedName !== path &&
+        !fileMatches(hit.file, path) &&
+        !fileMatches(withoutExtension(hit.file), withoutExtension(path))
+      )
+        continue;
+      const entity = cache.get(hit.id);
+      if (entity !== undefined) found.push(entity);
     }
   }
   return found;
