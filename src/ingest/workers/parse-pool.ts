@@ -129,6 +129,11 @@ class PoolRun {
     for (let index = 0; index < workers; index++) this.startWorker();
   }
 
+  /** A test's run with injected faults: its workers are neither taken warm nor kept. */
+  private get faultInjecting(): boolean {
+    return this.options.crashOn !== undefined || this.options.failStart === true;
+  }
+
   private get total(): number {
     return (
       this.answered +
@@ -139,9 +144,8 @@ class PoolRun {
 
   private startWorker(): void {
     const { crashOn, failStart } = this.options;
-    const faulty = crashOn !== undefined || failStart === true;
-    const warm = faulty ? undefined : takeWarmWorker();
-    const worker = warm ?? spawnWorker(faulty ? { crashOn, failStart } : undefined);
+    const warm = this.faultInjecting ? undefined : takeWarmWorker();
+    const worker = warm ?? spawnWorker(this.faultInjecting ? { crashOn, failStart } : undefined);
     const onMessage = (outcome: ParseOutcome): void => this.onMessage(slot, outcome);
     const onError = (error: Error): void => this.onWorkerLost(slot, error);
     const onExit = (code: number): void => {
@@ -231,8 +235,7 @@ class PoolRun {
   private retire(slot: Slot): void {
     if (!this.slots.delete(slot)) return;
     slot.detach();
-    const keep =
-      this.options.keepWarm === true && this.options.crashOn === undefined && this.options.failStart !== true;
+    const keep = this.options.keepWarm === true && !this.faultInjecting;
     if (!keep || !keepWarmWorker(slot.worker)) void slot.worker.terminate();
     this.checkDone();
   }
