@@ -136,9 +136,7 @@ export function show(context: QueryContext, request: ShowRequest): ShowAnswer | 
     frontier = level.map((item) => item.entity);
   }
   if (request.relation === 'callers') {
-    // Nothing calls a module by its name: unresolved calls of `map` are not missing callers of map.ts.
-    const called = outcome.entities.filter((entity) => entity.kind !== 'module');
-    honesty.setPossibleMissingCallers(possibleMissingCallers(context.graph, called, seen));
+    honesty.setPossibleMissingCallers(possibleMissingCallers(context.graph, outcome.entities, seen));
   }
   const modules = spec.moduleScoped
     ? starts.filter((module) => !outcome.entities.some((t) => t.id === module.id))
