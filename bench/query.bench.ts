@@ -10,11 +10,14 @@ import { cpus, loadavg, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { BlockId } from '../src/core/block-id.js';
-import type { Database } from '../src/database.js';
+import { limits } from '../src/core/limits.js';
+import type { QueryContext } from '../src/query/answer.js';
 import { find } from '../src/query/find.js';
 import { findPaths } from '../src/query/paths.js';
+import { SharedEntityCache } from '../src/query/shared-entity-cache.js';
 import { show } from '../src/query/show.js';
 import { trace } from '../src/query/trace.js';
+import { buildCli } from './build-cli.js';
 import { benchDirectory, ensurePeersInstalled, installedPeerVersion, loadPeer } from './peers.js';
 import { diskBytes, quantile } from './storage/measure.js';
 import { idsOf, type ModelIds } from './query/blocks.js';
@@ -131,8 +134,7 @@ function inputsFor(inputs: QueryInputs): {
   };
 }
 
-function measureKausal(db: Database, inputs: QueryInputs): Record<string, Timing> {
-  const context = { graph: db };
+function measureKausal(context: QueryContext, inputs: QueryInputs): Record<string, Timing> {
   const { warmup } = counts;
   const sets = inputsFor(inputs);
   return {
@@ -172,9 +174,7 @@ function cliTarget(model: CodeModel, samples: Samples): string {
 }
 
 function measureCli(directory: string, model: CodeModel, samples: Samples): CliRow[] {
-  const built = spawnSync('npx', ['tsc', '-p', 'tsconfig.build.json'], { cwd: repository, encoding: 'utf8' });
-  if (!existsSync(join(repository, 'dist', 'cli', 'main.js')))
-    throw new Error(`build failed: ${built.stdout}${built.stderr}`);
+  buildCli();
   const target = cliTarget(model, samples);
   const binary = join(repository, 'bin', 'kausal.js');
   const commands: [string, string[]][] = [
@@ -291,8 +291,13 @@ function main(): void {
   const db = openKausal(kausal.directory, cacheBytes);
   const tables = db.stats().tables;
   log('kausaldb: measuring ...');
-  const ours = measureKausal(db, inputs);
+  const ours = measureKausal({ graph: db }, inputs);
   db.close();
+  log('kausaldb: measuring again with a shared entity cache ...');
+  const longLived = openKausal(kausal.directory, cacheBytes);
+  const entities = SharedEntityCache.following(longLived, limits.entityCacheBytesDefault);
+  const shared = measureKausal({ graph: longLived, entities }, inputs);
+  longLived.close();
   const opens: number[] = [];
   for (let run = 0; run < 5; run++) {
     const started = performance.now();
@@ -320,6 +325,7 @@ function main(): void {
       name,
       what: description,
       kausal: timing,
+      ...(shared[key] === undefined ? {} : { kausalShared: shared[key] }),
       ...(sqlite === undefined ? {} : { sqlite }),
       ...(target === undefined ? {} : { target }),
     };
@@ -347,6 +353,7 @@ function main(): void {
     ...(theirs.error === undefined ? {} : { sqliteError: theirs.error }),
     shape,
     queries,
+    entityCache: entities.stats(),
     cli,
     open: { timing: summarise(opens), metadataBytes: phases['metadataBytes'] ?? 0, phases },
     command: `npm run bench:query${quick ? ' -- --quick' : ''}`,

@@ -13,7 +13,7 @@
 //   node --import tsx bench/server.bench.ts --render docs/benchmarks/server.json   (the .md again, from the .json)
 // --quick: the small graph, 10 clients, 5 s phases (a smoke run). Everything is bounded: a window
 // per phase, a cap on requests per phase, a timeout per request, a deadline for the whole run.
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -21,8 +21,10 @@ import { parseArgs } from 'node:util';
 import { limits } from '../src/core/limits.js';
 import { SeededRng } from '../src/core/rng.js';
 import { Database } from '../src/database.js';
+import { SharedEntityCache } from '../src/query/shared-entity-cache.js';
 import { KausalClient } from '../src/server/client.js';
 import { readRegistry } from '../src/workspace/records.js';
+import { buildCli } from './build-cli.js';
 import { benchDirectory } from './peers.js';
 import { idsOf, type ModelIds } from './query/blocks.js';
 import { fullModelSize, generateModel, quickModelSize, type CodeModel } from './query/graph-model.js';
@@ -119,13 +121,8 @@ function build(): string {
       throw new Error('dist/ is missing: build first');
     return 'not rebuilt (--no-build)';
   }
-  log('building dist/ (tsc -p tsconfig.build.json) ...');
-  const tsc = join(repository, 'node_modules', 'typescript', 'bin', 'tsc');
-  const built = spawnSync(process.execPath, [tsc, '-p', 'tsconfig.build.json'], {
-    cwd: repository,
-    encoding: 'utf8',
-  });
-  if (built.status !== 0) throw new Error(`build failed: ${built.stdout}${built.stderr}`);
+  log('building dist/ and the CLI bundle ...');
+  buildCli();
   return 'rebuilt from the working tree';
 }
 
@@ -221,6 +218,8 @@ function measureInProcess(directory: string, pool: QueryPool, label: string): In
   const started = performance.now();
   const db = Database.open(directory, { blockCacheBytes: settings.cacheMiB * 2 ** 20 });
   const openMs = performance.now() - started;
+  // The entities shared by queries, as the server keeps them (src/service/service.ts).
+  const context = { graph: db, entities: SharedEntityCache.following(db, limits.entityCacheBytesDefault) };
   try {
     const rng = new SeededRng(seed * 7919 + 1);
     const times = new Map<MixKind, number[]>(mixKinds.map((kind) => [kind, []]));
@@ -231,7 +230,7 @@ function measureInProcess(directory: string, pool: QueryPool, label: string): In
     for (let index = 0; index < total; index++) {
       const query = nextQuery(rng, pool);
       const sent = performance.now();
-      const { status } = answerInProcess(db, query);
+      const { status } = answerInProcess(context, query);
       const elapsed = performance.now() - sent;
       if (status !== 'ok') notOk++;
       if (index < settings.inProcessWarmup) continue;
@@ -243,7 +242,7 @@ function measureInProcess(directory: string, pool: QueryPool, label: string): In
     const sizing = new SeededRng(seed * 7919 + 2);
     for (let index = 0; index < 400; index++) {
       const query = nextQuery(sizing, pool);
-      bytes.get(query.kind)?.push(Buffer.byteLength(JSON.stringify(answerInProcess(db, query))));
+      bytes.get(query.kind)?.push(Buffer.byteLength(JSON.stringify(answerInProcess(context, query))));
     }
     if (notOk > 0) log(`warning: ${notOk} in-process answers were not 'ok'`);
     const used = watch.stop();

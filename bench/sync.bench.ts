@@ -9,6 +9,7 @@ import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Database } from '../src/database.js';
+import { buildCli } from './build-cli.js';
 import { linkWorkspace, requireWorkspace, syncWorkspace, type SyncReport } from '../src/workspace/index.js';
 
 const projectRoot = fileURLToPath(new URL('..', import.meta.url));
@@ -55,6 +56,7 @@ function appendFunction(corpus: string, file: string, name: string): void {
 }
 
 async function main(): Promise<void> {
+  buildCli(); // the `kausal sync` runs below measure the working tree's code
   const corpus = prepareCorpus();
   const loadStart = loadavg()[0] ?? 0;
   const links: SyncReport[] = [];

@@ -45,7 +45,12 @@ function processDescription(): string {
   return name === '' ? 'a KausalDB process' : `node ${name} (KausalDB)`;
 }
 
+/** Hears each batch of operations before it is applied (see `Database.onWrite`). */
+export type WriteListener = (operations: readonly WriteOperation[]) => void;
+
 export class Database {
+  private readonly writeListeners = new Set<WriteListener>();
+
   private constructor(private readonly engine: StorageEngine) {}
 
   /** Opens the database in `directory`, creating it when missing; takes an exclusive lock. */
@@ -69,7 +74,7 @@ export class Database {
   }
 
   putBlock(block: BlockInput): WriteResult {
-    return this.engine.write([{ kind: 'put_block', block }]);
+    return this.write([{ kind: 'put_block', block }]);
   }
 
   getBlock(id: BlockId): ContextBlock | undefined {
@@ -77,15 +82,15 @@ export class Database {
   }
 
   deleteBlock(id: BlockId): WriteResult {
-    return this.engine.write([{ kind: 'delete_block', id }]);
+    return this.write([{ kind: 'delete_block', id }]);
   }
 
   putEdge(edge: GraphEdge): WriteResult {
-    return this.engine.write([{ kind: 'put_edge', edge }]);
+    return this.write([{ kind: 'put_edge', edge }]);
   }
 
   deleteEdge(edge: Pick<GraphEdge, 'source' | 'target' | 'type'>): WriteResult {
-    return this.engine.write([{ kind: 'delete_edge', edge }]);
+    return this.write([{ kind: 'delete_edge', edge }]);
   }
 
   outgoingEdges(id: BlockId, query?: EdgeQuery): StoredEdge[] {
@@ -98,7 +103,18 @@ export class Database {
 
   /** Applies every operation or none, durably, with one fsync. */
   write(operations: readonly WriteOperation[]): WriteResult {
+    for (const listener of this.writeListeners) listener(operations);
     return this.engine.write(operations);
+  }
+
+  /**
+   * Calls `listener` with every batch before it is applied, so a cache of decoded blocks can
+   * forget what the batch changes (a batch that then fails costs it entries, never a stale one).
+   * Returns the function that stops the calls.
+   */
+  onWrite(listener: WriteListener): () => void {
+    this.writeListeners.add(listener);
+    return () => this.writeListeners.delete(listener);
   }
 
   scanBlocks(): Generator<ContextBlock> {

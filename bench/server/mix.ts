@@ -4,7 +4,7 @@
 // as the graph has them. The same mix runs through the server and in process.
 import type { BlockId } from '../../src/core/block-id.js';
 import type { Rng } from '../../src/core/rng.js';
-import type { Database } from '../../src/database.js';
+import type { QueryContext } from '../../src/query/answer.js';
 import { find, type FindRequest } from '../../src/query/find.js';
 import { show, type ShowRequest } from '../../src/query/show.js';
 import { trace, type TraceRequest } from '../../src/query/trace.js';
@@ -68,9 +68,8 @@ export function nextQuery(rng: Rng, pool: QueryPool): MixQuery {
   }
 }
 
-/** Runs one query of the mix in process, as bench/query.bench.ts does; returns the answer. */
-export function answerInProcess(db: Database, query: MixQuery): { readonly status: string } {
-  const context = { graph: db };
+/** Runs one query of the mix in process on `context`; returns the answer. */
+export function answerInProcess(context: QueryContext, query: MixQuery): { readonly status: string } {
   switch (query.request) {
     case 'find':
       return find(context, query.params);

@@ -161,6 +161,11 @@ export const limits = {
    * larger than a one-shot command's; random lookups on a graph larger than the cache miss it.
    */
   serverBlockCacheBytesDefault: 256 * MiB,
+  /**
+   * Decoded entities shared by the queries of one process (src/query/shared-entity-cache.ts):
+   * about 500 bytes each, so a graph of 130,000 entities fits whole.
+   */
+  entityCacheBytesDefault: 64 * MiB,
   defaultPort: 3838,
 
   // Ingestion (src/ingest). A file beyond `fileBytesMaxDefault` is skipped and counted.

@@ -9,7 +9,7 @@
 import { isBlockId, type BlockId } from '../core/block-id.js';
 import { limits } from '../core/limits.js';
 import type { AmbiguousAnswer, Candidate, NotFoundAnswer, QueryContext } from './answer.js';
-import { compareEntities, entityFromBlock, type Entity } from './entity.js';
+import { compareEntities, type Entity } from './entity.js';
 import type { EntityCache } from './graph-reader.js';
 import { typeKinds } from './constructors.js';
 import { HonestyTally } from './honesty.js';
@@ -50,7 +50,7 @@ export function resolveTargets(
 ): TargetOutcome {
   const text = checkQueryText(request.target, 'target');
   if (isBlockId(text)) {
-    const byId = entityById(context, cache, text, request.workspace);
+    const byId = entityById(cache, text, request.workspace);
     if (byId !== undefined) return { status: 'resolved', entities: [byId], setAside: [] };
   }
   const selector = parseNameSelector(text);
@@ -71,17 +71,9 @@ export function resolveTargets(
   return ambiguous(context, text, kept, request.workspace);
 }
 
-function entityById(
-  context: QueryContext,
-  cache: EntityCache,
-  id: BlockId,
-  workspace: string | undefined,
-): Entity | undefined {
-  const block = context.graph.getBlock(id);
-  if (block === undefined) return undefined;
-  const entity = entityFromBlock(block);
-  if (workspace !== undefined && entity.workspace !== workspace) return undefined;
-  cache.remember(entity);
+function entityById(cache: EntityCache, id: BlockId, workspace: string | undefined): Entity | undefined {
+  const entity = cache.get(id);
+  if (entity === undefined || (workspace !== undefined && entity.workspace !== workspace)) return undefined;
   return entity;
 }
 

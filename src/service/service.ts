@@ -9,6 +9,7 @@ import type { Database } from '../database.js';
 import type { FreshnessSource, QueryContext } from '../query/index.js';
 import { limits } from '../core/limits.js';
 import { printable } from '../core/printable.js';
+import { SharedEntityCache } from '../query/shared-entity-cache.js';
 import { version } from '../version.js';
 import { readRegistry } from '../workspace/records.js';
 import { freshnessSource } from '../workspace/freshness.js';
@@ -32,6 +33,8 @@ export interface ServiceOptions {
   readonly startedAt?: number;
   /** Parse workers of a link or sync that names none (default: the ingestion default). */
   readonly parseWorkers?: number;
+  /** The budget of the entities shared by queries (default `limits.entityCacheBytesDefault`; 0: none). */
+  readonly entityCacheBytes?: number;
 }
 
 /**
@@ -61,12 +64,16 @@ export class Service {
   private readonly startedAt: number;
   private readonly freshnessCache = new Map<string, { at: number; value: ReturnType<FreshnessSource> }>();
   private readonly handlers: { readonly [K in RequestKind]: Handler<K> };
+  /** Entities decoded by earlier queries; writes to the database make it forget what they change. */
+  private readonly entities: SharedEntityCache | undefined;
 
   constructor(
     readonly db: Database,
     private readonly options: ServiceOptions,
   ) {
     this.startedAt = options.startedAt ?? Date.now();
+    const entityCacheBytes = options.entityCacheBytes ?? limits.entityCacheBytesDefault;
+    this.entities = entityCacheBytes > 0 ? SharedEntityCache.following(db, entityCacheBytes) : undefined;
     this.handlers = {
       ping: async (params) => this.ping(params.echo),
       status: async (params) => this.status(params),
@@ -157,6 +164,9 @@ export class Service {
         ...(params.workspace === undefined ? {} : { name: params.workspace }),
       }),
       ...(params.verbose === true ? { storage: this.db.stats() } : {}),
+      ...(params.verbose === true && this.entities !== undefined
+        ? { entityCache: this.entities.stats() }
+        : {}),
     };
   }
 
@@ -202,8 +212,9 @@ export class Service {
         `no workspace named '${printable(workspace)}' (linked: ${linked.map(printable).join(', ')})`,
       );
     }
-    if (linked.length === 0) return { graph: this.db };
-    return { graph: this.db, freshness: this.freshness() };
+    const entities = this.entities === undefined ? {} : { entities: this.entities };
+    if (linked.length === 0) return { graph: this.db, ...entities };
+    return { graph: this.db, freshness: this.freshness(), ...entities };
   }
 
   private freshness(): FreshnessSource {

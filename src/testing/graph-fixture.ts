@@ -226,7 +226,6 @@ export function acceptanceGraph(workspace = 'demo'): { fixture: GraphFixture; id
   return { fixture, ids: { main, helper, calculate, utility, add } };
 }
 
-/** A database on a simulated file system: fast, isolated, nothing left on disk. */
 /**
  * A class with a constructor: `loads` calls `Decoder.__init__` (a construction resolved to the
  * constructor), `make` calls `Decoder` itself (one resolved to the class).
@@ -252,6 +251,7 @@ export function constructedClassGraph(workspace = 'w'): {
   return { fixture, ids: { decoder, init, loads, make } };
 }
 
+/** A database on a simulated file system: fast, isolated, nothing left on disk. */
 export function openMemoryDatabase(seed = 1): Database {
   return Database.open('/db', { vfs: new SimVfs({ seed }) });
 }
