@@ -14,7 +14,7 @@ import { limits } from '../src/core/limits.js';
 import type { QueryContext } from '../src/query/answer.js';
 import { find } from '../src/query/find.js';
 import { findPaths } from '../src/query/paths.js';
-import { SharedGraphCache } from '../src/query/shared-graph-cache.js';
+import { SharedEntityCache } from '../src/query/shared-entity-cache.js';
 import { show } from '../src/query/show.js';
 import { trace } from '../src/query/trace.js';
 import { buildCli } from './build-cli.js';
@@ -295,8 +295,8 @@ function main(): void {
   db.close();
   log('kausaldb: measuring again with a shared entity cache ...');
   const longLived = openKausal(kausal.directory, cacheBytes);
-  const sharedCache = SharedGraphCache.following(longLived, limits.graphCacheBytesDefault);
-  const shared = measureKausal(sharedCache.contextFor(longLived), inputs);
+  const entities = SharedEntityCache.following(longLived, limits.entityCacheBytesDefault);
+  const shared = measureKausal({ graph: longLived, entities }, inputs);
   longLived.close();
   const opens: number[] = [];
   for (let run = 0; run < 5; run++) {
@@ -353,7 +353,7 @@ function main(): void {
     ...(theirs.error === undefined ? {} : { sqliteError: theirs.error }),
     shape,
     queries,
-    graphCache: sharedCache.stats(),
+    entityCache: entities.stats(),
     cli,
     open: { timing: summarise(opens), metadataBytes: phases['metadataBytes'] ?? 0, phases },
     command: `npm run bench:query${quick ? ' -- --quick' : ''}`,

@@ -21,7 +21,7 @@ import { parseArgs } from 'node:util';
 import { limits } from '../src/core/limits.js';
 import { SeededRng } from '../src/core/rng.js';
 import { Database } from '../src/database.js';
-import { SharedGraphCache } from '../src/query/shared-graph-cache.js';
+import { SharedEntityCache } from '../src/query/shared-entity-cache.js';
 import { KausalClient } from '../src/server/client.js';
 import { readRegistry } from '../src/workspace/records.js';
 import { buildCli } from './build-cli.js';
@@ -218,8 +218,8 @@ function measureInProcess(directory: string, pool: QueryPool, label: string): In
   const started = performance.now();
   const db = Database.open(directory, { blockCacheBytes: settings.cacheMiB * 2 ** 20 });
   const openMs = performance.now() - started;
-  // The cache queries share, as the server keeps it (src/service/service.ts).
-  const context = SharedGraphCache.following(db, limits.graphCacheBytesDefault).contextFor(db);
+  // The entities shared by queries, as the server keeps them (src/service/service.ts).
+  const context = { graph: db, entities: SharedEntityCache.following(db, limits.entityCacheBytesDefault) };
   try {
     const rng = new SeededRng(seed * 7919 + 1);
     const times = new Map<MixKind, number[]>(mixKinds.map((kind) => [kind, []]));

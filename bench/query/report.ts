@@ -6,7 +6,7 @@ export interface QueryRow {
   readonly name: string;
   readonly what: string;
   readonly kausal: Timing;
-  /** The same queries in a long-lived process: one SharedGraphCache across all of them. */
+  /** The same queries in a long-lived process: one SharedEntityCache across all of them. */
   readonly kausalShared?: Timing;
   readonly sqlite?: Timing;
   readonly target?: string;
@@ -42,7 +42,7 @@ export interface Report {
   readonly shape: GraphShape;
   readonly queries: readonly QueryRow[];
   /** The shared entity cache after the long-lived run. */
-  readonly graphCache?: {
+  readonly entityCache?: {
     readonly entries: number;
     readonly bytes: number;
     readonly hits: number;
@@ -83,16 +83,16 @@ function sharedSection(report: Report): string {
     ];
   });
   if (rows.length === 0) return '';
-  const cache = report.graphCache;
+  const cache = report.entityCache;
   const filled =
     cache === undefined
       ? ''
-      : ` After the run it held ${cache.entries.toLocaleString('en')} entities and edge lists (${mib(cache.bytes, 1)} by its estimate) and had answered ${((100 * cache.hits) / Math.max(1, cache.hits + cache.misses)).toFixed(1)} % of ${(cache.hits + cache.misses).toLocaleString('en')} lookups.`;
+      : ` After the run it held ${cache.entries.toLocaleString('en')} entities (${mib(cache.bytes, 1)} by its estimate) and had answered ${((100 * cache.hits) / Math.max(1, cache.hits + cache.misses)).toFixed(1)} % of ${(cache.hits + cache.misses).toLocaleString('en')} lookups.`;
   return `
-## In a long-lived process: a cache shared between queries
+## In a long-lived process: entities shared between queries
 
-The server (so every CLI command and \`kausal mcp\` that use it) passes every query one \`SharedGraphCache\` (decoded
-entities and edge lists, 64 MiB by default, forgotten as writes change them; docs/query.md). Here
+The server, \`kausal mcp\` and any \`Service\` pass every query one \`SharedEntityCache\` (decoded
+entities, 64 MiB by default, forgotten block by block as writes change them; docs/query.md). Here
 the same queries run on the same inputs in the same order, on a fresh \`Database.open\` (its block
 cache cold again) with one such cache, empty at the start and filled by the warm-ups and the
 queries before.${filled} Ratios below 1 mean faster.

@@ -368,7 +368,7 @@ this benchmark differed by up to 2.5× in idle throughput and 3.5× in idle p99.
   afresh for every run because the syncs write into it. ${linked}
 - **Server**: \`node bin/kausal.js server start --foreground --data-dir … --port … --cache-mb ${s.cacheMiB}\`
   on 127.0.0.1 (a ${s.cacheMiB} MiB block cache${s.cacheMiB * 2 ** 20 === limits.serverBlockCacheBytesDefault ? ", the server's default" : ''}, and the
-  ${limits.graphCacheBytesDefault / 2 ** 20} MiB cache of decoded entities and edge lists every server shares between queries), a separate process; it opened the database and listened
+  ${limits.entityCacheBytesDefault / 2 ** 20} MiB of decoded entities every server shares between queries), a separate process; it opened the database and listened
   ${int(report.serverStartMs)} ms after being spawned. A probe preloaded with \`node --import\`
   (\`bench/server/loop-probe.mjs\`) samples its event loop from inside; the server code is unchanged.
 - **Clients**: ${s.clients} connections from the benchmark process (\`KausalClient\`), each a closed loop:
@@ -403,7 +403,7 @@ The server answered ${int(report.serverRequests)} requests in all. Shut down wit
 
 In process: the same mix (another draw of the same seeded generator, after a warm-up) run one
 query at a time with the query functions on \`Database.open\` of the same database (with the
-same ${s.cacheMiB} MiB block cache as the server, and the same shared graph cache), once before the server was started and once after it stopped (it holds
+same ${s.cacheMiB} MiB block cache as the server, and the same shared entity cache), once before the server was started and once after it stopped (it holds
 the lock meanwhile); the ratios use both runs pooled (${int(base.queries)} queries). How far the two runs
 differ shows how much the machine moved under us:
 

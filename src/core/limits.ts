@@ -162,12 +162,10 @@ export const limits = {
    */
   serverBlockCacheBytesDefault: 256 * MiB,
   /**
-   * Decoded entities and edge lists shared by the queries of one process
-   * (src/query/shared-graph-cache.ts), by an estimate of their heap: an entity about 450 bytes,
-   * an edge about 500, so the query benchmark's graph (106,667 entities, 1.24 million edges)
-   * keeps what a few thousand traces reach.
+   * Decoded entities shared by the queries of one process (src/query/shared-entity-cache.ts):
+   * about 500 bytes each, so a graph of 130,000 entities fits whole.
    */
-  graphCacheBytesDefault: 128 * MiB,
+  entityCacheBytesDefault: 64 * MiB,
   defaultPort: 3838,
 
   // Ingestion (src/ingest). A file beyond `fileBytesMaxDefault` is skipped and counted.

@@ -4,18 +4,17 @@ import type { Entity } from './entity.js';
 import type { FreshnessSource } from './freshness.js';
 import type { GraphReader } from './graph-reader.js';
 import type { Honesty } from './honesty.js';
-import type { SharedGraphCache } from './shared-graph-cache.js';
+import type { SharedEntityCache } from './shared-entity-cache.js';
 
 export interface QueryContext {
   readonly graph: GraphReader;
   /** Supplied by the workspace layer; without it every answer's freshness is "unknown". */
   readonly freshness?: FreshnessSource;
   /**
-   * Entities and edge lists decoded by earlier queries: `SharedGraphCache.following(db, bytes)`,
-   * which forgets whatever the database writes. A long-lived process passes the same one to every
-   * query, with `graph` read through it (`cache.contextFor(db)` builds both).
+   * Entities decoded by earlier queries: `SharedEntityCache.following(db, bytes)`, which forgets
+   * every block the database writes. A long-lived process passes the same one to every query.
    */
-  readonly shared?: SharedGraphCache;
+  readonly entities?: SharedEntityCache;
 }
 
 /** One entity a target could mean, with a target text that selects it alone. */

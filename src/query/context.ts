@@ -84,7 +84,7 @@ export function buildContext(
     limits.contextBudgetTokensMin,
     limits.contextBudgetTokensMax,
   );
-  const cache = new EntityCache(context.graph, context.shared);
+  const cache = new EntityCache(context.graph, context.entities);
   const outcome = resolveTargets(context, cache, { ...request, prefer: 'code' });
   if (outcome.status !== 'resolved') return outcome;
   const targets = outcome.entities;

@@ -94,7 +94,7 @@ function exportNeighbourhood(
   maxNodes: number,
 ): GraphExport | UnresolvedTarget {
   const depth = checkRange('depth', request.depth ?? 1, 1, limits.traceDepthMax);
-  const cache = new EntityCache(context.graph, context.shared);
+  const cache = new EntityCache(context.graph, context.entities);
   const outcome = resolveTargets(context, cache, { ...request, target: request.target ?? '' });
   if (outcome.status !== 'resolved') return outcome;
   const nodes = new Map<BlockId, Entity>();

@@ -112,7 +112,7 @@ export function find(context: QueryContext, request: FindRequest): FindAnswer {
   const mode = request.match ?? 'exact';
   const kind = request.kind ?? 'any';
   const maxResults = checkMaxResults(request.maxResults ?? limits.findResultsDefault);
-  const cache = new EntityCache(context.graph, context.shared);
+  const cache = new EntityCache(context.graph, context.entities);
   const kinds = kindsOf(kind);
   const outcome = matchName(context.graph, cache, selector, mode, {
     ...(kinds === undefined ? {} : { kinds }),

@@ -4,7 +4,7 @@
 import type { BlockId } from '../core/block-id.js';
 import type { ContextBlock, EdgeType, StoredEdge, WriteOperation } from '../core/types.js';
 import { entityFromBlock, type Entity } from './entity.js';
-import type { SharedGraphCache } from './shared-graph-cache.js';
+import type { SharedEntityCache } from './shared-entity-cache.js';
 
 export interface EdgeFilter {
   readonly type?: EdgeType;
@@ -28,24 +28,24 @@ export interface GraphWriter extends GraphScanner {
 /**
  * Decoded entities of one query, so a node reached twice (a trace that converges, a path search)
  * costs one block read. It lives as long as the query; it is bounded by the query's own caps.
- * Behind it, when the process keeps one, the cache shared by all queries (see SharedGraphCache).
+ * Behind it, when the process keeps one, the cache shared by all queries (see SharedEntityCache).
  */
 export class EntityCache {
   private readonly entities = new Map<BlockId, Entity | null>();
 
   constructor(
     readonly graph: GraphReader,
-    private readonly shared?: SharedGraphCache,
+    private readonly shared?: SharedEntityCache,
   ) {}
 
   get(id: BlockId): Entity | undefined {
     const cached = this.entities.get(id);
     if (cached !== undefined) return cached ?? undefined;
-    let entity = this.shared?.lookupEntity(id);
+    let entity = this.shared?.lookup(id);
     if (entity === undefined) {
       const block = this.graph.getBlock(id);
       entity = block === undefined ? null : entityFromBlock(block);
-      this.shared?.storeEntity(id, entity);
+      this.shared?.store(id, entity);
     }
     this.entities.set(id, entity);
     return entity ?? undefined;

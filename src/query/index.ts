@@ -47,7 +47,11 @@ export {
 } from './paths.js';
 export type { EdgeProvenance } from './provenance.js';
 export { relationNames, relations, type RelationName, type RelationSpec } from './relations.js';
-export { SharedGraphCache, type GraphCacheStats, type WriteAnnouncer } from './shared-graph-cache.js';
+export {
+  SharedEntityCache,
+  type EntityCacheStats,
+  type WriteAnnouncer,
+} from './shared-entity-cache.js';
 export { show, type RelationItem, type ShowAnswer, type ShowRequest, type Site } from './show.js';
 export { estimateTokens } from './token-budget.js';
 export {

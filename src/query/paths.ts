@@ -78,7 +78,7 @@ export function findPaths(context: QueryContext, request: PathRequest): PathAnsw
     1,
     limits.pathCountMax,
   );
-  const cache = new EntityCache(context.graph, context.shared);
+  const cache = new EntityCache(context.graph, context.entities);
   const options = {
     ...(request.workspace === undefined ? {} : { workspace: request.workspace }),
     all: request.all === true,

@@ -87,7 +87,7 @@ export function show(context: QueryContext, request: ShowRequest): ShowAnswer | 
     1,
     limits.resultCountMax,
   );
-  const cache = new EntityCache(context.graph, context.shared);
+  const cache = new EntityCache(context.graph, context.entities);
   const outcome = resolveTargets(context, cache, { ...request, prefer: spec.prefer });
   if (outcome.status !== 'resolved') return outcome;
 

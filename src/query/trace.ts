@@ -91,7 +91,7 @@ export function trace(context: QueryContext, request: TraceRequest): TraceAnswer
     1,
     limits.resultCountMax,
   );
-  const cache = new EntityCache(context.graph, context.shared);
+  const cache = new EntityCache(context.graph, context.entities);
   const outcome = resolveTargets(context, cache, request);
   if (outcome.status !== 'resolved') return outcome;
 

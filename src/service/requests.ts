@@ -2,7 +2,7 @@
 // in-process, the CLI through a server, the wire protocol and the MCP tools. Adding a request
 // kind means adding it here, to `requestKinds`, to the parameter checks (params.ts) and to the
 // service (service.ts); the compiler points at whatever is missing.
-import type { GraphCacheStats } from '../query/shared-graph-cache.js';
+import type { EntityCacheStats } from '../query/shared-entity-cache.js';
 import type { DatabaseStats } from '../database.js';
 import type {
   ContextAnswer,
@@ -60,8 +60,8 @@ export interface StatusResult {
   readonly dataDirectory: string;
   readonly workspaces: readonly WorkspaceStatus[];
   readonly storage?: DatabaseStats;
-  /** With `verbose`, in a process that keeps one: the cache of entities and edges queries share. */
-  readonly graphCache?: GraphCacheStats;
+  /** With `verbose`, in a process that keeps one: the entities shared by queries. */
+  readonly entityCache?: EntityCacheStats;
 }
 
 export interface LinkParams {

@@ -6,10 +6,10 @@
 import { isAbsolute } from 'node:path';
 import { KausalError, invalidArgument } from '../core/errors.js';
 import type { Database } from '../database.js';
-import type { FreshnessSource, GraphScanner, QueryContext } from '../query/index.js';
+import type { FreshnessSource, QueryContext } from '../query/index.js';
 import { limits } from '../core/limits.js';
 import { printable } from '../core/printable.js';
-import { SharedGraphCache } from '../query/shared-graph-cache.js';
+import { SharedEntityCache } from '../query/shared-entity-cache.js';
 import { version } from '../version.js';
 import { readRegistry } from '../workspace/records.js';
 import { freshnessSource } from '../workspace/freshness.js';
@@ -33,8 +33,8 @@ export interface ServiceOptions {
   readonly startedAt?: number;
   /** Parse workers of a link or sync that names none (default: the ingestion default). */
   readonly parseWorkers?: number;
-  /** The budget of the cache queries share (default `limits.graphCacheBytesDefault`; 0: none). */
-  readonly graphCacheBytes?: number;
+  /** The budget of the entities shared by queries (default `limits.entityCacheBytesDefault`; 0: none). */
+  readonly entityCacheBytes?: number;
 }
 
 /**
@@ -64,16 +64,16 @@ export class Service {
   private readonly startedAt: number;
   private readonly freshnessCache = new Map<string, { at: number; value: ReturnType<FreshnessSource> }>();
   private readonly handlers: { readonly [K in RequestKind]: Handler<K> };
-  /** Entities and edge lists decoded by earlier queries; writes make it forget what they change. */
-  private readonly sharedCache: SharedGraphCache | undefined;
+  /** Entities decoded by earlier queries; writes to the database make it forget what they change. */
+  private readonly entities: SharedEntityCache | undefined;
 
   constructor(
     readonly db: Database,
     private readonly options: ServiceOptions,
   ) {
     this.startedAt = options.startedAt ?? Date.now();
-    const cacheBytes = options.graphCacheBytes ?? limits.graphCacheBytesDefault;
-    this.sharedCache = cacheBytes > 0 ? SharedGraphCache.following(db, cacheBytes) : undefined;
+    const entityCacheBytes = options.entityCacheBytes ?? limits.entityCacheBytesDefault;
+    this.entities = entityCacheBytes > 0 ? SharedEntityCache.following(db, entityCacheBytes) : undefined;
     this.handlers = {
       ping: async (params) => this.ping(params.echo),
       status: async (params) => this.status(params),
@@ -164,8 +164,8 @@ export class Service {
         ...(params.workspace === undefined ? {} : { name: params.workspace }),
       }),
       ...(params.verbose === true ? { storage: this.db.stats() } : {}),
-      ...(params.verbose === true && this.sharedCache !== undefined
-        ? { graphCache: this.sharedCache.stats() }
+      ...(params.verbose === true && this.entities !== undefined
+        ? { entityCache: this.entities.stats() }
         : {}),
     };
   }
@@ -202,7 +202,7 @@ export class Service {
 
   /** The context of a query: the graph, and freshness when workspaces are linked. */
   private queryContext(params: { readonly workspace?: string | undefined }): QueryContext & {
-    readonly graph: GraphScanner;
+    readonly graph: Database;
   } {
     const linked = readRegistry(this.db);
     const workspace = params.workspace;
@@ -212,10 +212,9 @@ export class Service {
         `no workspace named '${printable(workspace)}' (linked: ${linked.map(printable).join(', ')})`,
       );
     }
-    const reading =
-      this.sharedCache === undefined ? { graph: this.db } : this.sharedCache.contextFor(this.db);
-    if (linked.length === 0) return reading;
-    return { ...reading, freshness: this.freshness() };
+    const entities = this.entities === undefined ? {} : { entities: this.entities };
+    if (linked.length === 0) return { graph: this.db, ...entities };
+    return { graph: this.db, freshness: this.freshness(), ...entities };
   }
 
   private freshness(): FreshnessSource {

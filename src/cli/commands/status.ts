@@ -40,7 +40,7 @@ changed since the sync (compared by size and modification time; nothing is re-in
     if (result.workspaces.length === 0) lines.push("No workspace is linked; run 'kausal link --path <dir>'.");
     for (const status of result.workspaces) lines.push(...describe(status));
     if (result.storage !== undefined) lines.push(`Storage: ${JSON.stringify(result.storage)}`);
-    if (result.graphCache !== undefined) lines.push(`Graph cache: ${JSON.stringify(result.graphCache)}`);
+    if (result.entityCache !== undefined) lines.push(`Entity cache: ${JSON.stringify(result.entityCache)}`);
     context.io.stdout(`${lines.join('\n')}\n`);
     return 0;
   },

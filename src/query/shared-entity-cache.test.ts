@@ -1,0 +1,127 @@
+// The entities shared by queries: bounded by bytes, least recently used out first, and never
+// stale. The last claim is checked against a reader with no cache after every one of many random
+// writes, through the service, which wires the cache to the database the way a server does.
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import type { BlockId } from '../core/block-id.js';
+import { SeededRng } from '../core/rng.js';
+import type { JsonObject } from '../core/types.js';
+import { Service } from '../service/service.js';
+import { acceptanceGraph, openMemoryDatabase } from '../testing/graph-fixture.js';
+import type { Entity } from './entity.js';
+import { SharedEntityCache } from './shared-entity-cache.js';
+import { show } from './show.js';
+import { trace } from './trace.js';
+
+function entity(id: string, name: string): Entity {
+  return {
+    id: id as BlockId,
+    workspace: 'w',
+    language: 'python',
+    kind: 'function',
+    name,
+    qualifiedName: name,
+    file: 'a.py',
+    line: 1,
+    lineEnd: 2,
+    exported: false,
+    signature: `def ${name}():`,
+    callSites: 0,
+    unresolvedCalls: 0,
+    contentChars: 10,
+  };
+}
+
+const idOf = (index: number): BlockId => index.toString(16).padStart(32, '0') as BlockId;
+
+describe('shared entity cache', () => {
+  it('keeps the most recently used entities within its byte budget', () => {
+    const cache = new SharedEntityCache(4_000);
+    for (let index = 0; index < 100; index++) {
+      cache.store(idOf(index), entity(idOf(index), `f${index}`));
+      assert.ok(cache.stats().bytes <= 4_000);
+      // Entity 0 is used after every store, so it is never the least recently used.
+      assert.equal(cache.lookup(idOf(0))?.name, 'f0');
+    }
+    const { entries } = cache.stats();
+    assert.ok(entries > 2 && entries < 20, `${entries} entries`);
+    assert.equal(cache.lookup(idOf(99))?.name, 'f99');
+    assert.equal(cache.lookup(idOf(1)), undefined, 'an old, unused entity was evicted');
+    for (let index = 100 - entries + 1; index < 100; index++)
+      assert.notEqual(cache.lookup(idOf(index)), undefined);
+  });
+
+  it('remembers that an id has no block, and forgets what a batch writes', () => {
+    const cache = new SharedEntityCache(1 << 20);
+    cache.store(idOf(1), entity(idOf(1), 'one'));
+    cache.store(idOf(2), null);
+    cache.store(idOf(3), entity(idOf(3), 'three'));
+    assert.equal(cache.lookup(idOf(2)), null);
+    cache.forgetWritten([
+      { kind: 'put_block', block: { id: idOf(1), sourceUri: '', metadata: {}, content: '' } },
+      { kind: 'delete_block', id: idOf(2) },
+      { kind: 'put_edge', edge: { source: idOf(3), target: idOf(1), type: 'calls' } },
+    ]);
+    assert.equal(cache.lookup(idOf(1)), undefined);
+    assert.equal(cache.lookup(idOf(2)), undefined);
+    assert.equal(cache.lookup(idOf(3))?.name, 'three', 'an edge does not change its ends');
+    assert.equal(cache.stats().entries, 1);
+  });
+
+  it('leaves out an entity larger than the whole budget', () => {
+    const cache = new SharedEntityCache(100);
+    cache.store(idOf(1), entity(idOf(1), 'x'.repeat(200)));
+    assert.equal(cache.stats().entries, 0);
+  });
+
+  it('answers like an uncached reader after every random write, through the service', async () => {
+    const db = openMemoryDatabase(7);
+    try {
+      const { fixture, ids } = acceptanceGraph('demo');
+      fixture.write(db);
+      const service = new Service(db, { mode: 'server' });
+      const uncached = { graph: db };
+      const rng = new SeededRng(11);
+      const names = Object.keys(ids);
+      const deleted = new Map<BlockId, Parameters<typeof db.putBlock>[0]>();
+      let cacheHits = 0;
+      for (let step = 0; step < 300; step++) {
+        const id = ids[names[rng.below(names.length)] as string] as BlockId;
+        const current = db.getBlock(id);
+        const choice = rng.below(10);
+        if (current === undefined) {
+          db.putBlock(deleted.get(id) as Parameters<typeof db.putBlock>[0]);
+        } else if (choice === 0) {
+          deleted.set(id, current);
+          db.deleteBlock(id);
+        } else {
+          const line = 1 + rng.below(500);
+          const metadata: JsonObject = {
+            ...current.metadata,
+            lineStart: line,
+            lineEnd: line + rng.below(30),
+            signature: `def variant_${step}():`,
+            exported: rng.below(2) === 1,
+          };
+          db.write([{ kind: 'put_block', block: { ...current, metadata } }]);
+        }
+        for (const target of [ids['main'], ids['helper'], ids['utility']] as BlockId[]) {
+          for (const relation of ['callers', 'callees'] as const) {
+            const expected = show(uncached, { target, relation });
+            const got = await service.execute('show', { target, relation });
+            assert.deepEqual(got, expected, `step ${step}: show ${relation} of ${target}`);
+          }
+          const expected = trace(uncached, { target, direction: 'callees', depth: 3 });
+          assert.deepEqual(
+            await service.execute('trace', { target, direction: 'callees', depth: 3 }),
+            expected,
+          );
+        }
+        cacheHits = (await service.execute('status', { verbose: true, check: false })).entityCache?.hits ?? 0;
+      }
+      assert.ok(cacheHits > 1_000, `the cache answered (${cacheHits} hits)`);
+    } finally {
+      db.close();
+    }
+  });
+});
