@@ -91,7 +91,7 @@ function sharedSection(report: Report): string {
   return `
 ## In a long-lived process: entities shared between queries
 
-The server, \`kausal mcp\` and any \`Service\` pass every query one \`SharedEntityCache\` (decoded
+The server (so every CLI command and \`kausal mcp\` that use it) passes every query one \`SharedEntityCache\` (decoded
 entities, 64 MiB by default, forgotten block by block as writes change them; docs/query.md). Here
 the same queries run on the same inputs in the same order, on a fresh \`Database.open\` (its block
 cache cold again) with one such cache, empty at the start and filled by the warm-ups and the

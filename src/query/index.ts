@@ -47,11 +47,7 @@ export {
 } from './paths.js';
 export type { EdgeProvenance } from './provenance.js';
 export { relationNames, relations, type RelationName, type RelationSpec } from './relations.js';
-export {
-  SharedEntityCache,
-  type EntityCacheStats,
-  type WriteAnnouncer,
-} from './shared-entity-cache.js';
+export { SharedEntityCache, type EntityCacheStats, type WriteAnnouncer } from './shared-entity-cache.js';
 export { show, type RelationItem, type ShowAnswer, type ShowRequest, type Site } from './show.js';
 export { estimateTokens } from './token-budget.js';
 export {

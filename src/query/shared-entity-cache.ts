@@ -1,8 +1,10 @@
-// Decoded entities shared by the queries of a long-lived process (a server, an MCP session). An
-// entity costs a block lookup (bloom, index, data block, often a read) and a JSON parse of its
-// metadata; a trace of depth 3 decodes about 200 of them, and that is most of its time. Kept here,
-// an entity read again costs a map lookup: a trace's time drops to about a third once the entities
-// it meets are cached.
+// Decoded entities shared by the queries of a long-lived process: the server, which the CLI and
+// `kausal mcp` use when it runs (an embedded command opens the database per request, so there the
+// cache lives as long as one query). An entity costs a block lookup (bloom, index, data block,
+// often a read) and a JSON parse of its metadata; a trace of depth 3 decodes about 200 of them,
+// and that is most of its time. Kept here, an entity read again costs a map lookup: a trace's time
+// drops to about a third once the entities it meets are cached. (Edge lists were cached here too
+// for a while; under random load their churn cost more in GC than it saved: docs/query.md.)
 //
 // The cache is exact, not eventually right: the owner of the database forgets every block a write
 // puts or deletes before the write is applied (`forgetWritten`, wired to `Database.onWrite`), and
