@@ -410,6 +410,14 @@ export function statusText(
       `${clean(status.name)}  ${statusFreshness(status)}  root ${clean(status.root)}  synced ${clean(status.syncedAt)}${commit}${moved}  ` +
         `files ${status.files} · blocks ${status.blocks} · edges ${status.edges} · unresolved call sites ${status.unresolvedCalls}`,
     );
+    if (status.changes?.configChanged === true) {
+      lines.push(
+        '  stale: the project configuration (tsconfig paths, go.mod, …) changed since the sync; call sync',
+      );
+    }
+    if (status.reparseNext) {
+      lines.push('  parsed by an earlier release: the next sync parses every file again (once)');
+    }
   }
   return lines;
 }

@@ -3,7 +3,7 @@
 // file table, without parsing anything.
 import { statSync } from 'node:fs';
 import type { Database } from '../database.js';
-import { languageOfPath, loadProjectConfig, walkDirectory } from '../ingest/index.js';
+import { factsFormatVersion, languageOfPath, loadProjectConfig, walkDirectory } from '../ingest/index.js';
 import { isProjectConfigPath } from '../ingest/project-config.js';
 import { projectConfigHash } from './config-hash.js';
 import { headCommit } from './git.js';
@@ -28,6 +28,11 @@ export interface WorkspaceStatus extends WorkspaceRecord {
   /** Present when the directory was checked. */
   readonly changes?: ChangesSinceSync;
   readonly rootExists: boolean;
+  /**
+   * The workspace was parsed by a release whose extractor wrote facts of another format: the next
+   * sync parses every file again, once (see `factsFormatVersion`).
+   */
+  readonly reparseNext: boolean;
 }
 
 export async function workspaceStatuses(
@@ -41,7 +46,12 @@ export async function workspaceStatuses(
     if (record === undefined) continue;
     const rootExists = isDirectory(record.root);
     const currentCommit = rootExists ? headCommit(record.root) : undefined;
-    const base = { ...record, rootExists, ...(currentCommit === undefined ? {} : { currentCommit }) };
+    const base = {
+      ...record,
+      rootExists,
+      reparseNext: record.factsFormat !== factsFormatVersion,
+      ...(currentCommit === undefined ? {} : { currentCommit }),
+    };
     if (!options.check || !rootExists) {
       statuses.push(base);
       continue;

@@ -133,11 +133,15 @@ describe('workspaces', () => {
     // As an earlier release left it: a record without the facts format it extracted with.
     const { factsFormat: _dropped, ...older } = requireWorkspace(db, 'w');
     db.write([{ kind: 'put_block', block: workspaceRecordBlock(older) }]);
+    const reparse = async (): Promise<boolean | undefined> =>
+      (await workspaceStatuses(db, { check: false }))[0]?.reparseNext;
+    assert.equal(await reparse(), true, 'status says the next sync parses everything again');
     const upgraded = await syncWorkspace(db, requireWorkspace(db, 'w'), options);
     assert.equal(upgraded.files.changed, linked.files.total, 'every file parsed again');
     assert.equal(requireWorkspace(db, 'w').factsFormat, factsFormatVersion);
     const after = await syncWorkspace(db, requireWorkspace(db, 'w'), options);
     assert.equal(after.files.unchanged, linked.files.total, 'and only once');
+    assert.equal(await reparse(), false);
     db.close();
   });
 

@@ -1,4 +1,3 @@
-import { factsFormatVersion } from '../../ingest/facts.js';
 import { checkoutMove } from '../../workspace/checkout-moved.js';
 import type { WorkspaceStatus } from '../../workspace/index.js';
 import type { Command } from '../command.js';
@@ -62,6 +61,11 @@ function describe(status: WorkspaceStatus): string[] {
         : `${at}: run 'kausal sync ${status.name}'`,
     );
   }
+  if (status.reparseNext) {
+    lines.push(
+      `  parsed by an earlier release: the next 'kausal sync ${status.name}' parses every file again (once)`,
+    );
+  }
   if (changes !== undefined) {
     const total = changes.added + changes.modified + changes.deleted;
     if (total > 0) {
@@ -70,11 +74,6 @@ function describe(status: WorkspaceStatus): string[] {
       );
     }
     if (total === 0 && !changes.configChanged) lines.push('  up to date: no file changed since the sync');
-    if (status.factsFormat !== factsFormatVersion) {
-      lines.push(
-        `  parsed by an earlier release: the next 'kausal sync ${status.name}' parses every file again (once)`,
-      );
-    }
     if (changes.configChanged) {
       lines.push(
         `  stale: the project configuration (tsconfig paths, go.mod, …) changed since the sync; run 'kausal sync ${status.name}'`,
