@@ -23,6 +23,7 @@ import { SeededRng } from '../src/core/rng.js';
 import { Database } from '../src/database.js';
 import { SharedEntityCache } from '../src/query/shared-entity-cache.js';
 import { KausalClient } from '../src/server/client.js';
+import { serverParseWorkers } from '../src/server/server.js';
 import { readRegistry } from '../src/workspace/records.js';
 import { buildCli } from './build-cli.js';
 import { benchDirectory } from './peers.js';
@@ -472,7 +473,7 @@ async function main(): Promise<void> {
       command: `npm run bench:server${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(' ')}` : ''}`,
       build: buildNote,
       git,
-      settings: { ...settings, seed, quick, syncWorkers: syncWorkers ?? limits.ingestWorkersDefault },
+      settings: { ...settings, seed, quick, syncWorkers: syncWorkers ?? serverParseWorkers() },
       graph: {
         entities: model.entityCount,
         calls: model.callSource.length,

@@ -454,7 +454,7 @@ ${cpuRows.join('\n')}
 
 ### The syncs
 
-\`sync --force\` re-parses (in ${s.syncWorkers} parse worker threads), re-resolves and rewrites every file of ${report.corpus.name}.
+\`sync --force\` re-parses (in ${s.syncWorkers === 1 ? 'one parse worker thread' : `${s.syncWorkers} parse worker threads`}, the server's default on ${machineCores} cores), re-resolves and rewrites every file of ${report.corpus.name}.
 Wall time as the client saw it, and the server's own phase times (ms):
 
 | syncs | count | wall ms (min–max) | scan | parse | resolve | write |
@@ -570,7 +570,7 @@ function analysis(
       : ` With the syncs alone (no query load, ${report.syncOnly.syncs.length} syncs) the ping round trip was ${ms(report.syncOnly.ping.p50)} ms at p50, ${ms(report.syncOnly.ping.p99)} ms at p99 and ${ms(report.syncOnly.ping.max)} ms at worst, and the probe's longest stall, ${int(worstPhase[1].maxMs)} ms, fell in the ${worstPhase[0]} phase (${worstPhase[1].count} ${worstPhase[1].count === 1 ? 'stall' : 'stalls'} of ≥ ${s.stallMs} ms there; the table above has the rest): that is how long a sync can delay a query's start on this machine.`;
   const aloneElu = report.syncOnly.server?.elu ?? Number.NaN;
   if (worstPhase !== undefined && aloneElu < 0.5 && worstPhase[1].maxMs >= 100) {
-    text += ` Yet the event loop was busy only ${percent(aloneElu)} of that time, so the long stalls are mostly the thread waiting for a core (${s.syncWorkers} parse workers and the other processes on ${cores} cores) rather than the sync's own work on the thread.`;
+    text += ` Yet the event loop was busy only ${percent(aloneElu)} of that time, so the long stalls are mostly the thread waiting for a core (${s.syncWorkers === 1 ? 'its parse worker' : `${s.syncWorkers} parse workers`} and the other processes on ${cores} cores) rather than the sync's own work on the thread.`;
   }
   // On a saturated machine the parse workers' CPU comes out of the main thread's share.
   const machineBusy = sync.client.machineBusy * Number(cores);

@@ -38,6 +38,11 @@ export interface ServerOptions {
 /** How long a shutdown waits for a running write (a large sync) before closing anyway. */
 const shutdownWriteWaitMs = 30_000;
 
+/** A server's parse workers: every core but one, which stays with the thread that answers queries. */
+export function serverParseWorkers(): number {
+  return Math.max(1, availableParallelism() - 1);
+}
+
 export class KausalServer {
   private readonly connections = new Set<Connection>();
   private writeTail: Promise<unknown> = Promise.resolve();
@@ -92,8 +97,7 @@ export class KausalServer {
       mode: 'server',
       startedAt,
       freshnessTtlMs: limits.serverFreshnessTtlMs,
-      // Parsing takes every core but one, which stays with the thread that answers queries.
-      parseWorkers: Math.max(1, availableParallelism() - 1),
+      parseWorkers: serverParseWorkers(),
     });
     const server = new KausalServer(db, service, listener, endpoint, options);
     if (options.advertise !== false) writeServerFiles(endpoint);
