@@ -68,6 +68,23 @@ describe('shared entity cache', () => {
     assert.equal(cache.stats().entries, 1);
   });
 
+  it('does bounded work per store when every entry was used since the last eviction', () => {
+    const cache = new SharedEntityCache(100 * 1024);
+    let stored = 0;
+    while (cache.stats().bytes < 99 * 1024) cache.store(idOf(stored), entity(idOf(stored), `f${stored++}`));
+    for (let index = 0; index < stored; index++) cache.lookup(idOf(index));
+    // A store passes over at most 64 used entries, then takes the next one, used or not: the
+    // first eviction takes entry 64. An unbounded pass would move every entry, then evict entry 0.
+    for (let extra = 0; extra < 3; extra++)
+      cache.store(idOf(stored + extra), entity(idOf(stored + extra), `f${stored + extra}`));
+    assert.ok(cache.stats().bytes <= 100 * 1024);
+    const evicted = [];
+    for (let index = 0; index < stored; index++)
+      if (cache.lookup(idOf(index)) === undefined) evicted.push(index);
+    assert.ok(evicted.length >= 1 && evicted.length <= 3, `evicted ${evicted.join(', ')}`);
+    assert.equal(evicted[0], 64);
+  });
+
   it('leaves out an entity larger than the whole budget', () => {
     const cache = new SharedEntityCache(100);
     cache.store(idOf(1), entity(idOf(1), 'x'.repeat(200)));

@@ -9,7 +9,8 @@
 // The cache is exact, not eventually right: the owner of the database forgets every block a write
 // puts or deletes before the write is applied (`forgetWritten`, wired to `Database.onWrite`), and
 // the database has no other way to change a block. Entities hold no source text, so a few hundred
-// bytes each; the least recently used go first once the byte budget is reached.
+// bytes each; once the byte budget is reached, entries not used lately go first (second chance, a
+// clock approximation of least recently used).
 import type { BlockId } from '../core/block-id.js';
 import type { WriteOperation } from '../core/types.js';
 import type { Entity } from './entity.js';
@@ -20,6 +21,13 @@ import type { Entity } from './entity.js';
  * estimate says 450 there, so real code, whose strings repeat less, stays within the budget.
  */
 const entryOverheadBytes = 264;
+
+/**
+ * Used entries the eviction hand may pass over for one store before it takes the next entry
+ * anyway: a pass over a cache whose every entry was used since would otherwise move all of them,
+ * a pause of tens of milliseconds at a hundred thousand entries, in a server that answers queries.
+ */
+const secondChancesPerEvictionMax = 64;
 
 /** A rough, deliberately generous size: the overhead and a byte per character (V8's one-byte strings). */
 function entityBytes(id: BlockId, entity: Entity | null): number {
@@ -100,13 +108,16 @@ export class SharedEntityCache {
 
   /**
    * Second chance: from the oldest entry on, an entry used since the last pass goes to the back
-   * unmarked, the first one not used goes. Each pass unmarks what it moves, so it ends.
+   * unmarked, the first one not used goes; after `secondChancesPerEvictionMax` moves, the next
+   * entry goes whether used or not, so one store does bounded work.
    */
   private evict(): void {
+    let chances = 0;
     for (const [id, cached] of this.entries) {
       if (this.bytes <= this.budgetBytes) return;
       this.entries.delete(id);
-      if (cached.used) {
+      if (cached.used && chances < secondChancesPerEvictionMax) {
+        chances++;
         cached.used = false;
         this.entries.set(id, cached);
       } else {
