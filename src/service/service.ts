@@ -33,7 +33,10 @@ export interface ServiceOptions {
   readonly startedAt?: number;
   /** Parse workers of a link or sync that names none (default: the ingestion default). */
   readonly parseWorkers?: number;
-  /** The budget of the entities shared by queries (default `limits.entityCacheBytesDefault`; 0: none). */
+  /**
+   * The budget of the entities shared by queries (0: none). By default
+   * `limits.entityCacheBytesDefault` in a server, none in an embedded command.
+   */
   readonly entityCacheBytes?: number;
 }
 
@@ -72,7 +75,9 @@ export class Service {
     private readonly options: ServiceOptions,
   ) {
     this.startedAt = options.startedAt ?? Date.now();
-    const entityCacheBytes = options.entityCacheBytes ?? limits.entityCacheBytesDefault;
+    // An embedded command opens the database for one request: nothing would outlive it.
+    const entityCacheBytes =
+      options.entityCacheBytes ?? (options.mode === 'server' ? limits.entityCacheBytesDefault : 0);
     this.entities = entityCacheBytes > 0 ? SharedEntityCache.following(db, entityCacheBytes) : undefined;
     this.handlers = {
       ping: async (params) => this.ping(params.echo),

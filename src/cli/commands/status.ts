@@ -13,7 +13,8 @@ export const statusCommand: Command = {
 Lists each linked workspace with its root, when it was last synced and at which git commit, its
 size in files, blocks and edges, the call sites that could not be resolved, and whether files
 changed since the sync (compared by size and modification time; nothing is re-indexed).
---no-check skips that comparison; --verbose adds storage statistics.
+--no-check skips that comparison; --verbose adds storage statistics (and, answered by a
+server, its cache of decoded entities).
 `,
   async run(args, context) {
     const parsed = parseOptions(args, {
