@@ -7,7 +7,7 @@ import type { Socket } from 'node:net';
 import { limits } from '../core/limits.js';
 import type { ProgressEvent, RequestKind } from '../service/requests.js';
 import { FrameDecoder } from './protocol/frame-decoder.js';
-import { encodeFrame, encodeJsonFrame, MessageType, type Frame } from './protocol/frame.js';
+import { encodeFrame, encodeJsonFrame, encodeTextFrame, MessageType, type Frame } from './protocol/frame.js';
 import { errorPayloadOf, parseRequestPayload, type ErrorPayload } from './protocol/messages.js';
 
 export interface ConnectionLimits {
@@ -148,8 +148,14 @@ export class Connection {
 
   /** An answer larger than one frame goes as chunk frames and a final result frame. */
   private sendResult(id: number, result: unknown): void {
-    const bytes = Buffer.from(JSON.stringify(result ?? null), 'utf8');
+    const text = JSON.stringify(result ?? null);
     const step = this.connectionLimits.responseFrameBytesMax;
+    // Most answers fit one frame; a string's UTF-8 length is at most three bytes per UTF-16 unit.
+    if (text.length * 3 <= step) {
+      this.write(encodeTextFrame(MessageType.result, id, text));
+      return;
+    }
+    const bytes = Buffer.from(text, 'utf8');
     let offset = 0;
     for (; bytes.length - offset > step; offset += step) {
       this.write(encodeFrame(MessageType.chunk, id, bytes.subarray(offset, offset + step)));

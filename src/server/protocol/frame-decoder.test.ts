@@ -3,7 +3,7 @@ import { Buffer } from 'node:buffer';
 import { describe, it } from 'node:test';
 import { SeededRng } from '../../core/rng.js';
 import { FrameDecoder, type DecodedItem } from './frame-decoder.js';
-import { encodeFrame, encodeJsonFrame, frameHeaderBytes, MessageType } from './frame.js';
+import { encodeFrame, encodeJsonFrame, encodeTextFrame, frameHeaderBytes, MessageType } from './frame.js';
 
 function frames(items: readonly DecodedItem[]): { type: number; id: number; payload: string }[] {
   return items.map((item) => {
@@ -32,6 +32,15 @@ describe('frame decoder', () => {
       }
       assert.deepEqual(frames(received), sent);
       assert.equal(decoder.bufferedBytes, 0);
+    }
+  });
+
+  it('encodes text straight into a frame exactly as from its UTF-8 bytes', () => {
+    for (const text of ['', 'plain', 'déjà vu · 函数 · 🙂', '"\\u0000"'.repeat(100)]) {
+      assert.deepEqual(
+        encodeTextFrame(MessageType.result, 77, text),
+        encodeFrame(MessageType.result, 77, Buffer.from(text, 'utf8')),
+      );
     }
   });
 

@@ -44,20 +44,35 @@ export interface Frame {
   readonly payload: Buffer;
 }
 
-export function encodeFrame(type: MessageTypeCode, requestId: number, payload: Buffer): Buffer {
-  const frame = Buffer.allocUnsafe(frameHeaderBytes + payload.length);
+function frameWithHeader(type: MessageTypeCode, requestId: number, payloadBytes: number): Buffer {
+  const frame = Buffer.allocUnsafe(frameHeaderBytes + payloadBytes);
   frameMagic.copy(frame, 0);
   frame.writeUInt8(protocolVersion, 4);
   frame.writeUInt8(type, 5);
   frame.writeUInt16BE(0, 6);
   frame.writeUInt32BE(requestId >>> 0, 8);
-  frame.writeUInt32BE(payload.length, 12);
+  frame.writeUInt32BE(payloadBytes, 12);
+  return frame;
+}
+
+export function encodeFrame(type: MessageTypeCode, requestId: number, payload: Buffer): Buffer {
+  const frame = frameWithHeader(type, requestId, payload.length);
   payload.copy(frame, frameHeaderBytes);
   return frame;
 }
 
+/**
+ * A frame whose payload is `text` in UTF-8, encoded straight into the frame: a server's answers
+ * are mostly one frame of tens of KiB, and encoding to a buffer first cost an allocation and a copy.
+ */
+export function encodeTextFrame(type: MessageTypeCode, requestId: number, text: string): Buffer {
+  const frame = frameWithHeader(type, requestId, Buffer.byteLength(text, 'utf8'));
+  frame.write(text, frameHeaderBytes, 'utf8');
+  return frame;
+}
+
 export function encodeJsonFrame(type: MessageTypeCode, requestId: number, value: unknown): Buffer {
-  return encodeFrame(type, requestId, Buffer.from(JSON.stringify(value), 'utf8'));
+  return encodeTextFrame(type, requestId, JSON.stringify(value));
 }
 
 /** Why a peer's bytes were refused; `fatal` ones leave the stream unreadable, so it is closed. */
