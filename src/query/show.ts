@@ -157,7 +157,7 @@ export function show(context: QueryContext, request: ShowRequest): ShowAnswer | 
   };
 }
 
-/** Members of kind constructor of the type targets (not themselves targets), in entity order. */
+/** The distinct modules that declare `entities` (where a module-scoped relation starts). */
 function modulesOf(cache: EntityCache, entities: readonly Entity[]): Entity[] {
   const modules = new Map<BlockId, Entity>();
   for (const entity of entities) {
