@@ -192,8 +192,12 @@ function endLine(node: Node): number {
  * `int get() { return x; }` reads `int get()`.
  */
 function bodyStartOf(node: Node): number | undefined {
-  const declaration =
-    node.childForFieldName('declaration') ?? node.childForFieldName('definition') ?? undefined;
-  const body = node.childForFieldName('body') ?? declaration?.childForFieldName('body') ?? undefined;
-  return body !== undefined && body.startIndex > node.startIndex ? body.startIndex : undefined;
+  // Each lookup is a call into the grammar's WebAssembly, made for every entity: the wrapped
+  // declaration is looked for only when the node has no body of its own.
+  let body = node.childForFieldName('body');
+  if (body === null) {
+    const declaration = node.childForFieldName('declaration') ?? node.childForFieldName('definition');
+    body = declaration?.childForFieldName('body') ?? null;
+  }
+  return body !== null && body.startIndex > node.startIndex ? body.startIndex : undefined;
 }
