@@ -1,5 +1,6 @@
 // The Markdown report of the query benchmark: machine, graph shape, in-process latencies side by
 // side with SQLite (and their ratio), and the end-to-end time of one CLI process.
+import { limits } from '../../src/core/limits.js';
 import type { Timing } from './timing.js';
 
 export interface QueryRow {
@@ -92,7 +93,7 @@ function sharedSection(report: Report): string {
 ## In a long-lived process: entities shared between queries
 
 The server (so every CLI command and \`kausal mcp\` that use it) passes every query one \`SharedEntityCache\` (decoded
-entities, 64 MiB by default, forgotten block by block as writes change them; docs/query.md). Here
+entities, ${limits.entityCacheBytesDefault / 2 ** 20} MiB by default, forgotten block by block as writes change them; docs/query.md). Here
 the same queries run on the same inputs in the same order, on a fresh \`Database.open\` (its block
 cache cold again) with one such cache, empty at the start and filled by the warm-ups and the
 queries before.${filled} Ratios below 1 mean faster.
