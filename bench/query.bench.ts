@@ -29,7 +29,7 @@ import {
   quickModelSize,
   type CodeModel,
 } from './query/graph-model.js';
-import { loadKausal, openKausal } from './query/kausal-store.js';
+import { currentLoad, loadKausal, openKausal } from './query/kausal-store.js';
 import { renderReport, type CliRow, type GraphShape, type QueryRow } from './query/report.js';
 import { drawSamples, type Samples } from './query/samples.js';
 import { loadSqlite, openSqlite, sqliteQueries, type SqliteQueries } from './query/sqlite-store.js';
@@ -84,9 +84,8 @@ function prepareKausal(
 ): { directory: string; load: ReturnType<typeof loadKausal> } {
   const directory = join(work, 'kausaldb');
   const marker = join(work, 'kausaldb.json');
-  if (values.rebuild !== true && existsSync(marker)) {
-    return { directory, load: JSON.parse(readFileSync(marker, 'utf8')) as ReturnType<typeof loadKausal> };
-  }
+  const kept = values.rebuild === true ? undefined : currentLoad(marker);
+  if (kept !== undefined) return { directory, load: kept };
   rmSync(directory, { recursive: true, force: true });
   mkdirSync(work, { recursive: true });
   log(`kausaldb: writing ${model.entityCount} entities and ${model.callSource.length} calls ...`);

@@ -29,7 +29,7 @@ import { buildCli } from './build-cli.js';
 import { benchDirectory } from './peers.js';
 import { idsOf, type ModelIds } from './query/blocks.js';
 import { fullModelSize, generateModel, quickModelSize, type CodeModel } from './query/graph-model.js';
-import { loadKausal, openKausal, type LoadSummary } from './query/kausal-store.js';
+import { currentLoad, loadKausal, openKausal, type LoadSummary } from './query/kausal-store.js';
 import { drawSamples } from './query/samples.js';
 import {
   latencyOf,
@@ -152,18 +152,18 @@ function prepareDatabase(
   ids: ModelIds,
 ): { directory: string; source: string; load: LoadSummary } {
   let source = join(queryCache, 'kausaldb');
-  let marker = join(queryCache, 'kausaldb.json');
+  let load = currentLoad(join(queryCache, 'kausaldb.json'));
   let sourceName = `a copy of the query benchmark's database (${source.slice(repository.length + 1)})`;
-  if (!existsSync(join(queryCache, 'kausaldb.json'))) {
+  if (load === undefined) {
     source = join(work, 'source');
-    marker = join(work, 'source.json');
     sourceName = `built for this benchmark (${source.slice(repository.length + 1)})`;
-    if (!existsSync(join(work, 'source.json'))) {
+    load = currentLoad(join(work, 'source.json'));
+    if (load === undefined) {
       rmSync(source, { recursive: true, force: true });
       mkdirSync(work, { recursive: true });
       log(`graph: writing ${model.entityCount} entities and ${model.callSource.length} calls ...`);
       const db = openKausal(source, 256 * 1024 * 1024);
-      const load = loadKausal(db, model, ids);
+      load = loadKausal(db, model, ids);
       db.close();
       writeFileSync(join(work, 'source.json'), JSON.stringify(load));
       log(`graph: loaded in ${load.seconds.toFixed(1)} s`);
@@ -178,7 +178,7 @@ function prepareDatabase(
   const started = performance.now();
   cpSync(source, directory, { recursive: true, filter: (path) => !path.endsWith('LOCK') });
   log(`graph: copied ${source} in ${((performance.now() - started) / 1000).toFixed(1)} s`);
-  return { directory, source: sourceName, load: JSON.parse(readFileSync(marker, 'utf8')) as LoadSummary };
+  return { directory, source: sourceName, load };
 }
 
 function corpusPath(): { name: string; path: string } {

@@ -1,5 +1,6 @@
 // Loads the model into a KausalDB database the way ingestion will: per batch of modules, the
 // blocks, their structural and call edges, and the name index operations in one atomic write.
+import { existsSync, readFileSync } from 'node:fs';
 import type { BlockId } from '../../src/core/block-id.js';
 import type { WriteOperation } from '../../src/core/types.js';
 import { Database } from '../../src/database.js';
@@ -17,7 +18,15 @@ import type { CodeModel } from './graph-model.js';
 /** Modules per batch: about 2,000 blocks and 20,000 call edges, well under the batch limit. */
 const modulesPerBatch = 100;
 
+/**
+ * Names what a stored copy was written with. A copy kept from before a change of the stored form
+ * (JSON edge properties until 2026-11-24) still opens and answers, but measures the old form:
+ * the benchmarks rebuild a copy whose summary names another.
+ */
+export const storedForm = 'compact edge properties';
+
 export interface LoadSummary {
+  readonly storedForm?: string;
   readonly seconds: number;
   readonly blocks: number;
   readonly edges: number;
@@ -57,7 +66,14 @@ export function loadKausal(db: Database, model: CodeModel, ids: ModelIds): LoadS
   // merge the tables, as `kausal link` does after writing most of a database.
   db.write([{ kind: 'put_edge', edge: versionEdge }]);
   db.compact();
-  return { seconds: (performance.now() - started) / 1000, blocks, edges, indexOperations };
+  return { storedForm, seconds: (performance.now() - started) / 1000, blocks, edges, indexOperations };
+}
+
+/** The summary a benchmark left at `marker`, if it describes a copy of the current stored form. */
+export function currentLoad(marker: string): LoadSummary | undefined {
+  if (!existsSync(marker)) return undefined;
+  const load = JSON.parse(readFileSync(marker, 'utf8')) as LoadSummary;
+  return load.storedForm === storedForm ? load : undefined;
 }
 
 export function openKausal(directory: string, blockCacheBytes: number): Database {

@@ -1,5 +1,5 @@
 // Encoding of stored values. A block value is three length-prefixed UTF-8 strings
-// (sourceUri, metadata JSON, content); an edge value is its properties JSON ('' when none).
+// (sourceUri, metadata JSON, content); an edge value is its properties (edge-properties.ts).
 // Lengths are u32 little-endian. Decoding checks every length against the bytes it has.
 import { KausalError } from '../core/errors.js';
 
@@ -45,10 +45,6 @@ export function readBlockValue(source: Buffer, start: number, end: number, where
   const content = next();
   if (offset !== end) throw valueCorrupt(where);
   return { sourceUri, metadataJson, content };
-}
-
-export function readEdgeValue(source: Buffer, start: number, end: number): string {
-  return start === end ? '' : source.utf8Slice(start, end);
 }
 
 function valueCorrupt(where: string): KausalError {

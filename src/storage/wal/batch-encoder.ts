@@ -4,6 +4,7 @@ import { limitExceeded } from '../../core/errors.js';
 import { limits } from '../../core/limits.js';
 import type { GraphEdge, WriteOperation } from '../../core/types.js';
 import { edgeTypeToCode } from '../../core/types.js';
+import { writeEdgeProperties } from '../edge-properties.js';
 import { writeBlockValue } from '../value-codec.js';
 import {
   opDeleteBlock,
@@ -85,9 +86,9 @@ function encodeOperation(frame: Buffer, offset: number, operation: WriteOperatio
       return offset + 18;
     case 'put_edge': {
       offset = writeEdgeIdentity(frame, offset, opPutEdge, operation.edge);
-      const written = json.length === 0 ? 0 : frame.utf8Write(json, offset + 4);
-      frame.writeUInt32LE(written, offset);
-      return offset + 4 + written;
+      const end = writeEdgeProperties(frame, offset + 4, operation.edge.properties, json);
+      frame.writeUInt32LE(end - offset - 4, offset);
+      return end;
     }
     case 'delete_edge':
       return writeEdgeIdentity(frame, offset, opDeleteEdge, operation.edge);

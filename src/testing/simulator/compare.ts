@@ -1,6 +1,7 @@
 // Field-by-field comparison of what the engine returned with what a world expects. Each function
 // returns a short description of the first difference, or undefined when they agree exactly.
-// Metadata and properties compare as JSON text: the engine stores JSON and parses it back, and
+// Metadata and properties compare as JSON text: what the engine reads back must equal a JSON round
+// trip of what was written (it stores metadata as JSON, edge properties compactly), and
 // JSON.stringify is stable for the plain objects the workload writes.
 import type { ContextBlock, StoredEdge } from '../../core/types.js';
 import type { BlockVersion, EdgeVersion } from './world.js';
