@@ -30,13 +30,16 @@ export function provenanceOf(edge: GraphEdge): EdgeProvenance {
   const sites = numberOf(properties['sites']);
   const resolution = properties['resolution'];
   const role = properties['role'];
-  return {
+  // Field by field rather than spread from small objects: one of these is built per edge of every
+  // answer, and the order of the fields is the order of the documented JSON.
+  const provenance: { -readonly [K in keyof EdgeProvenance]: EdgeProvenance[K] } = {
     type: edge.type,
-    ...(line === undefined ? {} : { line }),
-    ...(typeof resolution === 'string' ? { resolution } : {}),
-    ...(confidence === undefined ? {} : { confidence }),
-    sites: sites === undefined || sites < 1 ? 1 : Math.floor(sites),
-    ...(typeof role === 'string' ? { role } : {}),
-    guess: resolution === 'name-only',
-  };
+  } as EdgeProvenance;
+  if (line !== undefined) provenance.line = line;
+  if (typeof resolution === 'string') provenance.resolution = resolution;
+  if (confidence !== undefined) provenance.confidence = confidence;
+  provenance.sites = sites === undefined || sites < 1 ? 1 : Math.floor(sites);
+  if (typeof role === 'string') provenance.role = role;
+  provenance.guess = resolution === 'name-only';
+  return provenance;
 }

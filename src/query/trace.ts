@@ -73,8 +73,17 @@ export interface TraceAnswer {
 
 interface Pending {
   readonly node: TraceNode;
-  /** Ids on the path from the root to this node, this node included. */
-  readonly path: ReadonlySet<BlockId>;
+  /** The pending entry of this node's parent: the path from the root, walked upwards. */
+  readonly parent: Pending | undefined;
+}
+
+/** True when `id` is on the path from the root to `pending`'s node (that node included). */
+function onPath(pending: Pending, id: BlockId): boolean {
+  // A walk up at most `depth` links: cheaper than a set of the path copied for every node.
+  for (let at: Pending | undefined = pending; at !== undefined; at = at.parent) {
+    if (at.node.entity.id === id) return true;
+  }
+  return false;
 }
 
 export function trace(context: QueryContext, request: TraceRequest): TraceAnswer | UnresolvedTarget {
@@ -108,7 +117,7 @@ export function trace(context: QueryContext, request: TraceRequest): TraceAnswer
   for (const entity of rootEntities.slice(0, maxNodes)) {
     const root: TraceNode = { entity, depth: 0, children: [], hiddenChildren: 0 };
     roots.push(root);
-    queue.push({ node: root, path: new Set([entity.id]) });
+    queue.push({ node: root, parent: undefined });
     expanded.add(entity.id);
     distinct.add(entity.id);
     honesty.addEntity(entity);
@@ -122,7 +131,8 @@ export function trace(context: QueryContext, request: TraceRequest): TraceAnswer
   };
   // A queue with a moving head: each node is taken once, so the loop ends after `nodes` turns.
   for (let head = 0; head < queue.length; head++) {
-    const { node, path } = queue[head] as Pending;
+    const pending = queue[head] as Pending;
+    const node = pending.node;
     if (node.depth >= depth) {
       caps.depthReached = true;
       continue;
@@ -141,7 +151,7 @@ export function trace(context: QueryContext, request: TraceRequest): TraceAnswer
     else if (pick.notShown > 0) caps.nodesHit = true;
     for (const neighbour of pick.items) {
       const id = neighbour.entity.id;
-      const mark: TraceMark | undefined = path.has(id)
+      const mark: TraceMark | undefined = onPath(pending, id)
         ? 'cycle'
         : request.allPaths !== true && expanded.has(id)
           ? 'repeat'
@@ -163,7 +173,7 @@ export function trace(context: QueryContext, request: TraceRequest): TraceAnswer
       honesty.addEdge(neighbour.edge);
       if (mark !== undefined) continue;
       expanded.add(id);
-      queue.push({ node: child, path: new Set([...path, id]) });
+      queue.push({ node: child, parent: pending });
     }
   }
   if (request.direction === 'callers') {
