@@ -658,16 +658,23 @@ export class StorageEngine {
   }
 
   private edgesWithPrefix(prefix: string): StoredEdge[] {
-    const newest = new Map<string, StoredEntry>();
+    const runs: StoredEntry[][] = [];
     for (const memtable of this.liveMemtables()) {
-      newestByKey(memtable.entriesWithPrefix(prefix), newest);
+      const found = memtable.entriesWithPrefix(prefix);
+      if (found.length > 0) runs.push(found);
     }
-    for (const table of this.tables) newestByKey(table.scanPrefix(prefix), newest);
-    const keys = [...newest.keys()].sort();
+    const tablesFrom = runs.length;
+    for (const table of this.tables) {
+      const found = table.scanPrefix(prefix);
+      if (found.length > 0) runs.push(found);
+    }
+    // Most nodes' edges sit in one table (all of them once compaction has merged the tables):
+    // its entries are already in key order, one per key, with nothing to shadow them.
+    const only = runs.length === 1 && tablesFrom === 0 ? runs[0] : undefined;
+    const entries = only ?? mergedNewest(runs);
     const edges: StoredEdge[] = [];
-    for (const key of keys) {
-      const entry = newest.get(key) as StoredEntry;
-      if (!entry.tombstone && !isStrayIncomingKey(key)) edges.push(decodeEdge(entry, this.directory));
+    for (const entry of entries) {
+      if (!entry.tombstone && !isStrayIncomingKey(entry.key)) edges.push(decodeEdge(entry, this.directory));
     }
     return edges;
   }
@@ -756,4 +763,11 @@ function* below(entries: Iterable<StoredEntry>, high: string): Generator<StoredE
 
 function describe(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
+}
+
+/** The newest entry of each key across `runs`, in key order. */
+function mergedNewest(runs: readonly StoredEntry[][]): StoredEntry[] {
+  const newest = new Map<string, StoredEntry>();
+  for (const run of runs) newestByKey(run, newest);
+  return [...newest.keys()].sort().map((key) => newest.get(key) as StoredEntry);
 }
