@@ -648,6 +648,9 @@ export class StorageEngine {
   }
 
   private findNewest(key: string): StoredEntry | undefined {
+    // Cached blocks are read only here and in edgesWithPrefix, and both decode what they found
+    // before returning: the blocks evicted meanwhile are referenced no more.
+    this.cache.recycleEvicted();
     const fromMemtable = this.memtable.get(key) ?? this.immutable?.memtable.get(key);
     if (fromMemtable !== undefined) return fromMemtable;
     for (const table of this.tables) {
@@ -658,6 +661,7 @@ export class StorageEngine {
   }
 
   private edgesWithPrefix(prefix: string): StoredEdge[] {
+    this.cache.recycleEvicted(); // see findNewest
     const runs: StoredEntry[][] = [];
     for (const memtable of this.liveMemtables()) {
       const found = memtable.entriesWithPrefix(prefix);

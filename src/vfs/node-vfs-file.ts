@@ -66,21 +66,28 @@ export class NodeVfsFile implements VfsFile {
 
   read(position: number, length: number): Uint8Array {
     assertPosition(position, length);
-    this.checkOpen('read');
     // allocUnsafeSlow: the result owns its ArrayBuffer (no shared pool), so callers may view
     // `.buffer` from offset 0 without surprises.
     const buffer = Buffer.allocUnsafeSlow(length);
+    const filled = this.readInto(position, buffer);
+    return filled === length ? buffer : buffer.subarray(0, filled);
+  }
+
+  readInto(position: number, target: Uint8Array): number {
+    const length = target.length;
+    assertPosition(position, length);
+    this.checkOpen('read');
     let filled = 0;
     try {
       while (filled < length) {
-        const count = readSync(this.fd, buffer, filled, length - filled, position + filled);
+        const count = readSync(this.fd, target, filled, length - filled, position + filled);
         if (count === 0) break;
         filled += count;
       }
     } catch (error) {
       throw fromNodeError(error, 'read', this.path);
     }
-    return filled === length ? buffer : buffer.subarray(0, filled);
+    return filled;
   }
 
   write(position: number, bytes: Uint8Array): void {

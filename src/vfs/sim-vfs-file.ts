@@ -47,6 +47,14 @@ export class SimVfsFile implements VfsFile {
     return this.node.data.read(position, length);
   }
 
+  readInto(position: number, target: Uint8Array): number {
+    assertPosition(position, target.length);
+    this.host.beginFileOperation(this, 'read');
+    const bytes = this.node.data.read(position, target.length);
+    target.set(bytes);
+    return bytes.length;
+  }
+
   write(position: number, bytes: Uint8Array): void {
     assertPosition(position, bytes.length);
     this.host.beginFileOperation(this, 'write', { file: this, position, bytes });

@@ -119,6 +119,20 @@ export function runVfsContract(name: string, makeVfs: () => VfsContractFixture):
         file.close();
       });
 
+      it('reads into memory the caller gives, fewer bytes only at the end of the file', () => {
+        const bytes = patternBytes(3000);
+        writeFile(at('f'), bytes);
+        const file = vfs.open(at('f'), 'read');
+        const target = new Uint8Array(1024).fill(7);
+        assert.equal(file.readInto(1000, target), 1024);
+        assertBytesEqual(target, bytes.subarray(1000, 2024));
+        assert.equal(file.readInto(2500, target), 500);
+        assertBytesEqual(target.subarray(0, 500), bytes.subarray(2500));
+        assert.ok(target.subarray(500).every((byte, index) => byte === bytes[1500 + index]));
+        assert.equal(file.readInto(3000, target), 0);
+        file.close();
+      });
+
       it('a write past the end extends the file with zeros', () => {
         const file = vfs.createExclusive(at('f'));
         file.write(0, text('ab'));

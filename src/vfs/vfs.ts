@@ -20,6 +20,12 @@ export interface VfsFile {
   readonly path: string;
   /** Reads up to `length` bytes at `position`; shorter only at end of file. */
   read(position: number, length: number): Uint8Array;
+  /**
+   * Reads up to `target.length` bytes at `position` into `target` (memory the caller reuses, where
+   * a fresh array per read costs more than the read: see BlockCache); returns how many, fewer only
+   * at end of file.
+   */
+  readInto(position: number, target: Uint8Array): number;
   /** Writes all of `bytes` at `position`, extending the file if needed. */
   write(position: number, bytes: Uint8Array): void;
   /** Writes all of `bytes` at the current end of the file. */

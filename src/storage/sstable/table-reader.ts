@@ -248,7 +248,12 @@ export class TableReader {
     const key = BlockCache.keyOf(this.number, blockIndex);
     const cached = this.cache.get(key);
     if (cached !== undefined) return cached;
-    const block = this.readBlock(index, blockIndex);
+    // Into memory the cache recycles from evicted blocks (see BlockCache).
+    const offset = index.offset(blockIndex);
+    const length = index.length(blockIndex);
+    const raw = this.cache.acquire(length);
+    if (this.file.readInto(offset, raw) !== length) throw corruption(this.path, offset, 'table is truncated');
+    const block = DataBlock.decode(raw, this.path, offset, this.verifyChecksums);
     this.cache.put(key, block);
     return block;
   }
