@@ -4,6 +4,7 @@
 import type { BlockId } from '../core/block-id.js';
 import type { ContextBlock, EdgeType, StoredEdge, WriteOperation } from '../core/types.js';
 import { entityFromBlock, type Entity } from './entity.js';
+import type { NameHit } from './name-lookup.js';
 import type { SharedEntityCache } from './shared-entity-cache.js';
 
 export interface EdgeFilter {
@@ -49,5 +50,15 @@ export class EntityCache {
     }
     this.entities.set(id, entity);
     return entity ?? undefined;
+  }
+
+  /** The shared cache's hits under a name index key, when it holds them (see name-lookup.ts). */
+  sharedHits(key: BlockId, name: string): readonly NameHit[] | undefined {
+    return this.shared?.lookupHits(key, name);
+  }
+
+  /** Offers hits read under a key to the shared cache, which keeps long lists. */
+  shareHits(key: BlockId, name: string, hits: readonly NameHit[]): void {
+    this.shared?.storeHits(key, name, hits);
   }
 }

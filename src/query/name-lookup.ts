@@ -25,23 +25,36 @@ function stringOf(value: JsonValue | undefined): string {
 
 /**
  * The hits under one entity key. An edge marked incomplete (`x`: its file or qualified name was too
- * long for the edge) is completed from the block; a hit whose block is gone is dropped.
+ * long for the edge) is completed from the block; a hit whose block is gone is dropped. A server
+ * keeps long lists between queries; callers must not change the list or its hits.
  */
-export function hitsUnder(graph: GraphReader, key: BlockId, name: string, cache: EntityCache): NameHit[] {
+export function hitsUnder(
+  graph: GraphReader,
+  key: BlockId,
+  name: string,
+  cache: EntityCache,
+): readonly NameHit[] {
+  const shared = cache.sharedHits(key, name);
+  if (shared !== undefined) return shared;
   const hits: NameHit[] = [];
+  // A hit completed from a block would go stale when the block changes alone: such lists are
+  // not shared (the cache follows index edges, not blocks).
+  let completedFromBlocks = false;
   for (const edge of graph.outgoingEdges(key, { type: nameIndexEdgeType })) {
-    const hit = hitOf(edge, name, cache);
-    if (hit !== undefined) hits.push(hit);
+    if (edge.properties?.['x'] === true) {
+      completedFromBlocks = true;
+      const entity = cache.get(edge.target);
+      if (entity !== undefined) hits.push(hitOfEntity(entity));
+    } else {
+      hits.push(hitOf(edge, name));
+    }
   }
+  if (!completedFromBlocks) cache.shareHits(key, name, hits);
   return hits;
 }
 
-function hitOf(edge: StoredEdge, name: string, cache: EntityCache): NameHit | undefined {
+function hitOf(edge: StoredEdge, name: string): NameHit {
   const properties = edge.properties ?? {};
-  if (properties['x'] === true) {
-    const entity = cache.get(edge.target);
-    return entity === undefined ? undefined : hitOfEntity(entity);
-  }
   const line = properties['n'];
   return {
     id: edge.target,

@@ -9,7 +9,10 @@ import type { JsonObject } from '../core/types.js';
 import { Service } from '../service/service.js';
 import { acceptanceGraph, openMemoryDatabase } from '../testing/graph-fixture.js';
 import type { Entity } from './entity.js';
-import { SharedEntityCache } from './shared-entity-cache.js';
+import { find } from './find.js';
+import { nameIndexOperations, versionEdge } from './name-index.js';
+import { simpleNameKey } from './name-keys.js';
+import { SharedEntityCache, sharedHitListLengthMin } from './shared-entity-cache.js';
 import { show } from './show.js';
 import { trace } from './trace.js';
 
@@ -137,6 +140,72 @@ describe('shared entity cache', () => {
         cacheHits = (await service.execute('status', { verbose: true, check: false })).entityCache?.hits ?? 0;
       }
       assert.ok(cacheHits > 1_000, `the cache answered (${cacheHits} hits)`);
+    } finally {
+      db.close();
+    }
+  });
+
+  it('keeps the long hit lists of common names exact through renames, moves, additions and deletions', () => {
+    const db = openMemoryDatabase(9);
+    try {
+      const metadataOf = (index: number, name: string, file: string): JsonObject => ({
+        workspace: 'w',
+        language: 'typescript',
+        kind: 'method',
+        name,
+        qualifiedName: `C${index}.${name}`,
+        file,
+        lineStart: 1 + (index % 50),
+        lineEnd: 3 + (index % 50),
+      });
+      const blockOf = (index: number, metadata: JsonObject) => ({
+        id: idOf(1000 + index),
+        sourceUri: `file://${metadata['file'] as string}#L1-3`,
+        metadata,
+        content: '',
+      });
+      const live = new Map<number, JsonObject>();
+      const initial = [];
+      for (let index = 0; index < 3 * sharedHitListLengthMin; index++) {
+        live.set(index, metadataOf(index, 'get', `src/m${index % 7}.ts`));
+        initial.push(blockOf(index, live.get(index) as JsonObject));
+      }
+      db.write([
+        ...initial.map((block) => ({ kind: 'put_block' as const, block })),
+        ...nameIndexOperations(db, 'w', initial, []),
+        { kind: 'put_edge', edge: versionEdge },
+      ]);
+      const shared = SharedEntityCache.following(db, 1 << 20);
+      const cached = { graph: db, entities: shared };
+      const uncached = { graph: db };
+      const rng = new SeededRng(5);
+      let served = 0;
+      for (let step = 0; step < 200; step++) {
+        const index = rng.below(4 * sharedHitListLengthMin);
+        const before = live.get(index);
+        const choice = rng.below(4);
+        if (before !== undefined && choice === 0) {
+          live.delete(index);
+          db.write([
+            { kind: 'delete_block', id: idOf(1000 + index) },
+            ...nameIndexOperations(db, 'w', [], [{ id: idOf(1000 + index), metadata: before }]),
+          ]);
+        } else {
+          const name = choice === 1 ? 'put' : 'get';
+          const metadata = metadataOf(index, name, `src/m${rng.below(9)}.ts`);
+          live.set(index, metadata);
+          const block = blockOf(index, metadata);
+          db.write([{ kind: 'put_block', block }, ...nameIndexOperations(db, 'w', [block], [])]);
+        }
+        for (const name of ['get', 'put']) {
+          const request = { name, maxResults: 500 };
+          assert.deepEqual(find(cached, request), find(uncached, request), `step ${step}: find ${name}`);
+          // A long list is kept now (the write dropped the one before), and answers the next find.
+          if (shared.lookupHits(simpleNameKey(name), name) !== undefined) served++;
+          assert.deepEqual(find(cached, request), find(uncached, request), `step ${step}: again`);
+        }
+      }
+      assert.ok(served > 150, `hit lists were served from the cache (${served} times)`);
     } finally {
       db.close();
     }

@@ -6,14 +6,37 @@
 // drops to about a third once the entities it meets are cached. (Edge lists were cached here too
 // for a while; under random load their churn cost more in GC than it saved: docs/query.md.)
 //
+// It also keeps the long hit lists of the name index: a common name (`get`, `init`, `run`) has
+// hundreds to thousands of entities, and every find or target lookup of it decodes them all to
+// filter, count and rank them (2,000 hits: about 2 ms). Those lists are few and asked for often,
+// unlike edge lists; short ones are read each time.
+//
 // The cache is exact, not eventually right: the owner of the database forgets every block a write
 // puts or deletes before the write is applied (`forgetWritten`, wired to `Database.onWrite`), and
-// the database has no other way to change a block. Entities hold no source text, so a few hundred
+// the database has no other way to change a block; likewise the hit list under an index key
+// whose edges a write touches. Entities hold no source text, so a few hundred
 // bytes each; once the byte budget is reached, entries not used lately go first (second chance, a
 // clock approximation of least recently used).
 import type { BlockId } from '../core/block-id.js';
 import type { WriteOperation } from '../core/types.js';
 import type { Entity } from './entity.js';
+import { nameIndexEdgeType } from './name-keys.js';
+import type { NameHit } from './name-lookup.js';
+
+/** Hit lists shorter than this are read from the index each time (cheap, and they would churn). */
+export const sharedHitListLengthMin = 32;
+/** A hit with its strings, generously: most of them repeat (workspace, kind, language, file). */
+const hitBytes = 200;
+/** Cache keys of hit lists; block ids are hexadecimal, so the two never meet. */
+const hitListKeyPrefix = 'hits:';
+
+/** The hits under one name index key, and the simple name they were read for. */
+class HitList {
+  constructor(
+    readonly name: string,
+    readonly hits: readonly NameHit[],
+  ) {}
+}
 
 /**
  * The entity object, its map entry and the headers of its strings. Measured on the query
@@ -47,7 +70,7 @@ function entityBytes(id: BlockId, entity: Entity | null): number {
 
 interface Cached {
   /** null: the id has no block (a dangling edge's far end), which is worth remembering too. */
-  readonly entity: Entity | null;
+  readonly value: Entity | null | HitList;
   readonly bytes: number;
   /** Looked up since eviction last passed it: it gets a second chance (see `evict`). */
   used: boolean;
@@ -71,7 +94,7 @@ export class SharedEntityCache {
    * In insertion order, which eviction walks like a clock hand: a hit only marks its entry (moving
    * it in the map on every hit cost a third of a cached trace's time).
    */
-  private readonly entries = new Map<BlockId, Cached>();
+  private readonly entries = new Map<string, Cached>();
   private bytes = 0;
   private hits = 0;
   private misses = 0;
@@ -94,14 +117,33 @@ export class SharedEntityCache {
     }
     this.hits++;
     cached.used = true;
-    return cached.entity;
+    return cached.value as Entity | null;
   }
 
   store(id: BlockId, entity: Entity | null): void {
-    const bytes = entityBytes(id, entity);
+    this.put(id, entity, entityBytes(id, entity));
+  }
+
+  /** The hits under name index key `key` read for `name`, when cached. */
+  lookupHits(key: BlockId, name: string): readonly NameHit[] | undefined {
+    const cached = this.entries.get(hitListKeyPrefix + key);
+    if (cached === undefined || !(cached.value instanceof HitList) || cached.value.name !== name) {
+      return undefined;
+    }
+    cached.used = true;
+    return cached.value.hits;
+  }
+
+  /** Keeps the hits under `key` when there are enough to be worth it; the caller must not change them. */
+  storeHits(key: BlockId, name: string, hits: readonly NameHit[]): void {
+    if (hits.length < sharedHitListLengthMin) return;
+    this.put(hitListKeyPrefix + key, new HitList(name, hits), entryOverheadBytes + hits.length * hitBytes);
+  }
+
+  private put(key: string, value: Entity | null | HitList, bytes: number): void {
     if (bytes > this.budgetBytes) return;
-    this.forget(id);
-    this.entries.set(id, { entity, bytes, used: false });
+    this.forget(key);
+    this.entries.set(key, { value, bytes, used: false });
     this.bytes += bytes;
     if (this.bytes > this.budgetBytes) this.evict();
   }
@@ -126,19 +168,24 @@ export class SharedEntityCache {
     }
   }
 
-  forget(id: BlockId): void {
-    const cached = this.entries.get(id);
+  forget(key: string): void {
+    const cached = this.entries.get(key);
     if (cached === undefined) return;
-    this.entries.delete(id);
+    this.entries.delete(key);
     this.bytes -= cached.bytes;
   }
 
-  /** Forgets the blocks a batch puts or deletes; edges do not change an entity. */
+  /**
+   * Forgets the blocks a batch puts or deletes, and the hit lists of the index keys whose edges it
+   * writes; other edges do not change an entity.
+   */
   forgetWritten(operations: readonly WriteOperation[]): void {
     if (this.entries.size === 0) return;
     for (const operation of operations) {
       if (operation.kind === 'put_block') this.forget(operation.block.id);
       else if (operation.kind === 'delete_block') this.forget(operation.id);
+      else if (operation.edge.type === nameIndexEdgeType)
+        this.forget(hitListKeyPrefix + operation.edge.source);
     }
   }
 
