@@ -560,7 +560,11 @@ function analysis(
   const noise = p99Ratio > 0.75 && p99Ratio < 1.33 ? ", within this machine's run-to-run noise" : '';
   let text = `**During the syncs** (${syncCount}) ${throughputText}, and p99 went from ${ms(idle.load.latency.p99)} ms to ${ms(sync.load.latency.p99)} ms (${times(p99Ratio)}${noise}); errors stayed at ${errorTotal(sync.load.errors)}.`;
   if (starved !== undefined) {
-    text += ` But the sync was starved: ${syncs.length === 1 ? 'its' : 'the slowest'} ${starved.phase} phase took ${int(starved.loaded)} ms under the query load, against ${int(starved.alone)} ms alone (median). The scan awaits one file-system call at a time (\`stat\` per file, \`readdir\` per directory, through \`fs/promises\`), and each completion waits for a turn of the event loop, in which the server first answers every query already waiting — about ${s.clients} × ${ms(perRequestIdle)} ms ≈ ${int(s.clients * perRequestIdle)} ms a turn — so a sync under sustained load can advance as little as one file per turn. The syncs spent ${int(heavyMs)} ms in all parsing, resolving or writing. The server's writes are starved by its reads: not a failure, but a sync of a large tree under steady query traffic would take minutes instead of seconds.`;
+    const why =
+      starved.phase === 'parse'
+        ? `A server's parse workers run below the priority of its query thread (nice ${limits.serverParseWorkerNice}, on Linux), so while the queries keep the cores busy, parsing gets what they leave: queries first, by design.`
+        : `That phase runs on the event loop in steps of at most the yield budget (${limits.yieldBudgetMsDefault} ms), and between two steps the server answers every query already waiting — about ${s.clients} × ${ms(perRequestIdle)} ms ≈ ${int(s.clients * perRequestIdle)} ms a turn.`;
+    text += ` But the sync was slowed down: ${syncs.length === 1 ? 'its' : 'the slowest'} ${starved.phase} phase took ${int(starved.loaded)} ms under the query load, against ${int(starved.alone)} ms alone (median). ${why} The syncs spent ${int(heavyMs)} ms in all parsing, resolving or writing. Under steady query traffic a sync of a large tree takes correspondingly longer.`;
   } else {
     text += ` A sync takes CPU from the queries in two ways: its parse workers compete for the same ${cores} cores as the server's main thread and the clients (server CPU rose to ${serverCores(sync).toFixed(2)} cores, workers included), and whatever parts of it run on the main thread between yields hold every waiting query for their whole length.`;
   }

@@ -201,6 +201,11 @@ export const limits = {
   parseWorkersKeptMax: 2,
   /** How long a kept parse worker waits for the next run before it ends. */
   parseWorkerIdleMs: 5 * 60_000,
+  /**
+   * The nice value of a server's parse worker threads (Linux, where it is per thread): the kernel
+   * then gives a core to the thread answering queries first, and a sync parses on what is left.
+   */
+  serverParseWorkerNice: 10,
   /** A batch also ends once its files reach this many bytes. */
   ingestBatchBytes: 256 * KiB,
   /** Bytes read from a file to decide whether it is binary (a NUL byte means binary). */

@@ -29,6 +29,7 @@ export { WorkspaceIndex, type FileNode } from './resolve/workspace-index.js';
 export type { WorkspaceTables } from './resolve/workspace-tables.js';
 export { entityBlockId } from './resolve/workspace-index.js';
 export { loadProjectConfig } from './project-config.js';
+export { parseWorkersYieldToQueries } from './workers/worker-priority.js';
 export {
   ingestDirectory,
   validateWorkspaceName,

@@ -9,6 +9,7 @@ import { withDeadline } from '../core/deadline.js';
 import { KausalError } from '../core/errors.js';
 import { limits } from '../core/limits.js';
 import { Database } from '../database.js';
+import { parseWorkersYieldToQueries } from '../ingest/workers/worker-priority.js';
 import { Service } from '../service/service.js';
 import {
   writeRequestKinds,
@@ -93,6 +94,7 @@ export class KausalServer {
       startedAt: new Date(startedAt).toISOString(),
       dataDirectory: db.directory,
     };
+    parseWorkersYieldToQueries();
     const service = new Service(db, {
       mode: 'server',
       startedAt,

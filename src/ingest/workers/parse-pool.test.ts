@@ -1,12 +1,22 @@
 // The parse pool: worker threads give the same facts as the calling thread, a worker that dies
 // costs only the file it was parsing, and unreadable or oversized files become outcomes.
 import assert from 'node:assert/strict';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { fixturesRoot } from '../test-support.js';
 import type { ParseJob, ParseOutcome } from './parse-job.js';
 import { parseFiles } from './parse-pool.js';
 import { endWarmWorkers, warmWorkerIds } from './warm-workers.js';
+import { parseWorkersYieldToQueries } from './worker-priority.js';
+
+/** The nice value of each thread of this process (Linux: /proc/self/task/<tid>/stat, field 19). */
+function threadNiceValues(): number[] {
+  return readdirSync('/proc/self/task').map((tid) => {
+    const stat = readFileSync(`/proc/self/task/${tid}/stat`, 'utf8');
+    return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[16]);
+  });
+}
 
 const directory = join(fixturesRoot, 'typescript/features/src');
 const names = ['app.ts', 'callbacks.ts', 'store.ts', 'lib/index.ts', 'lib/math.ts', 'lib/shapes.ts'];
@@ -136,4 +146,30 @@ describe('parseFiles', () => {
     });
     assert.equal(small.get('app.ts')?.status, 'too-large');
   });
+
+  it(
+    "runs a server's workers below the priority of the thread that answers queries",
+    { skip: process.platform !== 'linux' },
+    async () => {
+      endWarmWorkers();
+      parseWorkersYieldToQueries();
+      const before = threadNiceValues();
+      assert.ok(
+        before.every((nice) => nice === 0),
+        `no thread is niced yet: ${before.join(' ')}`,
+      );
+      await run(jobs(2), 1, undefined, true); // the worker is kept, so its thread is still there
+      const after = threadNiceValues();
+      assert.equal(
+        after.filter((nice) => nice === 10).length,
+        1,
+        `one worker thread at nice 10: ${after.join(' ')}`,
+      );
+      assert.ok(
+        after.filter((nice) => nice !== 10).every((nice) => nice === 0),
+        'every other thread at 0',
+      );
+      endWarmWorkers();
+    },
+  );
 });

@@ -14,6 +14,7 @@ import type { YieldBudget } from '../../core/yield-budget.js';
 import { runParseJob, type ParseJob, type ParseOutcome } from './parse-job.js';
 import type { ParseRequest } from './protocol.js';
 import { keepWarmWorker, takeWarmWorker } from './warm-workers.js';
+import { parseWorkerNice } from './worker-priority.js';
 
 /** Worker restarts tolerated in one run before the rest is parsed in the calling thread. */
 const workerRestartsMax = 16;
@@ -145,7 +146,8 @@ class PoolRun {
   private startWorker(): void {
     const { crashOn, failStart } = this.options;
     const warm = this.faultInjecting ? undefined : takeWarmWorker();
-    const worker = warm ?? spawnWorker(this.faultInjecting ? { crashOn, failStart } : undefined);
+    const settings = { nice: parseWorkerNice(), ...(this.faultInjecting ? { crashOn, failStart } : {}) };
+    const worker = warm ?? spawnWorker(settings);
     const onMessage = (outcome: ParseOutcome): void => this.onMessage(slot, outcome);
     const onError = (error: Error): void => this.onWorkerLost(slot, error);
     const onExit = (code: number): void => {
