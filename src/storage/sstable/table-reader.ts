@@ -249,18 +249,21 @@ export class TableReader {
     const cached = this.cache.get(key);
     if (cached !== undefined) return cached;
     // Into memory the cache recycles from evicted blocks (see BlockCache).
-    const offset = index.offset(blockIndex);
-    const length = index.length(blockIndex);
-    const raw = this.cache.acquire(length);
-    if (this.file.readInto(offset, raw) !== length) throw corruption(this.path, offset, 'table is truncated');
-    const block = DataBlock.decode(raw, this.path, offset, this.verifyChecksums);
+    const block = this.readBlock(index, blockIndex, (length) => this.cache.acquire(length));
     this.cache.put(key, block);
     return block;
   }
 
-  private readBlock(index: TableIndex, blockIndex: number): DataBlock {
+  /** Reads and verifies one data block, into `memory` of its length (fresh by default). */
+  private readBlock(
+    index: TableIndex,
+    blockIndex: number,
+    memory: (length: number) => Buffer = (length) => Buffer.allocUnsafeSlow(length),
+  ): DataBlock {
     const offset = index.offset(blockIndex);
-    const raw = this.readExact(offset, index.length(blockIndex));
+    const length = index.length(blockIndex);
+    const raw = memory(length);
+    if (this.file.readInto(offset, raw) !== length) throw corruption(this.path, offset, 'table is truncated');
     return DataBlock.decode(raw, this.path, offset, this.verifyChecksums);
   }
 
