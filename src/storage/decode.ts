@@ -1,10 +1,10 @@
 // Turns stored entries into the public shapes. Strings are decoded fresh, so nothing returned to a
 // caller refers to arena or cache memory.
 import type { ContextBlock, StoredEdge } from '../core/types.js';
-import { parseJsonObject, readEdgeProperties } from './edge-properties.js';
+import { readEdgeProperties } from './edge-properties.js';
 import type { StoredEntry } from './entry.js';
 import { blockIdOfKey, decodeEdgeKey } from './keys.js';
-import { readBlockValue } from './value-codec.js';
+import { parseJsonObject, readBlockValue } from './value-codec.js';
 
 export function decodeBlock(entry: StoredEntry, where: string, id?: string): ContextBlock {
   const value = readBlockValue(entry.value, entry.valueStart, entry.valueEnd, where);

@@ -27,6 +27,7 @@
 // entries may be appended, never changed or removed.
 import { KausalError } from '../core/errors.js';
 import type { JsonObject, JsonValue } from '../core/types.js';
+import { parseJsonObject } from './value-codec.js';
 
 const knownKeys: readonly string[] = [
   'line',
@@ -45,6 +46,8 @@ const knownKeys: readonly string[] = [
   'version',
 ];
 
+// Written out rather than taken from the kinds and languages of src/ingest and src/query: those
+// lists may change, and storage sits below them; these indexes are on disk.
 const knownStrings: readonly string[] = [
   // resolutions
   'lexical',
@@ -214,19 +217,6 @@ export function readEdgeProperties(
   throw malformed(where);
 }
 
-/** Parses stored JSON that must be an object (edge properties, block metadata). */
-export function parseJsonObject(json: string, where: string): JsonObject {
-  if (json === '{}') return {};
-  let value: unknown;
-  try {
-    value = JSON.parse(json);
-  } catch {
-    throw new KausalError('CORRUPTION', `stored JSON in ${where} does not parse`);
-  }
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw malformed(where);
-  return value as JsonObject;
-}
-
 class CompactReader {
   constructor(
     private readonly bytes: Buffer,
@@ -275,7 +265,8 @@ class CompactReader {
         if (this.offset + 8 > this.end) throw malformed(this.where);
         const value = this.bytes.readDoubleLE(this.offset);
         this.offset += 8;
-        if (!Number.isFinite(value)) throw malformed(this.where);
+        // Never written: non-finite numbers are stored as null, −0 as the integer 0.
+        if (!Number.isFinite(value) || Object.is(value, -0)) throw malformed(this.where);
         return value;
       }
       case valueHundredths:

@@ -2,6 +2,7 @@
 // (sourceUri, metadata JSON, content); an edge value is its properties (edge-properties.ts).
 // Lengths are u32 little-endian. Decoding checks every length against the bytes it has.
 import { KausalError } from '../core/errors.js';
+import type { JsonObject } from '../core/types.js';
 
 /** Writes a u32-length-prefixed UTF-8 string at `offset`; returns the offset after it. */
 export function writeString(target: Buffer, offset: number, text: string): number {
@@ -45,6 +46,21 @@ export function readBlockValue(source: Buffer, start: number, end: number, where
   const content = next();
   if (offset !== end) throw valueCorrupt(where);
   return { sourceUri, metadataJson, content };
+}
+
+/** Parses stored JSON that must be an object (block metadata, edge properties in JSON form). */
+export function parseJsonObject(json: string, where: string): JsonObject {
+  if (json === '{}') return {};
+  let value: unknown;
+  try {
+    value = JSON.parse(json);
+  } catch {
+    throw new KausalError('CORRUPTION', `stored JSON in ${where} does not parse`);
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw new KausalError('CORRUPTION', `stored JSON in ${where} is not an object`);
+  }
+  return value as JsonObject;
 }
 
 function valueCorrupt(where: string): KausalError {
