@@ -46,7 +46,7 @@ import {
 import { Manifest, type ManifestState, type TableRecord } from './manifest/manifest.js';
 import { SlabPool } from './memtable/arena.js';
 import { Memtable } from './memtable/memtable.js';
-import { mergeNewest, newestByKey } from './merge.js';
+import { newestOfRuns, mergeNewest } from './merge.js';
 import { resolveStorageOptions, type ResolvedStorageOptions, type StorageOptions } from './options.js';
 import { removeOrphans } from './orphans.js';
 import { BlockCache } from './sstable/block-cache.js';
@@ -667,15 +667,15 @@ export class StorageEngine {
       const found = memtable.entriesWithPrefix(prefix);
       if (found.length > 0) runs.push(found);
     }
-    const tablesFrom = runs.length;
+    const memtableRuns = runs.length;
     for (const table of this.tables) {
       const found = table.scanPrefix(prefix);
       if (found.length > 0) runs.push(found);
     }
     // Most nodes' edges sit in one table (all of them once compaction has merged the tables):
     // its entries are already in key order, one per key, with nothing to shadow them.
-    const only = runs.length === 1 && tablesFrom === 0 ? runs[0] : undefined;
-    const entries = only ?? mergedNewest(runs);
+    const only = runs.length === 1 && memtableRuns === 0 ? runs[0] : undefined;
+    const entries = only ?? newestOfRuns(runs);
     const edges: StoredEdge[] = [];
     for (const entry of entries) {
       if (!entry.tombstone && !isStrayIncomingKey(entry.key)) edges.push(decodeEdge(entry, this.directory));
@@ -767,11 +767,4 @@ function* below(entries: Iterable<StoredEntry>, high: string): Generator<StoredE
 
 function describe(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
-}
-
-/** The newest entry of each key across `runs`, in key order. */
-function mergedNewest(runs: readonly StoredEntry[][]): StoredEntry[] {
-  const newest = new Map<string, StoredEntry>();
-  for (const run of runs) newestByKey(run, newest);
-  return [...newest.keys()].sort().map((key) => newest.get(key) as StoredEntry);
 }

@@ -49,3 +49,13 @@ export function newestByKey(
   }
   return into;
 }
+
+/**
+ * The newest entry of each key across `runs`, in key order. Unlike `mergeNewest`, the runs need
+ * not be sorted: a memtable lists a prefix's entries in hash-chain order.
+ */
+export function newestOfRuns(runs: readonly StoredEntry[][]): StoredEntry[] {
+  const newest = new Map<string, StoredEntry>();
+  for (const run of runs) newestByKey(run, newest);
+  return [...newest.keys()].sort().map((key) => newest.get(key) as StoredEntry);
+}
