@@ -1,9 +1,9 @@
 // Black-box tests of the query commands: a fixture database is written with the library, then the
 // built binary answers questions about it. Run `npx tsc -p tsconfig.build.json` first.
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -330,5 +330,64 @@ describe('kausal query commands', () => {
     assert.equal(reindex.code, 0, reindex.stderr);
     assert.match(reindex.stdout, /^✓ Indexed 1 entities/);
     assert.match(kausal(['find', '--name', 'lonely', '--data-dir', root]).stdout, /✓ Found 1 entity/);
+  });
+
+  it('loads no parser, socket, worker or MCP code for a query, and few bundle files', (t) => {
+    const bundle = fileURLToPath(new URL('../dist/cli-bundle/main.js', import.meta.url));
+    if (!existsSync(bundle)) {
+      t.skip('no CLI bundle: npm test builds it');
+      return;
+    }
+    // A module-resolution hook (it runs in a loader thread) logs every module the process loads.
+    const directory = makeTempDir(t);
+    const log = join(directory, 'modules.log');
+    writeFileSync(
+      join(directory, 'hook.mjs'),
+      `import { appendFileSync } from 'node:fs';
+export async function resolve(specifier, context, next) {
+  const resolved = await next(specifier, context);
+  appendFileSync(${JSON.stringify(log)}, resolved.url + '\\n');
+  return resolved;
+}`,
+    );
+    writeFileSync(
+      join(directory, 'register.mjs'),
+      `import { register } from 'node:module';\nregister(${JSON.stringify(pathToFileURL(join(directory, 'hook.mjs')).href)});\n`,
+    );
+    const binary = fileURLToPath(new URL('../bin/kausal.js', import.meta.url));
+    for (const args of [
+      ['find', '--name', 'main'],
+      ['show', '--relation', 'callers', '--target', 'helper_function'],
+      ['trace', '--direction', 'callees', '--target', 'main', '--depth', '2'],
+    ]) {
+      writeFileSync(log, '');
+      const run = spawnSync(
+        process.execPath,
+        [
+          '--import',
+          pathToFileURL(join(directory, 'register.mjs')).href,
+          binary,
+          ...args,
+          '--data-dir',
+          dataDir,
+        ],
+        { encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } },
+      );
+      assert.equal(run.status, 0, run.stderr);
+      const loaded = [...new Set(readFileSync(log, 'utf8').split('\n').filter(Boolean))];
+      const heavy = loaded.filter((url) =>
+        /web-tree-sitter|tree-sitter-|modelcontextprotocol|zod|^node:(net|child_process|worker_threads)$/.test(
+          url,
+        ),
+      );
+      assert.deepEqual(heavy, [], `${args[0]} loaded ${heavy.join(', ')}`);
+      // Each file is a resolve, a read and a link of its own: a query once loaded some forty.
+      const files = loaded.filter((url) => url.includes('/dist/'));
+      assert.ok(
+        files.some((url) => url.endsWith('/dist/cli-bundle/main.js')),
+        `the hook saw the bundle load: ${loaded.join(', ')}`,
+      );
+      assert.ok(files.length <= 12, `${args[0]} loaded ${files.length} files of dist/`);
+    }
   });
 });

@@ -1,6 +1,8 @@
 // Choosing the backend for a data directory: the server that owns it when one runs, otherwise
 // the directory opened in this process. The CLI and the MCP server both start here.
 import type { Backend } from '../service/backend.js';
+import { EmbeddedBackend } from '../service/embedded-backend.js';
+import { connectToServer } from './remote-backend.js';
 
 /** The backend for the data directory the options and environment point at. */
 export async function openBackend(
@@ -9,10 +11,8 @@ export async function openBackend(
 ): Promise<Backend> {
   // KAUSAL_EMBEDDED=1 skips the server even when one runs (it then holds the lock: for debugging).
   if (env['KAUSAL_EMBEDDED'] !== '1') {
-    const { connectToServer } = await import('./remote-backend.js');
     const remote = await connectToServer(dataDirectory);
     if (remote !== undefined) return remote;
   }
-  const { EmbeddedBackend } = await import('../service/embedded-backend.js');
   return new EmbeddedBackend(dataDirectory);
 }

@@ -1,18 +1,28 @@
 // The service: every request kind run against one open database. The CLI runs it in-process on a
 // database it opened for one command; the server runs it on the database it owns for its whole
 // life. Both therefore give the same answers. Parameters are checked here (they may come from a
-// network peer), and the heavy modules (parsers, resolution) are loaded only by the requests that
-// need them, so a query stays light.
+// network peer). The heavy modules (parsers, resolution, the file walk) are loaded only by the
+// requests that need them, so a query stays light; the light ones are imported up front, because
+// each module loaded on demand costs a short query process a resolve-and-link round of its own.
 import { isAbsolute } from 'node:path';
 import { KausalError, invalidArgument } from '../core/errors.js';
 import type { Database } from '../database.js';
 import type { FreshnessSource, QueryContext } from '../query/index.js';
 import { limits } from '../core/limits.js';
 import { printable } from '../core/printable.js';
+import { YieldBudget } from '../core/yield-budget.js';
+import { buildContext } from '../query/context.js';
+import { exportGraph } from '../query/export.js';
+import { find } from '../query/find.js';
+import { rebuildNameIndex } from '../query/name-index-rebuild.js';
+import { findPaths } from '../query/paths.js';
+import { show } from '../query/show.js';
+import { trace } from '../query/trace.js';
 import { SharedEntityCache } from '../query/shared-entity-cache.js';
 import { version } from '../version.js';
-import { readRegistry } from '../workspace/records.js';
+import { readRegistry, requireWorkspace } from '../workspace/records.js';
 import { freshnessSource } from '../workspace/freshness.js';
+import { unlinkWorkspace } from '../workspace/unlink.js';
 import { checkParams } from './params.js';
 import {
   writeRequestKinds,
@@ -93,26 +103,20 @@ export class Service {
         });
       },
       unlink: async (params) => {
-        const { unlinkWorkspace } = await import('../workspace/unlink.js');
         return unlinkWorkspace(this.db, params.name, { yieldEveryMs: yieldEveryMs(this.options.mode) });
       },
       sync: async (params, options) => this.sync(params, options),
       reindex: async () => {
-        const { rebuildNameIndex } = await import('../query/name-index-rebuild.js');
         const started = performance.now();
-        const { YieldBudget } = await import('../core/yield-budget.js');
         const summary = await rebuildNameIndex(this.db, new YieldBudget(yieldEveryMs(this.options.mode)));
         return { ...summary, seconds: (performance.now() - started) / 1000 };
       },
-      find: async (params) => (await import('../query/find.js')).find(this.queryContext(params), params),
-      show: async (params) => (await import('../query/show.js')).show(this.queryContext(params), params),
-      trace: async (params) => (await import('../query/trace.js')).trace(this.queryContext(params), params),
-      path: async (params) =>
-        (await import('../query/paths.js')).findPaths(this.queryContext(params), params),
-      context: async (params) =>
-        (await import('../query/context.js')).buildContext(this.queryContext(params), params),
-      export: async (params) =>
-        (await import('../query/export.js')).exportGraph(this.queryContext(params), params),
+      find: async (params) => find(this.queryContext(params), params),
+      show: async (params) => show(this.queryContext(params), params),
+      trace: async (params) => trace(this.queryContext(params), params),
+      path: async (params) => findPaths(this.queryContext(params), params),
+      context: async (params) => buildContext(this.queryContext(params), params),
+      export: async (params) => exportGraph(this.queryContext(params), params),
     };
   }
 
@@ -176,7 +180,6 @@ export class Service {
   }
 
   private async sync(params: SyncParams, { onProgress }: RequestOptions): Promise<ResultOf<'sync'>> {
-    const { requireWorkspace } = await import('../workspace/records.js');
     const { syncWorkspace } = await import('../workspace/sync.js');
     const names = this.syncTargets(params);
     const workers = params.workers ?? this.options.parseWorkers;

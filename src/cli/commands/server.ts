@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { closeSync, mkdirSync, openSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { KausalError } from '../../core/errors.js';
@@ -158,6 +157,9 @@ async function startDetached(directory: string, settings: StartSettings): Promis
   mkdirSync(directory, { recursive: true });
   const logPath = serverFiles(directory).log;
   const log = openSync(logPath, 'a');
+  // Loaded here, not at the top: every command loads this module, and child_process (with the
+  // stream and net modules it pulls in) is a few milliseconds of a short query process's start.
+  const { spawn } = await import('node:child_process');
   const child = spawn(
     process.execPath,
     [
