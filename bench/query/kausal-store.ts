@@ -20,10 +20,11 @@ const modulesPerBatch = 100;
 
 /**
  * Names what a stored copy was written with. A copy kept from before a change of the stored form
- * (JSON edge properties until 2026-11-24) still opens and answers, but measures the old form:
- * the benchmarks rebuild a copy whose summary names another.
+ * (JSON edge properties, then tables of format 1 with one whole index and filter, until
+ * 2026-11-24) still opens and answers, but measures the old form: the benchmarks rebuild a copy
+ * whose summary names another.
  */
-export const storedForm = 'compact edge properties';
+export const storedForm = 'compact edge properties, partitioned table index and paged filter';
 
 export interface LoadSummary {
   readonly storedForm?: string;

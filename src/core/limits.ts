@@ -29,6 +29,12 @@ export const limits = {
   blockCacheBytesDefault: 64 * MiB,
   tableMetadataBytesDefault: 256 * MiB,
   bloomBitsPerKey: 10,
+  /**
+   * A table's filter is read a page at a time and its index a partition at a time (format 2), so
+   * the first lookup of a short process reads a few KiB per table, not the whole filter and index.
+   */
+  bloomPageBits: 32 * 1024,
+  tableIndexPartitionBytes: 4 * KiB,
   compactionTierFanIn: 4,
   compactionTierSizeRatio: 2,
   /** Tables in tier 0 before writes are slowed; double that and they wait for compaction. */

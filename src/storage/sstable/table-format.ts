@@ -1,10 +1,15 @@
 // SSTable layout (all integers little-endian; u64 as two u32 halves, low first):
-//   data blocks | index block | bloom block | footer (64 bytes)
+//   format 2: data blocks | index partitions | top-level index | paged bloom | footer (64 bytes)
+//   format 1: data blocks | index block | bloom block | footer (64 bytes)   (read, no longer written)
 // Data block: entries, then entry count u32, then crc32 u32 of everything before it.
 //   entry: key length u8 | key | sequence u64 | flags u8 (bit 0: tombstone) | value length u32 | value
-// Index block: block count u32, then per data block: first key (u8 length + bytes),
-//   last key (u8 length + bytes), offset u64, length u32; then crc32 u32.
-// Bloom block: the serialized filter (bloom.ts), then crc32 u32.
+// Index block (format 1), and the top level (format 2): entry count u32, then per entry: first key
+//   (u8 length + bytes), last key (u8 length + bytes), offset u64, length u32; then crc32 u32.
+//   Format 1's entries are the data blocks; the top level's are the partitions.
+// Index partition (format 2): number of its first data block u32, then an index block over a run of
+//   data blocks (table-index.ts).
+// Bloom: paged (format 2) or whole (format 1), see bloom.ts. The footer's index fields locate the
+//   index block (format 1) or the top level (format 2).
 // Footer: magic u32 'KSST' | version u16 | flags u16 | index offset u64 | index length u32 |
 //   bloom offset u64 | bloom length u32 | entry count u32 | block count u32 | min sequence u64 |
 //   max sequence u64 | reserved u32 | crc32 u32 of the 60 bytes before it.
@@ -13,7 +18,8 @@ import { corruption } from '../../core/errors.js';
 import { readU64, writeU64 } from '../wal/wal-format.js';
 
 export const tableMagic = 0x5453534b;
-export const tableVersion = 1;
+/** The format tables are written in; format 1 tables stay readable (and compaction rewrites them). */
+export const tableVersion = 2;
 export const footerBytes = 64;
 export const flagTombstone = 1;
 
@@ -29,6 +35,7 @@ export function parseTableFileName(name: string): number | undefined {
 }
 
 export interface TableFooter {
+  readonly version: number;
   readonly indexOffset: number;
   readonly indexLength: number;
   readonly bloomOffset: number;
@@ -42,7 +49,7 @@ export interface TableFooter {
 export function encodeFooter(footer: TableFooter): Buffer {
   const bytes = Buffer.alloc(footerBytes);
   bytes.writeUInt32LE(tableMagic, 0);
-  bytes.writeUInt16LE(tableVersion, 4);
+  bytes.writeUInt16LE(footer.version, 4);
   writeU64(bytes, 8, footer.indexOffset);
   bytes.writeUInt32LE(footer.indexLength, 16);
   writeU64(bytes, 20, footer.bloomOffset);
@@ -68,8 +75,10 @@ export function decodeFooter(
   if (verifyChecksum && crc32(bytes.subarray(0, 60)) !== bytes.readUInt32LE(60))
     throw corruption(path, at, 'footer checksum');
   const version = bytes.readUInt16LE(4);
-  if (version !== tableVersion) throw corruption(path, at, `unsupported table version ${version}`);
+  if (version !== 1 && version !== tableVersion)
+    throw corruption(path, at, `unsupported table version ${version}`);
   const footer: TableFooter = {
+    version,
     indexOffset: readU64(bytes, 8),
     indexLength: bytes.readUInt32LE(16),
     bloomOffset: readU64(bytes, 20),

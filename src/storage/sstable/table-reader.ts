@@ -1,21 +1,21 @@
 // Reads one immutable table. Opening reads and verifies only the footer; the bloom filter and the
-// sparse index are each read, verified and kept in memory on the first lookup that needs them
-// (unloaded least-recently-used first when the metadata budget is exceeded, and reloaded on
-// demand), so an open costs one small read per table however large the tables are, and a lookup
-// the filter rules out never loads that table's index. Data blocks are read individually,
-// verified and cached. A lookup reads at most one data block. Any checksum failure — footer at
-// open, filter, index or data block at first use — is a CORRUPTION error naming the file and
-// offset, never data.
+// sparse index are read piece by piece, verified and kept in memory on the first lookup that needs
+// them (table-metadata.ts; unloaded least-recently-used first when the metadata budget is
+// exceeded, and reloaded on demand), so an open costs one small read per table however large the
+// tables are, and a lookup the filter rules out never loads that table's index. Data blocks are
+// read individually, verified and cached. A lookup reads at most one data block. Any checksum
+// failure — footer at open, filter, index or data block at first use — is a CORRUPTION error
+// naming the file and offset, never data.
 import { assert } from '../../core/assert.js';
 import { corruption } from '../../core/errors.js';
 import type { Vfs, VfsFile } from '../../vfs/vfs.js';
 import type { StoredEntry } from '../entry.js';
 import { adjacencyPrefixLength, adjacencyPrefixOf, isBlockKey } from '../keys.js';
 import { BlockCache } from './block-cache.js';
-import { BloomFilter } from './bloom.js';
 import { DataBlock } from './data-block.js';
-import { TableIndex } from './table-index.js';
-import { decodeFooter, footerBytes, verifySection, type TableFooter } from './table-format.js';
+import type { TableIndex } from './table-index.js';
+import { TableMetadata } from './table-metadata.js';
+import { decodeFooter, footerBytes, type TableFooter } from './table-format.js';
 
 /** Keeps the loaded metadata of all tables within a byte budget, least recently used first out. */
 export class TableMetadataBudget {
@@ -68,8 +68,7 @@ export class TableMetadataBudget {
 }
 
 export class TableReader {
-  private bloom: BloomFilter | undefined;
-  private index: TableIndex | undefined;
+  private readonly metadata: TableMetadata;
   private holders = 1;
   private obsolete = false;
 
@@ -83,8 +82,10 @@ export class TableReader {
     private readonly cache: BlockCache,
     private readonly budget: TableMetadataBudget,
     /** False only under the test-only planted bug `ignoreChecksums`. */
-    private readonly verifyChecksums: boolean,
-  ) {}
+    readonly verifyChecksums: boolean,
+  ) {
+    this.metadata = new TableMetadata(this);
+  }
 
   /** Opens the table and verifies its footer; filter and index wait for the first lookup. */
   static open(
@@ -122,43 +123,67 @@ export class TableReader {
 
   /** The newest version of `key` in this table, if any. */
   get(key: string): StoredEntry | undefined {
-    if (!this.loadedBloom().mayContain(isBlockKey(key) ? key : adjacencyPrefixOf(key))) return undefined;
-    const index = this.loadedIndex();
-    const blockIndex = index.lowerBoundByLastKey(key);
-    if (blockIndex === index.blockCount || index.compareFirstKey(blockIndex, key) > 0) return undefined;
-    const block = this.cachedBlock(index, blockIndex);
-    const position = block.lowerBound(key);
-    if (position === block.entryCount || !block.keyEquals(position, key)) return undefined;
-    return block.entry(position, key);
+    const metadata = this.metadata;
+    try {
+      if (!metadata.mayContain(isBlockKey(key) ? key : adjacencyPrefixOf(key))) return undefined;
+      const partition = metadata.partitionFor(key);
+      if (partition === metadata.partitionCount()) return undefined;
+      const index = metadata.partition(partition);
+      const blockIndex = index.lowerBoundByLastKey(key);
+      if (blockIndex === index.blockCount || index.compareFirstKey(blockIndex, key) > 0) return undefined;
+      const block = this.cachedBlock(index, blockIndex);
+      const position = block.lowerBound(key);
+      if (position === block.entryCount || !block.keyEquals(position, key)) return undefined;
+      return block.entry(position, key);
+    } finally {
+      this.budget.touch(this, metadata.loadedBytes);
+    }
   }
 
   /** Entries whose key starts with `prefix` (an adjacency prefix, optionally with edge type). */
   scanPrefix(prefix: string): StoredEntry[] {
     const found: StoredEntry[] = [];
-    if (!this.loadedBloom().mayContain(prefix.slice(0, adjacencyPrefixLength))) return found;
-    const index = this.loadedIndex();
-    for (
-      let blockIndex = index.lowerBoundByLastKey(prefix);
-      blockIndex < index.blockCount && !index.firstKeyIsPast(blockIndex, prefix);
-      blockIndex++
-    ) {
-      const block = this.cachedBlock(index, blockIndex);
-      for (let position = block.lowerBound(prefix); position < block.entryCount; position++) {
-        const entry = block.entry(position);
-        if (!entry.key.startsWith(prefix)) return found;
-        found.push(entry);
+    const metadata = this.metadata;
+    try {
+      if (!metadata.mayContain(prefix.slice(0, adjacencyPrefixLength))) return found;
+      const partitions = metadata.partitionCount();
+      for (
+        let partition = metadata.partitionFor(prefix);
+        partition < partitions && !metadata.partitionIsPast(partition, prefix);
+        partition++
+      ) {
+        const index = metadata.partition(partition);
+        for (
+          let blockIndex = index.lowerBoundByLastKey(prefix);
+          blockIndex < index.blockCount && !index.firstKeyIsPast(blockIndex, prefix);
+          blockIndex++
+        ) {
+          const block = this.cachedBlock(index, blockIndex);
+          for (let position = block.lowerBound(prefix); position < block.entryCount; position++) {
+            const entry = block.entry(position);
+            if (!entry.key.startsWith(prefix)) return found;
+            found.push(entry);
+          }
+        }
       }
+      return found;
+    } finally {
+      this.budget.touch(this, metadata.loadedBytes);
     }
-    return found;
   }
 
   /** Every entry in key order, reading blocks without filling the cache (for scans, compaction). */
   *entries(fromKey = ''): Generator<StoredEntry> {
-    const index = this.loadedIndex();
-    for (let blockIndex = index.lowerBoundByLastKey(fromKey); blockIndex < index.blockCount; blockIndex++) {
-      const block = this.readBlock(index, blockIndex);
-      for (let position = block.lowerBound(fromKey); position < block.entryCount; position++) {
-        yield block.entry(position);
+    const metadata = this.metadata;
+    const partitions = metadata.partitionCount();
+    for (let partition = metadata.partitionFor(fromKey); partition < partitions; partition++) {
+      const index = metadata.partition(partition);
+      this.budget.touch(this, metadata.loadedBytes);
+      for (let blockIndex = index.lowerBoundByLastKey(fromKey); blockIndex < index.blockCount; blockIndex++) {
+        const block = this.readBlock(index, blockIndex);
+        for (let position = block.lowerBound(fromKey); position < block.entryCount; position++) {
+          yield block.entry(position);
+        }
       }
     }
   }
@@ -187,65 +212,11 @@ export class TableReader {
   }
 
   unloadMetadata(): void {
-    this.bloom = undefined;
-    this.index = undefined;
-  }
-
-  private get metadataBytes(): number {
-    return (this.bloom?.byteLength ?? 0) + (this.index?.costBytes ?? 0);
-  }
-
-  private loadedBloom(): BloomFilter {
-    let bloom = this.bloom;
-    if (bloom === undefined) {
-      bloom = this.loadBloom();
-      this.bloom = bloom;
-    }
-    this.budget.touch(this, this.metadataBytes);
-    return bloom;
-  }
-
-  private loadedIndex(): TableIndex {
-    let index = this.index;
-    if (index === undefined) {
-      index = this.loadIndex();
-      this.index = index;
-    }
-    this.budget.touch(this, this.metadataBytes);
-    return index;
-  }
-
-  private loadIndex(): TableIndex {
-    const { indexOffset, indexLength, blockCount } = this.footer;
-    const body = verifySection(
-      this.readExact(indexOffset, indexLength),
-      this.path,
-      indexOffset,
-      'table index',
-      this.verifyChecksums,
-    );
-    const index = TableIndex.decode(body, this.path, indexOffset, indexOffset);
-    if (index.blockCount !== blockCount) throw corruption(this.path, indexOffset, 'index block count');
-    return index;
-  }
-
-  private loadBloom(): BloomFilter {
-    const { bloomOffset, bloomLength } = this.footer;
-    const body = verifySection(
-      this.readExact(bloomOffset, bloomLength),
-      this.path,
-      bloomOffset,
-      'bloom filter',
-      this.verifyChecksums,
-    );
-    if (!BloomFilter.isWellFormed(body)) throw corruption(this.path, bloomOffset, 'malformed bloom filter');
-    // Reads return memory of their own (both Vfs implementations; cached data blocks rely on it
-    // too), so the filter keeps a view instead of a copy.
-    return new BloomFilter(body);
+    this.metadata.unload();
   }
 
   private cachedBlock(index: TableIndex, blockIndex: number): DataBlock {
-    const key = BlockCache.keyOf(this.number, blockIndex);
+    const key = BlockCache.keyOf(this.number, index.firstEntry + blockIndex);
     const cached = this.cache.get(key);
     if (cached !== undefined) return cached;
     // Into memory the cache recycles from evicted blocks (see BlockCache).
@@ -267,7 +238,7 @@ export class TableReader {
     return DataBlock.decode(raw, this.path, offset, this.verifyChecksums);
   }
 
-  private readExact(offset: number, length: number): Buffer {
+  readExact(offset: number, length: number): Buffer {
     const bytes = asBuffer(this.file.read(offset, length));
     if (bytes.length !== length) throw corruption(this.path, offset, 'table is truncated');
     return bytes;

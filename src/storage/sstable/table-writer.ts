@@ -1,5 +1,6 @@
-// Streams sorted entries into a new table file. Data blocks are appended as they fill; finish()
-// appends the index, the bloom filter and the footer, then fsyncs. The file becomes part of the
+// Streams sorted entries into a new table file (format 2, table-format.ts). Data blocks are
+// appended as they fill; finish() appends the index partitions, their top level, the paged bloom
+// filter and the footer, then fsyncs. The file becomes part of the
 // database only when the manifest records it, after this sync — a crash before that leaves an
 // orphan that the next open removes.
 import { assert } from '../../core/assert.js';
@@ -10,7 +11,8 @@ import { adjacencyPrefixLength, isWellFormedKeyAt } from '../keys.js';
 import { crc32 } from '../../core/checksum.js';
 import { writeU64 } from '../wal/wal-format.js';
 import { BloomBuilder } from './bloom.js';
-import { appendChecksum, encodeFooter, flagTombstone } from './table-format.js';
+import { limits } from '../../core/limits.js';
+import { appendChecksum, encodeFooter, flagTombstone, tableVersion } from './table-format.js';
 
 export interface TableSummary {
   readonly fileBytes: number;
@@ -29,6 +31,18 @@ interface IndexEntry {
 /** Filter keys placed per entry of a finishing step's budget. */
 const filterKeysPerEntry = 8;
 
+/** Sizes of the pieces a reader loads one at a time; tests make them small. */
+export interface TableLayout {
+  /** An index partition is closed once its entries take this many bytes. */
+  readonly indexPartitionBytes: number;
+  readonly bloomPageBits: number;
+}
+
+const defaultLayout: TableLayout = {
+  indexPartitionBytes: limits.tableIndexPartitionBytes,
+  bloomPageBits: limits.bloomPageBits,
+};
+
 export class TableWriter implements LocatedEntrySink {
   private block = Buffer.allocUnsafeSlow(64 * 1024);
   private blockLength = 0;
@@ -42,7 +56,7 @@ export class TableWriter implements LocatedEntrySink {
   private minSequence = Number.POSITIVE_INFINITY;
   private maxSequence = 0;
   private readonly index: IndexEntry[] = [];
-  private readonly bloom = new BloomBuilder();
+  private readonly bloom: BloomBuilder;
   private finished = false;
 
   /** Bytes appended since the file was last synced. */
@@ -56,7 +70,10 @@ export class TableWriter implements LocatedEntrySink {
     private readonly file: VfsFile,
     private readonly blockBytesTarget: number,
     private readonly syncEveryBytes = Number.POSITIVE_INFINITY,
-  ) {}
+    private readonly layout: TableLayout = defaultLayout,
+  ) {
+    this.bloom = new BloomBuilder(layout.bloomPageBits);
+  }
 
   get entriesWritten(): number {
     return this.entryCount;
@@ -184,14 +201,19 @@ export class TableWriter implements LocatedEntrySink {
     assert(!this.finished, 'table writer finished twice');
     assert(this.entryCount > 0, 'a table holds at least one entry');
     this.flushBlock();
+    // Block numbers key the block cache below 2^20 per table (BlockCache.keyOf).
+    assert(this.index.length < 0x10_0000, 'a table holds fewer than 2^20 data blocks');
+    const partitions = this.writeIndexPartitions();
     const indexOffset = this.fileOffset;
-    const indexBytes = appendChecksum(this.encodeIndex());
+    const indexBytes = appendChecksum(encodeIndexEntries(partitions));
     this.appendToFile(indexBytes);
     const bloomOffset = this.fileOffset;
-    const bloomBytes = appendChecksum(this.bloom.finish());
+    // Each page of the filter and its header carry their own CRC-32.
+    const bloomBytes = this.bloom.finish();
     this.appendToFile(bloomBytes);
     this.appendToFile(
       encodeFooter({
+        version: tableVersion,
         indexOffset,
         indexLength: indexBytes.length,
         bloomOffset,
@@ -265,22 +287,34 @@ export class TableWriter implements LocatedEntrySink {
     }
   }
 
-  private encodeIndex(): Buffer {
-    let size = 4;
-    for (const entry of this.index) size += 2 + entry.firstKey.length + entry.lastKey.length + 12;
-    const bytes = Buffer.allocUnsafe(size);
-    bytes.writeUInt32LE(this.index.length, 0);
-    let position = 4;
-    for (const entry of this.index) {
-      bytes[position] = entry.firstKey.length;
-      position += 1 + bytes.latin1Write(entry.firstKey, position + 1);
-      bytes[position] = entry.lastKey.length;
-      position += 1 + bytes.latin1Write(entry.lastKey, position + 1);
-      writeU64(bytes, position, entry.offset);
-      bytes.writeUInt32LE(entry.length, position + 8);
-      position += 12;
+  /**
+   * Appends the index in partitions of about `indexPartitionBytes`, each the number of its first
+   * data block and then an index block over its run of blocks, and returns the top level's
+   * entries: one per partition, with its first and last key and where it lies.
+   */
+  private writeIndexPartitions(): IndexEntry[] {
+    const partitions: IndexEntry[] = [];
+    for (let start = 0; start < this.index.length; ) {
+      let end = start;
+      let bytes = 8;
+      do {
+        bytes += indexEntryBytes(this.index[end] as IndexEntry);
+        end++;
+      } while (end < this.index.length && bytes < this.layout.indexPartitionBytes);
+      const entries = this.index.slice(start, end);
+      const body = encodeIndexEntries(entries, 4);
+      body.writeUInt32LE(start, 0);
+      const partition = appendChecksum(body);
+      partitions.push({
+        firstKey: (entries[0] as IndexEntry).firstKey,
+        lastKey: (entries[entries.length - 1] as IndexEntry).lastKey,
+        offset: this.fileOffset,
+        length: partition.length,
+      });
+      this.appendToFile(partition);
+      start = end;
     }
-    return bytes;
+    return partitions;
   }
 
   private reserve(extra: number): void {
@@ -292,4 +326,27 @@ export class TableWriter implements LocatedEntrySink {
     this.block.copy(grown, 0, 0, this.blockLength);
     this.block = grown;
   }
+}
+
+function indexEntryBytes(entry: IndexEntry): number {
+  return 2 + entry.firstKey.length + entry.lastKey.length + 12;
+}
+
+/** An index block's body (table-index.ts) after `headroom` bytes left for the caller. */
+function encodeIndexEntries(entries: readonly IndexEntry[], headroom = 0): Buffer {
+  let size = headroom + 4;
+  for (const entry of entries) size += indexEntryBytes(entry);
+  const bytes = Buffer.allocUnsafe(size);
+  bytes.writeUInt32LE(entries.length, headroom);
+  let position = headroom + 4;
+  for (const entry of entries) {
+    bytes[position] = entry.firstKey.length;
+    position += 1 + bytes.latin1Write(entry.firstKey, position + 1);
+    bytes[position] = entry.lastKey.length;
+    position += 1 + bytes.latin1Write(entry.lastKey, position + 1);
+    writeU64(bytes, position, entry.offset);
+    bytes.writeUInt32LE(entry.length, position + 8);
+    position += 12;
+  }
+  return bytes;
 }
