@@ -563,7 +563,7 @@ function analysis(
     const why =
       starved.phase === 'parse'
         ? `A server's parse workers run below the priority of its query thread (nice ${limits.serverParseWorkerNice}, on Linux), so while the queries keep the cores busy, parsing gets what they leave: queries first, by design.`
-        : `That phase runs on the event loop in steps of at most the yield budget (${limits.yieldBudgetMsDefault} ms), and between two steps the server answers every query already waiting — about ${s.clients} × ${ms(perRequestIdle)} ms ≈ ${int(s.clients * perRequestIdle)} ms a turn.`;
+        : `That phase runs on the event loop in steps: while queries arrive its yield budget is ${limits.yieldBudgetMsContended} ms (${limits.yieldBudgetMsDefault} ms otherwise), so it gets about one step per turn of the loop, and between two steps the server answers every query already waiting — about ${s.clients} × ${ms(perRequestIdle)} ms ≈ ${int(s.clients * perRequestIdle)} ms a turn: queries first, by design.`;
     text += ` But the sync was slowed down: ${syncs.length === 1 ? 'its' : 'the slowest'} ${starved.phase} phase took ${int(starved.loaded)} ms under the query load, against ${int(starved.alone)} ms alone (median). ${why} The syncs spent ${int(heavyMs)} ms in all parsing, resolving or writing. Under steady query traffic a sync of a large tree takes correspondingly longer.`;
   } else {
     text += ` A sync takes CPU from the queries in two ways: its parse workers compete for the same ${cores} cores as the server's main thread and the clients (server CPU rose to ${serverCores(sync).toFixed(2)} cores, workers included), and whatever parts of it run on the main thread between yields hold every waiting query for their whole length.`;

@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { ManualClock } from './clock.js';
 import { isKausalError } from './errors.js';
+import { limits } from './limits.js';
 import { eachInSteps, runToEnd, YieldBudget, type Steps } from './yield-budget.js';
 
 function* countTo(limit: number, clock?: ManualClock): Steps<number> {
@@ -30,6 +31,27 @@ describe('YieldBudget', () => {
     assert.equal(budget.yields, 1);
     await budget.maybeYield();
     assert.equal(budget.yields, 1, 'the budget starts again after a yield');
+  });
+
+  it('yields after about a millisecond while others wait for the thread, never without a budget', async () => {
+    const clock = new ManualClock();
+    let contended = false;
+    const budget = new YieldBudget(8, clock, () => contended);
+    clock.advance(limits.yieldBudgetMsContended);
+    await budget.maybeYield();
+    assert.equal(budget.yields, 0, 'uncontended: the full budget');
+    contended = true;
+    await budget.maybeYield();
+    assert.equal(budget.yields, 1, 'contended: the short budget is spent');
+    clock.advance(limits.yieldBudgetMsContended / 2);
+    await budget.maybeYield();
+    assert.equal(budget.yields, 1, 'the short budget starts again after a yield');
+    const unbounded = new YieldBudget(Number.POSITIVE_INFINITY, clock, () => true);
+    clock.advance(1_000);
+    assert.equal(unbounded.spent(), false, 'a command-line run never yields, contended or not');
+    const steps = new YieldBudget(8, clock, () => true);
+    assert.equal(await steps.run(countTo(20, clock)), 210);
+    assert.equal(steps.yields, 20 / limits.yieldBudgetMsContended, 'one yield per short budget of steps');
   });
 
   it('runs steps to the same result whatever the budget, yielding as often as it says', async () => {

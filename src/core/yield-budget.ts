@@ -22,11 +22,13 @@ export class YieldBudget {
 
   /**
    * `budgetMs` is how long the work may hold the thread between yields: 0 yields at every
-   * step, `Infinity` never yields.
+   * step, `Infinity` never yields. While `contended()` says others wait for the thread (a server
+   * answering queries), the budget is at most `limits.yieldBudgetMsContended`.
    */
   constructor(
     readonly budgetMs: number = limits.yieldBudgetMsDefault,
     private readonly clock: Clock = systemClock,
+    private readonly contended: () => boolean = () => false,
   ) {
     if (Number.isNaN(budgetMs) || budgetMs < 0) {
       throw invalidArgument(`a yield budget must be a number of milliseconds ≥ 0, not ${budgetMs}`);
@@ -41,9 +43,9 @@ export class YieldBudget {
 
   /** Whether the work has held the thread for its budget since it last yielded. */
   spent(): boolean {
-    return (
-      this.budgetMs !== Number.POSITIVE_INFINITY && this.clock.monotonicMs() - this.since >= this.budgetMs
-    );
+    if (this.budgetMs === Number.POSITIVE_INFINITY) return false;
+    const held = this.clock.monotonicMs() - this.since;
+    return held >= this.budgetMs || (held >= limits.yieldBudgetMsContended && this.contended());
   }
 
   /** Yields to the event loop when the budget is spent; otherwise returns at once. */

@@ -10,6 +10,7 @@ import type { Database } from '../database.js';
 import type { FreshnessSource, QueryContext } from '../query/index.js';
 import { limits } from '../core/limits.js';
 import { printable } from '../core/printable.js';
+import { systemClock } from '../core/clock.js';
 import { YieldBudget } from '../core/yield-budget.js';
 import { buildContext } from '../query/context.js';
 import { exportGraph } from '../query/export.js';
@@ -59,14 +60,6 @@ function yieldEveryMs(mode: ServiceOptions['mode']): number {
   return mode === 'server' ? limits.yieldBudgetMsDefault : Number.POSITIVE_INFINITY;
 }
 
-/**
- * The sync options a mode implies: the yield budget above, and warm parse workers only in a
- * server (a command's process ends right after, and their memory would go with it anyway).
- */
-function syncOptionsOf(mode: ServiceOptions['mode']): { yieldEveryMs: number; keepWorkersWarm: boolean } {
-  return { yieldEveryMs: yieldEveryMs(mode), keepWorkersWarm: mode === 'server' };
-}
-
 export interface RequestOptions {
   readonly onProgress?: (event: ProgressEvent) => void;
 }
@@ -79,6 +72,14 @@ export class Service {
   private readonly handlers: { readonly [K in RequestKind]: Handler<K> };
   /** Entities decoded by earlier queries; writes to the database make it forget what they change. */
   private readonly entities: SharedEntityCache | undefined;
+  /** When the last query (any request that is not a write) arrived. */
+  private lastQueryAt = Number.NEGATIVE_INFINITY;
+  /**
+   * Whether queries are being answered now: a link, sync, unlink or reindex then yields after
+   * about a millisecond instead of its full budget (YieldBudget), so queries come first.
+   */
+  private readonly contended = (): boolean =>
+    performance.now() - this.lastQueryAt < limits.queryContentionWindowMs;
 
   constructor(
     readonly db: Database,
@@ -97,18 +98,24 @@ export class Service {
         const { linkWorkspace } = await import('../workspace/sync.js');
         const workers = params.workers ?? this.options.parseWorkers;
         return linkWorkspace(this.db, params.root, params.name, {
-          ...syncOptionsOf(this.options.mode),
+          ...this.syncOptions(),
           ...(workers === undefined ? {} : { workers }),
           ...progressOption(params.name, onProgress),
         });
       },
       unlink: async (params) => {
-        return unlinkWorkspace(this.db, params.name, { yieldEveryMs: yieldEveryMs(this.options.mode) });
+        return unlinkWorkspace(this.db, params.name, {
+          yieldEveryMs: yieldEveryMs(this.options.mode),
+          contended: this.contended,
+        });
       },
       sync: async (params, options) => this.sync(params, options),
       reindex: async () => {
         const started = performance.now();
-        const summary = await rebuildNameIndex(this.db, new YieldBudget(yieldEveryMs(this.options.mode)));
+        const summary = await rebuildNameIndex(
+          this.db,
+          new YieldBudget(yieldEveryMs(this.options.mode), systemClock, this.contended),
+        );
         return { ...summary, seconds: (performance.now() - started) / 1000 };
       },
       find: async (params) => find(this.queryContext(params), params),
@@ -120,6 +127,20 @@ export class Service {
     };
   }
 
+  /**
+   * The sync options the mode implies: the yield budget, yielding sooner while queries are
+   * answered, and warm parse workers only in a server (a command's process ends right after, and
+   * their memory would go with it anyway).
+   */
+  private syncOptions(): { yieldEveryMs: number; contended: () => boolean; keepWorkersWarm: boolean } {
+    const mode = this.options.mode;
+    return {
+      yieldEveryMs: yieldEveryMs(mode),
+      contended: this.contended,
+      keepWorkersWarm: mode === 'server',
+    };
+  }
+
   /** Runs one request; `params` is checked first, whatever its origin. */
   async execute<K extends RequestKind>(
     kind: K,
@@ -127,6 +148,7 @@ export class Service {
     options: RequestOptions = {},
   ): Promise<ResultOf<K>> {
     const checked = checkParams(kind, params);
+    if (!writeRequestKinds.has(kind)) this.lastQueryAt = performance.now();
     const handler = this.handlers[kind] as Handler<K>;
     try {
       const result = await handler(checked, options);
@@ -187,7 +209,7 @@ export class Service {
     for (const name of names) {
       reports.push(
         await syncWorkspace(this.db, requireWorkspace(this.db, name), {
-          ...syncOptionsOf(this.options.mode),
+          ...this.syncOptions(),
           ...(params.force === undefined ? {} : { force: params.force }),
           ...(workers === undefined ? {} : { workers }),
           ...progressOption(name, onProgress),

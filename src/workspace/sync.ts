@@ -22,6 +22,7 @@ import { join, resolve as resolvePath } from 'node:path';
 import { sha256Hex, type BlockId } from '../core/block-id.js';
 import { KausalError } from '../core/errors.js';
 import type { BlockInput, GraphEdge, JsonObject, WriteOperation } from '../core/types.js';
+import { systemClock } from '../core/clock.js';
 import { eachInSteps, YieldBudget, type Steps } from '../core/yield-budget.js';
 import type { Database } from '../database.js';
 import {
@@ -94,6 +95,8 @@ export interface SyncOptions {
    * `limits.yieldBudgetMsDefault`); 0 yields at every step, `Infinity` never yields.
    */
   readonly yieldEveryMs?: number;
+  /** True while others wait for the thread: the sync then yields sooner (see YieldBudget). */
+  readonly contended?: () => boolean;
 }
 
 export interface SyncReport {
@@ -201,7 +204,11 @@ async function runSync(
   // cut at its first line, say): a sync after an upgrade parses them all again, once.
   const extractorChanged = record.factsFormat !== factsFormatVersion;
   const force = options.force === true || linking || extractorChanged;
-  const budget = new YieldBudget(options.yieldEveryMs ?? limits.yieldBudgetMsDefault);
+  const budget = new YieldBudget(
+    options.yieldEveryMs ?? limits.yieldBudgetMsDefault,
+    systemClock,
+    options.contended,
+  );
   checkRoot(record, linking);
   // Whether this sync leaves a complete name index: it does when the index was complete before
   // (or there was nothing to index); otherwise it was written by an older version, and is rebuilt.

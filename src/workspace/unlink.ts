@@ -4,6 +4,7 @@
 import type { BlockId } from '../core/block-id.js';
 import { limits } from '../core/limits.js';
 import type { WriteOperation } from '../core/types.js';
+import { systemClock } from '../core/clock.js';
 import { YieldBudget } from '../core/yield-budget.js';
 import type { Database } from '../database.js';
 import { GraphChange } from './graph-change.js';
@@ -30,6 +31,8 @@ export interface UnlinkReport {
 export interface UnlinkOptions {
   /** As `SyncOptions.yieldEveryMs`: how long the unlink may hold the event loop between yields. */
   readonly yieldEveryMs?: number;
+  /** As `SyncOptions.contended`. */
+  readonly contended?: () => boolean;
 }
 
 export async function unlinkWorkspace(
@@ -37,7 +40,11 @@ export async function unlinkWorkspace(
   name: string,
   options: UnlinkOptions = {},
 ): Promise<UnlinkReport> {
-  const budget = new YieldBudget(options.yieldEveryMs ?? limits.yieldBudgetMsDefault);
+  const budget = new YieldBudget(
+    options.yieldEveryMs ?? limits.yieldBudgetMsDefault,
+    systemClock,
+    options.contended,
+  );
   const record = requireWorkspace(db, name);
   const table = readFileTable(db, name);
   const ids: BlockId[] = [];
