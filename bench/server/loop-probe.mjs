@@ -6,10 +6,12 @@
 //   {"kind":"snapshot","label":…,"at":…,"wallMs":…,"cpuUserMs":…,"cpuSystemMs":…,"elu":…,"delay":{…}}
 //     when the benchmark sends SIGUSR2 after writing the label to $KAUSAL_BENCH_PROBE.label: the
 //     event-loop delay histogram (perf_hooks), the process's CPU time (all threads, parse workers
-//     included) and event-loop utilisation since the previous snapshot; then everything resets.
+//     included), event-loop utilisation and the garbage collector's pauses ("gc": per kind the
+//     count, total and longest pause, and how many lasted 8 ms or more) since the previous
+//     snapshot; then everything resets.
 // Without $KAUSAL_BENCH_PROBE it does nothing.
 import { appendFileSync, readFileSync } from 'node:fs';
-import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
+import { constants, monitorEventLoopDelay, performance, PerformanceObserver } from 'node:perf_hooks';
 import { setTimeout } from 'node:timers';
 
 const file = process.env.KAUSAL_BENCH_PROBE;
@@ -24,6 +26,27 @@ if (file !== undefined && file !== '') {
   let utilisation = performance.eventLoopUtilization();
 
   const write = (record) => appendFileSync(file, `${JSON.stringify(record)}\n`);
+
+  // Pauses of the main thread's garbage collector: scavenges of the young generation (minor),
+  // full mark-compacts (major), and the rest (incremental marking steps, weak callbacks).
+  const longPauseMs = 8;
+  const emptyPauses = () => ({ count: 0, totalMs: 0, maxMs: 0, long: 0 });
+  let gc = { minor: emptyPauses(), major: emptyPauses(), other: emptyPauses() };
+  new PerformanceObserver((list) => {
+    for (const entry of list.getEntries()) {
+      const kind = entry.detail?.kind;
+      const pauses =
+        kind === constants.NODE_PERFORMANCE_GC_MINOR
+          ? gc.minor
+          : kind === constants.NODE_PERFORMANCE_GC_MAJOR
+            ? gc.major
+            : gc.other;
+      pauses.count++;
+      pauses.totalMs += entry.duration;
+      pauses.maxMs = Math.max(pauses.maxMs, entry.duration);
+      if (entry.duration >= longPauseMs) pauses.long++;
+    }
+  }).observe({ entryTypes: ['gc'] });
   // The histogram records whole timer intervals; the delay is what exceeds the resolution.
   const ms = (nanoseconds) => Math.max(0, nanoseconds / 1e6 - resolutionMs);
 
@@ -68,7 +91,9 @@ if (file !== undefined && file !== '') {
         p99: ms(histogram.percentile(99)),
         max: ms(histogram.max),
       },
+      gc,
     });
+    gc = { minor: emptyPauses(), major: emptyPauses(), other: emptyPauses() };
     histogram.reset();
     cpu = process.cpuUsage();
     wall = nowWall;

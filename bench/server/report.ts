@@ -251,6 +251,13 @@ function cpuRow(row: CpuRow, machineCores: number): string {
   return `| ${row.label} | ${serverCores.toFixed(2)} | ${server === undefined ? '–' : percent(server.elu)} | ${delay} | ${ms(row.ping.p50)} / ${ms(row.ping.p99)} / ${ms(row.ping.max)} | ${clientCores.toFixed(2)} | ${ms(row.client.loopDelayP99)} | ${machine.toFixed(2)} | ${others.toFixed(2)} | ${row.loadAverage.toFixed(1)} |`;
 }
 
+function gcRow(label: string, server: ProbeSnapshot | undefined): string {
+  const gc = server?.gc;
+  if (server === undefined || gc === undefined) return `| ${label} | – | – | – | – | – | – | – |`;
+  const paused = gc.minor.totalMs + gc.major.totalMs + gc.other.totalMs;
+  return `| ${label} | ${int(gc.minor.count)} | ${int(gc.minor.totalMs)} / ${ms(gc.minor.maxMs)} | ${int(gc.minor.long)} | ${int(gc.major.count)} | ${int(gc.major.totalMs)} / ${ms(gc.major.maxMs)} | ${int(gc.major.long)} | ${percent(paused / Math.max(1, server.wallMs))} |`;
+}
+
 export function renderReport(report: ServerReport): string {
   const s = report.settings;
   const machineCores = Number(/^(\d+)/.exec(report.machine)?.[1] ?? 2);
@@ -287,6 +294,10 @@ export function renderReport(report: ServerReport): string {
         : (phase.server.cpuUserMs + phase.server.cpuSystemMs) / Math.max(1, l.completed);
     return `| ${phaseTitle(phase.name)} | ${l.clients} | ${int(l.throughput)} | ${ms((l.clients / l.throughput) * 1000)} | ${ms(l.latency.mean)} | ${ms(1000 / l.throughput)} | ${ms(cpuPerRequest)} | ${ms(base.overall.mean)} |`;
   });
+  const gcRows = [
+    ...report.phases.map((phase) => gcRow(phaseTitle(phase.name), phase.server)),
+    gcRow('sync alone (pings only)', report.syncOnly.server),
+  ];
   const cpuRows = [
     ...report.phases.map((phase) =>
       cpuRow(
@@ -452,6 +463,15 @@ many of them before timers run, so under load it measures queueing as much as st
 |---|---:|---:|---|---|---:|---:|---:|---:|---:|
 ${cpuRows.join('\n')}
 
+The server's garbage collector, from the same probe: its pauses of the main thread, when every
+waiting query waits too. A scavenge (minor) copies what is still alive in the young generation, so
+its length follows what the thread holds between two of them, not how much it allocated; a
+mark-compact (major) marks mostly on other threads and pauses to finish.
+
+| phase | scavenges | their pauses ms (total / longest) | ≥ 8 ms | mark-compacts | their pauses ms (total / longest) | ≥ 8 ms | share of the phase paused |
+|---|---:|---|---:|---:|---|---:|---:|
+${gcRows.join('\n')}
+
 ### The syncs
 
 \`sync --force\` re-parses (in ${s.syncWorkers === 1 ? 'one parse worker thread' : `${s.syncWorkers} parse worker threads`}, the server's default on ${machineCores} cores), re-resolves and rewrites every file of ${report.corpus.name}.
@@ -585,6 +605,11 @@ function analysis(
     longestLoaded !== undefined
   ) {
     text += ` Under the query load, though, the tail grew: the server process as a whole got no more CPU during the syncs than idle (${serverCores(sync).toFixed(2)} cores against ${serverCores(idle).toFixed(2)}, parse workers included) because the machine was saturated (${machineBusy.toFixed(2)} of ${cores} cores busy), so the workers' parsing came out of the main thread's share and a turn of its loop — the ${s.clients} queued queries — took longer in wall time; the longest, ${int(longestLoaded[1].maxMs)} ms, fell in the ${longestLoaded[0]} phase. (\`--profile\` writes a CPU profile of the server in which such stretches can be looked up by the stall records' monotonic times.)`;
+  }
+  const gcIdle = idle.server?.gc;
+  const gcSync = sync.server?.gc;
+  if (gcIdle !== undefined && gcSync !== undefined && gcSync.minor.totalMs > 1.5 * gcIdle.minor.totalMs) {
+    text += ` The garbage collector adds to the tail: during the syncs its scavenges paused the server ${int(gcSync.minor.totalMs)} ms in all (${int(gcSync.minor.long)} of them 8 ms or more, the longest ${ms(gcSync.minor.maxMs)} ms), against ${int(gcIdle.minor.totalMs)} ms idle (${int(gcIdle.minor.long)}; the longest ${ms(gcIdle.minor.maxMs)} ms). A scavenge copies what is alive in the young generation, and a sync keeps the facts it parsed and resolves alive across several of them; every query waiting meanwhile waits as long.`;
   }
   paragraphs.push(text);
   return paragraphs.join('\n\n');

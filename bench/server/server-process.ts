@@ -27,6 +27,20 @@ export interface ProbeSnapshot {
   readonly elu: number;
   /** Event-loop delay beyond the 5 ms sampling timer, in ms. */
   readonly delay: Latency;
+  /** The main thread's garbage-collection pauses over the interval (absent from older probes). */
+  readonly gc?: {
+    readonly minor: GcPauses;
+    readonly major: GcPauses;
+    readonly other: GcPauses;
+  };
+}
+
+export interface GcPauses {
+  readonly count: number;
+  readonly totalMs: number;
+  readonly maxMs: number;
+  /** Pauses of 8 ms or more. */
+  readonly long: number;
 }
 
 /** One line of the probe's file: a snapshot or a stall. */
