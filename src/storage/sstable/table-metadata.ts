@@ -32,16 +32,16 @@ export class TableMetadata {
   private top: TableIndex | undefined;
   private partitions: (TableIndex | undefined)[] = [];
   private bytes = 0;
+  /** Format 1: one index block over every data block, one whole filter. */
+  private readonly legacy: boolean;
 
-  constructor(private readonly source: MetadataSource) {}
+  constructor(private readonly source: MetadataSource) {
+    this.legacy = source.footer.version === 1;
+  }
 
   /** Bytes held now, for the metadata budget. */
   get loadedBytes(): number {
     return this.bytes;
-  }
-
-  private get legacy(): boolean {
-    return this.source.footer.version === 1;
   }
 
   unload(): void {
@@ -82,31 +82,34 @@ export class TableMetadata {
 
   private topLevel(): TableIndex {
     if (this.top !== undefined) return this.top;
+    // The partitions lie contiguously between the data blocks and the top level.
+    const top = this.footerIndex(undefined);
+    this.top = top;
+    this.bytes += top.costBytes;
+    return top;
+  }
+
+  /**
+   * The index block the footer points at: the top level in format 2, the whole index in format 1.
+   * Its entries are contiguous and end where it starts; `firstOffset` pins the first one.
+   */
+  private footerIndex(firstOffset: number | undefined): TableIndex {
     const { indexOffset, indexLength } = this.source.footer;
     const body = this.verified(indexOffset, indexLength, 'table index');
-    // The partitions lie contiguously between the data blocks and the top level.
-    const top = TableIndex.decode(body, this.source.path, indexOffset, {
-      firstOffset: undefined,
+    return TableIndex.decode(body, this.source.path, indexOffset, {
+      firstOffset,
       end: indexOffset,
       endIsExact: true,
       firstEntry: 0,
     });
-    this.top = top;
-    this.bytes += top.costBytes;
-    return top;
   }
 
   private loadPartition(partition: number): TableIndex {
     const { path, footer } = this.source;
     let index: TableIndex;
     if (this.legacy) {
-      const body = this.verified(footer.indexOffset, footer.indexLength, 'table index');
-      index = TableIndex.decode(body, path, footer.indexOffset, {
-        firstOffset: 0,
-        end: footer.indexOffset,
-        endIsExact: true,
-        firstEntry: 0,
-      });
+      // Its data blocks start at offset 0.
+      index = this.footerIndex(0);
       if (index.blockCount !== footer.blockCount)
         throw corruption(path, footer.indexOffset, 'index block count');
     } else {
