@@ -19,15 +19,14 @@ export async function main(
   try {
     const name = first === undefined || first === '--help' || first === '-h' ? 'help' : first;
     const normalized = name === '--version' || name === '-v' ? 'version' : name;
-    const entry = commands.find((candidate) => candidate.name === normalized);
-    if (entry === undefined) throw new UsageError(`Unknown command: ${printable(normalized)}`);
+    const command = commands.find((candidate) => candidate.name === normalized);
+    if (command === undefined) throw new UsageError(`Unknown command: ${printable(normalized)}`);
     // `kausal show --help` (or -h anywhere before a `--`) means `kausal help show`.
     const options = rest.includes('--') ? rest.slice(0, rest.indexOf('--')) : rest;
     if (normalized !== 'help' && (options.includes('--help') || options.includes('-h'))) {
       const help = commands.find((candidate) => candidate.name === 'help');
-      if (help !== undefined) return await (await help.load()).run([normalized], context);
+      if (help !== undefined) return await help.run([normalized], context);
     }
-    const command = await entry.load();
     return await command.run(first === undefined ? [] : rest, context);
   } catch (error) {
     return report(error, io);

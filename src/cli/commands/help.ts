@@ -1,11 +1,11 @@
 import { version } from '../../version.js';
-import type { Command, CommandEntry } from '../command.js';
+import type { Command } from '../command.js';
 import { parseOptions } from '../options.js';
 import { printable } from '../../core/printable.js';
 import { UsageError } from '../usage-error.js';
 
 /** The help command needs the registry; it receives it to avoid an import cycle. */
-export function makeHelpCommand(all: () => readonly CommandEntry[]): Command {
+export function makeHelpCommand(all: () => readonly Command[]): Command {
   return {
     name: 'help',
     summary: 'Show this help, or the help of one command',
@@ -17,18 +17,18 @@ export function makeHelpCommand(all: () => readonly CommandEntry[]): Command {
         io.stdout(overview(all()));
         return 0;
       }
-      const entry = all().find((candidate) => candidate.name === topic);
-      if (entry === undefined) {
+      const command = all().find((candidate) => candidate.name === topic);
+      if (command === undefined) {
         const names = all().map((candidate) => candidate.name);
         throw new UsageError(`Unknown help topic: ${printable(topic)} (topics: ${names.join(', ')})`);
       }
-      io.stdout((await entry.load()).help);
+      io.stdout(command.help);
       return 0;
     },
   };
 }
 
-function overview(commands: readonly CommandEntry[]): string {
+function overview(commands: readonly Command[]): string {
   const width = Math.max(...commands.map((command) => command.name.length)) + 2;
   const lines = commands.map((command) => `  ${command.name.padEnd(width)}${command.summary}`);
   return `KausalDB v${version}: a graph database for source code.
