@@ -3,7 +3,7 @@
 // otherwise read, parse and link one by one on every `kausal` run (about 100 ms of a query
 // command). Modules imported on demand stay separate chunks, so a query loads no ingestion or
 // server code; each such import is an entry point, and chunks multiply with them, so only heavy
-// parts are imported on demand (see src/cli/command.ts). Packages from node_modules stay external.
+// parts are imported on demand (see src/cli/commands/index.ts). Packages from node_modules stay external.
 // bin/kausal.js prefers the bundle.
 import { build } from 'esbuild';
 import { rmSync } from 'node:fs';
