@@ -17,7 +17,7 @@ import {
 } from './resolve/resolve-workspace.js';
 import { walkDirectory, type WalkedFile, type WalkStats } from './walk/walk-directory.js';
 import type { ParseJob, ParseOutcome, ParseStatus } from './workers/parse-job.js';
-import { parseFiles } from './workers/parse-pool.js';
+import { parseFiles, smallEnoughForOneThread } from './workers/parse-pool.js';
 
 export type IngestPhase = 'scan' | 'parse' | 'resolve';
 
@@ -118,10 +118,7 @@ export async function ingestDirectory(root: string, options: IngestOptions): Pro
   const scanMs = performance.now() - scanStarted;
 
   const parseStarted = performance.now();
-  const small =
-    scan.files.length <= limits.ingestInThreadFilesMax &&
-    scan.files.reduce((sum, file) => sum + file.size, 0) <= limits.ingestInThreadBytesMax;
-  const workers = options.workers === undefined && small ? 0 : requestedWorkers;
+  const workers = options.workers === undefined && smallEnoughForOneThread(scan.files) ? 0 : requestedWorkers;
   const { outcomes, fallback } = await parseSources(scan, workers, fileBytesMax, progress);
   const parseMs = performance.now() - parseStarted;
 

@@ -41,7 +41,7 @@ import {
 import { isProjectConfigPath } from '../ingest/project-config.js';
 import { nameIndexPresent, nameIndexVersionEdge, rebuildNameIndex } from '../query/index.js';
 import { prepareLanguages } from '../ingest/parse/extract-file.js';
-import { parseFiles } from '../ingest/workers/parse-pool.js';
+import { parseFiles, smallEnoughForOneThread } from '../ingest/workers/parse-pool.js';
 import { runParseJob, type ParseOutcome } from '../ingest/workers/parse-job.js';
 import { limits } from '../core/limits.js';
 import { headCommit } from './git.js';
@@ -697,19 +697,20 @@ async function warmThisThread(
 }
 
 /**
- * Small changes parse faster in this thread than it takes to start a worker. One file's parse
- * cannot be cut into steps, though, nor can the first parse of a language in a thread (loading
- * the grammar and compiling its queries held this thread 200–400 ms for TypeScript here), so a
- * sync that yields parses here only small files of languages this thread has parsed before, and
- * sends the rest to a worker (a warm one in a server).
+ * Small changes parse faster in this thread than it takes to start a worker: a sync that does not
+ * yield (a command's own process) parses here whatever ingestion would (a link of a few hundred
+ * small files too). One file's parse cannot be cut into steps, though, nor can the first parse of
+ * a language in a thread (loading the grammar and compiling its queries held this thread
+ * 200–400 ms for TypeScript here), so a sync that yields parses here only a few small files of
+ * languages this thread has parsed before, and sends the rest to a worker (a warm one in a server).
  */
 export function parsesInThread(
   files: readonly Pick<ScannedFile, 'size' | 'language'>[],
   budgetMs: number,
   warm: ReadonlySet<LanguageId>,
 ): boolean {
+  if (budgetMs === Number.POSITIVE_INFINITY) return smallEnoughForOneThread(files);
   if (files.length >= limits.ingestBatchFiles) return false;
-  if (budgetMs === Number.POSITIVE_INFINITY) return true;
   return files.every((file) => file.size <= limits.syncInThreadParseFileBytesMax && warm.has(file.language));
 }
 

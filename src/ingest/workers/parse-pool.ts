@@ -47,6 +47,18 @@ function spawnWorker(workerData: unknown): Worker {
   return new Worker(bootstrap, { eval: true, execArgv: [], workerData });
 }
 
+/**
+ * Whether `files` are few and small enough that parsing them in the calling thread is faster than
+ * starting workers, each of which compiles the grammar and warms its JIT on its own (see
+ * `limits.ingestInThreadFilesMax`).
+ */
+export function smallEnoughForOneThread(files: readonly { readonly size: number }[]): boolean {
+  if (files.length > limits.ingestInThreadFilesMax) return false;
+  let bytes = 0;
+  for (const file of files) bytes += file.size;
+  return bytes <= limits.ingestInThreadBytesMax;
+}
+
 export interface ParseRunOptions {
   readonly workers: number;
   readonly fileBytesMax: number;
