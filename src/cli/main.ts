@@ -15,8 +15,8 @@ export async function main(
   cwd: string = process.cwd(),
 ): Promise<number> {
   const context: CommandContext = { io, env, cwd };
-  const [first, ...rest] = argv;
   try {
+    const [first, ...rest] = withLeadingOptionsMoved(argv);
     const name = first === undefined || first === '--help' || first === '-h' ? 'help' : first;
     const normalized = name === '--version' || name === '-v' ? 'version' : name;
     const command = commands.find((candidate) => candidate.name === normalized);
@@ -31,6 +31,47 @@ export async function main(
   } catch (error) {
     return report(error, io);
   }
+}
+
+/** Options that may also come before the command (`kausal --data-dir D status`), as in git's `-C`. */
+const leadingFlags = new Set(['--json']);
+const leadingValues = new Set(['--data-dir']);
+
+/**
+ * `argv` with the common options written before the command moved to just after it, where the
+ * command's own parser reads them (and refuses them if it has no such option). Any other option
+ * before the command is a usage error that says where options go.
+ */
+function withLeadingOptionsMoved(argv: readonly string[]): string[] {
+  const leading: string[] = [];
+  let index = 0;
+  for (; index < argv.length; index++) {
+    const arg = argv[index] as string;
+    const name = arg.split('=', 1)[0] as string;
+    if (leadingFlags.has(arg) || (leadingValues.has(name) && arg.includes('='))) {
+      leading.push(arg);
+    } else if (leadingValues.has(arg)) {
+      const value = argv[index + 1];
+      if (value === undefined) throw new UsageError(`Missing value for ${arg}`);
+      leading.push(arg, value);
+      index++;
+    } else {
+      break;
+    }
+  }
+  const command = argv[index];
+  if (command === undefined) {
+    if (leading.length === 0) return [];
+    throw new UsageError('Missing command after the options');
+  }
+  // `kausal --data-dir D --help` is the overview: the options change nothing there.
+  if (['--help', '-h', '--version', '-v'].includes(command)) return argv.slice(index);
+  if (command.startsWith('-')) {
+    throw new UsageError(
+      `Unknown option before the command: ${printable(command)} (only --data-dir and --json may come first; other options go after the command)`,
+    );
+  }
+  return [command, ...leading, ...argv.slice(index + 1)];
 }
 
 function report(error: unknown, io: CliIo): number {

@@ -38,7 +38,7 @@ Usage: kausal <command> [options]
 Commands:
 ${lines.join('\n')}
 
-Common options:
+Common options (after the command, or before it):
   --data-dir DIR   Database directory (default: $KAUSAL_DATA_DIR, else the nearest .kausal
                    directory here or above, else ./.kausal)
   --json           Machine-readable output
