@@ -1,5 +1,4 @@
-// The edge set keeps one edge per (source, target, type), in the order edges were first added,
-// whichever of its maps an edge lands in.
+// The edge set keeps one edge per (source, target, type), in the order edges were first added.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { YieldBudget } from '../../core/yield-budget.js';
@@ -7,7 +6,7 @@ import { idOf } from '../../testing/fixtures.js';
 import { EdgeSet } from './edge-set.js';
 
 describe('EdgeSet', () => {
-  it('keeps first-added order across its shards and merges repeated pairs', async () => {
+  it('keeps first-added order and merges repeated pairs', async () => {
     const edges = new EdgeSet();
     const sources = Array.from({ length: 40 }, (_, index) => idOf(index * 977));
     for (const [index, source] of sources.entries()) {
@@ -23,5 +22,25 @@ describe('EdgeSet', () => {
       [...sources.map((source) => `${source}>calls`), `${sources[0] as string}>references`],
     );
     assert.deepEqual(all[3]?.properties, { line: 3, confidence: 0.9, sites: 2 });
+  });
+
+  it('keeps edges of different types between the same two entities apart', async () => {
+    const edges = new EdgeSet();
+    const [a, b] = [idOf(1), idOf(2)];
+    edges.add(a, b, 'calls', { line: 1, confidence: 0.9 });
+    edges.add(a, b, 'references', { line: 2 });
+    edges.add(a, b, 'extends', {});
+    edges.add(a, b, 'references', { line: 3 }); // a second site of the second type
+    edges.add(b, a, 'calls', { line: 4 }); // the other direction is another pair
+    const all = await new YieldBudget().run(edges.toArray());
+    assert.deepEqual(
+      all.map((edge) => [edge.source === a ? 'a' : 'b', edge.type, edge.properties]),
+      [
+        ['a', 'calls', { line: 1, confidence: 0.9 }],
+        ['a', 'references', { line: 2, sites: 2 }],
+        ['a', 'extends', {}],
+        ['b', 'calls', { line: 4 }],
+      ],
+    );
   });
 });
