@@ -17,6 +17,7 @@ function workspace(overrides: Partial<WorkspaceStatus>): WorkspaceStatus {
     unresolvedCalls: 0,
     rootExists: true,
     reparseNext: false,
+    interrupted: false,
     changes: { added: 0, modified: 0, deleted: 0, configChanged: false },
     ...overrides,
   };
@@ -28,7 +29,7 @@ const textOf = (status: WorkspaceStatus): string =>
 it('says nothing more for a fresh workspace', () => {
   const text = textOf(workspace({}));
   assert.match(text, /demo {2}fresh/);
-  assert.doesNotMatch(text, /earlier release|configuration/);
+  assert.doesNotMatch(text, /earlier release|configuration|interrupted/);
 });
 
 it('says when the next sync parses everything again and when the configuration changed', () => {
@@ -40,4 +41,11 @@ it('says when the next sync parses everything again and when the configuration c
   );
   assert.match(text, /parsed by an earlier release: the next sync parses every file again \(once\)/);
   assert.match(text, /project configuration .* changed since the sync; call sync/);
+});
+
+it('says when the last sync was interrupted', () => {
+  assert.match(
+    textOf(workspace({ interrupted: true })),
+    /interrupted: the last link or sync stopped .*; call sync/,
+  );
 });

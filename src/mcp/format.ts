@@ -418,6 +418,11 @@ export function statusText(
     if (status.reparseNext) {
       lines.push('  parsed by an earlier release: the next sync parses every file again (once)');
     }
+    if (status.interrupted) {
+      lines.push(
+        '  interrupted: the last link or sync stopped before it finished, and answers may hold part of it; call sync to finish it',
+      );
+    }
   }
   return lines;
 }

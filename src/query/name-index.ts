@@ -268,6 +268,14 @@ export class NameIndexChange {
   }
 
   /**
+   * Names that may have joined the vocabulary without an entity staying under them (an interrupted
+   * change listed them, then stopped before writing their entities): `leaving` checks them too.
+   */
+  recheck(names: Iterable<string>): void {
+    for (const name of names) this.mayLeave.add(name);
+  }
+
+  /**
    * Vocabulary operations removing the names left without entities: write after the last batch.
    * In steps: each name costs a read of its entry list.
    */

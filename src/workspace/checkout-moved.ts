@@ -6,6 +6,8 @@ import type { WorkspaceStatus } from './status.js';
 export type CheckoutMove = 'none' | 'workspace-untouched' | 'sync-needed';
 
 export function checkoutMove(status: WorkspaceStatus): CheckoutMove {
+  // A workspace never synced to the end (an interrupted link) has no commit to have moved from.
+  if (status.syncedAt === '') return 'none';
   if (status.currentCommit === undefined || status.currentCommit === status.commit) return 'none';
   const changes = status.changes;
   const untouched =

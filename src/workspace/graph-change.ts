@@ -50,6 +50,11 @@ export class GraphChange {
     this.index = new NameIndexChange(db, workspace);
   }
 
+  /** Names this change takes out of the vocabulary if no entity is under them at its end. */
+  recheckNames(names: Iterable<string>): void {
+    this.index.recheck(names);
+  }
+
   /** Replaces the blocks `oldIds` (and the edges they own) with `blocks` and `edges`. */
   /**
    * `storedMetadata`: for blocks whose stored version is known to have the same source URI and

@@ -6,6 +6,7 @@ import type { Database } from '../database.js';
 import { factsFormatVersion, languageOfPath, loadProjectConfig, walkDirectory } from '../ingest/index.js';
 import { isProjectConfigPath } from '../ingest/project-config.js';
 import { projectConfigHash } from './config-hash.js';
+import { readPendingWrites } from './pending-writes.js';
 import { headCommit } from './git.js';
 import {
   readFileTable,
@@ -33,6 +34,11 @@ export interface WorkspaceStatus extends WorkspaceRecord {
    * sync parses every file again, once (see `factsFormatVersion`).
    */
   readonly reparseNext: boolean;
+  /**
+   * The last link or sync stopped before it finished (pending-writes.ts): some of its changes may
+   * be stored, and the next sync parses and resolves every file to finish it.
+   */
+  readonly interrupted: boolean;
 }
 
 export async function workspaceStatuses(
@@ -49,7 +55,8 @@ export async function workspaceStatuses(
     const base = {
       ...record,
       rootExists,
-      reparseNext: record.factsFormat !== factsFormatVersion,
+      reparseNext: record.syncedAt !== '' && record.factsFormat !== factsFormatVersion,
+      interrupted: readPendingWrites(db, name) !== undefined,
       ...(currentCommit === undefined ? {} : { currentCommit }),
     };
     if (!options.check || !rootExists) {

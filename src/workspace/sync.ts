@@ -58,6 +58,12 @@ import {
 } from './records.js';
 import { projectConfigHash } from './config-hash.js';
 import { GraphChange } from './graph-change.js';
+import {
+  pendingWritesDeletions,
+  pendingWritesOperations,
+  readPendingWrites,
+  type PendingWrites,
+} from './pending-writes.js';
 import { keepWorkspace, keptWorkspace } from './sync-cache.js';
 import {
   loadStoredFacts,
@@ -164,7 +170,8 @@ export async function linkWorkspace(
     edges: 0,
     unresolvedCalls: 0,
   };
-  return runSync(db, record, existing === undefined, options);
+  // A link that was stopped before it finished left a record without a sync: it is finished now.
+  return runSync(db, record, existing === undefined || existing.syncedAt === '', options);
 }
 
 export async function syncWorkspace(
@@ -203,7 +210,11 @@ async function runSync(
   // Files the extractor of another release parsed hold what that extractor wrote (a signature
   // cut at its first line, say): a sync after an upgrade parses them all again, once.
   const extractorChanged = record.factsFormat !== factsFormatVersion;
-  const force = options.force === true || linking || extractorChanged;
+  // A sync that stopped before its commit left blocks and facts that only this record lists
+  // (pending-writes.ts): everything is parsed and resolved again, and what is not produced again
+  // among them is deleted.
+  const pending = readPendingWrites(db, record.name);
+  const force = options.force === true || linking || extractorChanged || pending !== undefined;
   const budget = new YieldBudget(
     options.yieldEveryMs ?? limits.yieldBudgetMsDefault,
     systemClock,
@@ -419,8 +430,24 @@ async function runSync(
   );
   const change = new GraphChange(db, record.name, budget);
   const touchedFiles = new Set([...affected, ...deleted, ...toParse.map((file) => file.path)]);
-  const oldIds: BlockId[] = [];
+  const oldIds: BlockId[] = [...(pending?.ids ?? [])];
   for (const path of touchedFiles) for (const id of table.get(path)?.ids ?? []) oldIds.push(id);
+  // Before the first block: what this sync may write that the file table does not list (a link
+  // also registers its workspace here, so that one stopped on the way can be seen and unlinked).
+  const unlisted = unlistedWrites(pending, oldIds, graph.blocks, toParse, table);
+  if (unlisted !== undefined || linking) {
+    db.write([
+      ...(unlisted === undefined ? [] : pendingWritesOperations(record.name, unlisted, pending)),
+      ...(linking
+        ? [
+            { kind: 'put_block', block: workspaceRecordBlock(record) } as const,
+            { kind: 'put_block', block: registryBlock([...readRegistry(db), record.name]) } as const,
+          ]
+        : []),
+    ]);
+  }
+  const storedPending = unlisted ?? pending;
+  if (pending !== undefined) change.recheckNames(pending.names);
   await change.replace(
     oldIds,
     graph.blocks,
@@ -483,6 +510,7 @@ async function runSync(
   const update = fileTableUpdate(db, record.name, nextTable, storedTable);
   const commitOperations: WriteOperation[] = [
     ...update.operations,
+    ...pendingWritesDeletions(record.name, storedPending),
     { kind: 'put_block', block: workspaceRecordBlock(next) },
     { kind: 'put_block', block: registryBlock([...readRegistry(db), record.name]) },
     ...(indexComplete ? [{ kind: 'put_edge', edge: nameIndexVersionEdge } as const] : []),
@@ -525,6 +553,32 @@ async function runSync(
     started,
     warnings,
   );
+}
+
+/**
+ * The ids of blocks and the paths of facts this sync may write that the file table does not list
+ * (with those an earlier, interrupted sync left), or undefined when there are none.
+ */
+function unlistedWrites(
+  pending: PendingWrites | undefined,
+  oldIds: readonly BlockId[],
+  blocks: readonly BlockInput[],
+  toParse: readonly ScannedFile[],
+  table: ReadonlyMap<string, FileEntry>,
+): PendingWrites | undefined {
+  const listed = new Set(oldIds);
+  const ids = new Set(pending?.ids ?? []);
+  const names = new Set(pending?.names ?? []);
+  for (const block of blocks) {
+    if (listed.has(block.id)) continue;
+    ids.add(block.id);
+    const name = block.metadata['name'];
+    if (typeof name === 'string' && name !== '') names.add(name);
+  }
+  const paths = new Set(pending?.paths ?? []);
+  for (const file of toParse) if (!table.has(file.path)) paths.add(file.path);
+  if (ids.size === 0 && paths.size === 0) return undefined;
+  return { ids: [...ids], paths: [...paths], names: [...names] };
 }
 
 /**

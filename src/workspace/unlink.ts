@@ -1,5 +1,5 @@
-// Unlink: remove every block and edge a workspace produced, its name-index entries, its stored
-// facts and file table, and finally its record. The record goes last, so an interrupted unlink
+// Unlink: remove every block and edge a workspace produced (those an interrupted sync left too),
+// its name-index entries, its stored facts and file table, and finally its record. The record goes last, so an interrupted unlink
 // can simply be run again. Like a sync, it runs in steps under a yield budget.
 import type { BlockId } from '../core/block-id.js';
 import { limits } from '../core/limits.js';
@@ -18,6 +18,7 @@ import {
   requireWorkspace,
   workspaceRecordId,
 } from './records.js';
+import { pendingWritesDeletions, readPendingWrites } from './pending-writes.js';
 import { writeChunked } from './write-batches.js';
 
 export interface UnlinkReport {
@@ -47,16 +48,21 @@ export async function unlinkWorkspace(
   );
   const record = requireWorkspace(db, name);
   const table = readFileTable(db, name);
-  const ids: BlockId[] = [];
+  // An interrupted link or sync may have written blocks and facts the file table does not list.
+  const pending = readPendingWrites(db, name);
+  const ids: BlockId[] = [...(pending?.ids ?? [])];
   for (const entry of table.values()) ids.push(...entry.ids);
   const change = new GraphChange(db, name, budget);
+  if (pending !== undefined) change.recheckNames(pending.names);
   await change.remove(ids);
-  const operations: WriteOperation[] = [...table.keys()].map((path) => ({
+  const paths = new Set([...table.keys(), ...(pending?.paths ?? [])]);
+  const operations: WriteOperation[] = [...paths].map((path) => ({
     kind: 'delete_block',
     id: factsId(name, path),
   }));
   await writeChunked(db, operations, budget);
   db.write([
+    ...pendingWritesDeletions(name, pending),
     ...fileTableDeletions(db, name),
     { kind: 'delete_block', id: statTableId(name) },
     { kind: 'delete_block', id: workspaceRecordId(name) },

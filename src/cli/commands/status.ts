@@ -49,9 +49,16 @@ server, its cache of decoded entities).
 function describe(status: WorkspaceStatus): string[] {
   const lines = [
     `${status.name}  ${status.root}${status.rootExists ? '' : '  (directory missing)'}`,
-    `  synced ${status.syncedAt}${status.commit === undefined ? '' : ` at commit ${status.commit.slice(0, 12)}`}`,
+    status.syncedAt === ''
+      ? '  never synced to the end'
+      : `  synced ${status.syncedAt}${status.commit === undefined ? '' : ` at commit ${status.commit.slice(0, 12)}`}`,
     `  ${status.files} files, ${status.blocks} blocks, ${status.edges} edges, ${status.unresolvedCalls} unresolved call sites`,
   ];
+  if (status.interrupted) {
+    lines.push(
+      `  interrupted: the last link or sync stopped before it finished, and answers may hold part of it; run 'kausal sync ${status.name}' to finish it (every file is parsed again) or 'kausal unlink --name ${status.name}'`,
+    );
+  }
   const changes = status.changes;
   const move = checkoutMove(status);
   if (move !== 'none') {

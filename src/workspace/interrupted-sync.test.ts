@@ -1,0 +1,176 @@
+// A link or sync stopped after any of its write batches (Ctrl-C, a crash, a full disk): what it
+// wrote belongs to a registered workspace that `status` calls interrupted; the next sync leaves
+// exactly the graph a clean link of the same tree gives, and an unlink leaves exactly what
+// unlinking a clean link leaves. No block is ever stored that nothing lists.
+import assert from 'node:assert/strict';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import type { Database } from '../database.js';
+import { openMemoryDatabase } from '../testing/graph-fixture.js';
+import { makeTempDir } from '../testing/temp-dir.js';
+import {
+  linkWorkspace,
+  readRegistry,
+  requireWorkspace,
+  syncWorkspace,
+  unlinkWorkspace,
+  workspaceStatuses,
+} from './index.js';
+import { readPendingWrites } from './pending-writes.js';
+
+/** Small batches (a server's budget), one thread, a fixed clock: many stop points, same output. */
+const options = { workers: 0, yieldEveryMs: 0, now: () => new Date('2026-11-24T12:00:00Z') };
+
+/** Eight modules of twelve functions that call each other across files: about 110 entities. */
+function writeProject(root: string): void {
+  mkdirSync(join(root, 'src'), { recursive: true });
+  for (let file = 0; file < 8; file++) {
+    const next = (file + 1) % 8;
+    const lines = [`import { f${next}_0 } from './m${next}.js';`];
+    for (let fn = 0; fn < 12; fn++) {
+      const callee = fn === 11 ? `f${next}_0` : `f${file}_${fn + 1}`;
+      lines.push(`export function f${file}_${fn}(x: number): number {\n  return ${callee}(x + 1);\n}`);
+    }
+    writeFileSync(join(root, `src/m${file}.ts`), `${lines.join('\n')}\n`);
+  }
+}
+
+/** Makes `db.write` fail, as a stopped process would, once `writes` batches went through. */
+function stopAfter(db: Database, writes: number): () => void {
+  const write = db.write.bind(db);
+  let left = writes;
+  db.write = (operations) => {
+    if (left-- <= 0) throw new Error('stopped');
+    return write(operations);
+  };
+  return () => {
+    db.write = write;
+  };
+}
+
+async function stopped(run: () => Promise<unknown>): Promise<boolean> {
+  try {
+    await run();
+    return false;
+  } catch (error) {
+    assert.equal((error as Error).message, 'stopped');
+    return true;
+  }
+}
+
+/**
+ * Every block and edge, as text. The workspace record and file tables are left out: they say when
+ * and how (a link records no content hashes, a sync does), not what the graph is.
+ */
+function snapshot(db: Database): string[] {
+  const lines: string[] = [];
+  for (const block of db.scanBlocks()) {
+    const internal = block.metadata['internal'];
+    if (internal === 'workspace' || internal === 'files' || internal === 'stats') continue;
+    lines.push(`block ${block.id} ${block.sourceUri} ${JSON.stringify(block.metadata)} ${block.content}`);
+  }
+  for (const edge of db.scanEdges()) {
+    lines.push(`edge ${edge.source} ${edge.type} ${edge.target} ${JSON.stringify(edge.properties ?? {})}`);
+  }
+  return lines.sort();
+}
+
+function entityCount(db: Database): number {
+  let count = 0;
+  for (const block of db.scanBlocks()) if (block.metadata['workspace'] === 'w') count++;
+  return count;
+}
+
+describe('interrupted link and sync', () => {
+  it('a link stopped after any batch is a registered, interrupted workspace that a sync finishes exactly', async (t) => {
+    const root = makeTempDir(t);
+    writeProject(root);
+    const clean = openMemoryDatabase();
+    await linkWorkspace(clean, root, 'w', options);
+    const expected = snapshot(clean);
+    let partial = 0;
+    for (let writes = 0; ; writes++) {
+      const db = openMemoryDatabase();
+      const restore = stopAfter(db, writes);
+      const interrupted = await stopped(() => linkWorkspace(db, root, 'w', options));
+      restore();
+      if (!interrupted) {
+        assert.deepEqual(snapshot(db), expected);
+        break;
+      }
+      const [status] = await workspaceStatuses(db, { check: false });
+      if (entityCount(db) > 0) {
+        partial++;
+        assert.deepEqual(
+          readRegistry(db),
+          ['w'],
+          `stopped after ${writes}: entities of an unregistered workspace`,
+        );
+        assert.equal(status?.interrupted, true);
+      }
+      if (status === undefined) continue; // stopped before anything was written
+      await syncWorkspace(db, requireWorkspace(db, 'w'), options);
+      assert.deepEqual(snapshot(db), expected, `stopped after ${writes} batches, then synced`);
+      assert.equal((await workspaceStatuses(db, { check: false }))[0]?.interrupted, false);
+      assert.equal(readPendingWrites(db, 'w'), undefined);
+    }
+    assert.ok(partial >= 3, `only ${partial} stops fell inside the link`);
+  });
+
+  it('an unlink after a link stopped anywhere leaves what unlinking a clean link leaves', async (t) => {
+    const root = makeTempDir(t);
+    writeProject(root);
+    const clean = openMemoryDatabase();
+    await linkWorkspace(clean, root, 'w', options);
+    await unlinkWorkspace(clean, 'w', options);
+    // The name index's version marker is written by a link's commit; with no workspace left, the
+    // next link writes it either way (an empty database's index is complete).
+    const withoutMarker = (lines: string[]): string[] =>
+      lines.filter((line) => !line.includes('{"version":'));
+    const expected = withoutMarker(snapshot(clean));
+    for (let writes = 1; ; writes++) {
+      const db = openMemoryDatabase();
+      const restore = stopAfter(db, writes);
+      const interrupted = await stopped(() => linkWorkspace(db, root, 'w', options));
+      restore();
+      await unlinkWorkspace(db, 'w', options);
+      assert.deepEqual(
+        withoutMarker(snapshot(db)),
+        expected,
+        `stopped after ${writes} batches, then unlinked`,
+      );
+      if (!interrupted) break;
+    }
+  });
+
+  it('a sync stopped after writing a new function whose file then changes again leaves no orphan', async (t) => {
+    const added = 'export function added(): number {\n  return 1;\n}\n';
+    const renamed = 'export function renamed(): number {\n  return 1;\n}\n';
+    const final = makeTempDir(t);
+    writeProject(final);
+    writeFileSync(join(final, 'src/m3.ts'), renamed, { flag: 'a' });
+    const clean = openMemoryDatabase();
+    await linkWorkspace(clean, final, 'w', options);
+    const expected = snapshot(clean);
+    let interruptions = 0;
+    for (let writes = 0; writes < 6; writes++) {
+      const root = makeTempDir(t);
+      writeProject(root);
+      const module = join(root, 'src/m3.ts');
+      const original = readFileSync(module, 'utf8');
+      const db = openMemoryDatabase();
+      await linkWorkspace(db, root, 'w', options);
+      writeFileSync(module, original + added);
+      const restore = stopAfter(db, writes);
+      if (await stopped(() => syncWorkspace(db, requireWorkspace(db, 'w'), options))) interruptions++;
+      restore();
+      // Renamed before the next sync: `added` must not survive it, whatever the stopped sync wrote.
+      writeFileSync(module, original + renamed);
+      await syncWorkspace(db, requireWorkspace(db, 'w'), options);
+      assert.deepEqual(snapshot(db), expected, `stopped after ${writes} batches`);
+      assert.equal(readPendingWrites(db, 'w'), undefined);
+    }
+    assert.ok(interruptions >= 3);
+  });
+});
