@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { it } from 'node:test';
 import type { WorkspaceStatus } from '../workspace/index.js';
-import { statusText } from './format.js';
+import { headerLine, statusText } from './format.js';
 
 function workspace(overrides: Partial<WorkspaceStatus>): WorkspaceStatus {
   return {
@@ -48,4 +48,12 @@ it('says when the last sync was interrupted', () => {
     textOf(workspace({ interrupted: true })),
     /interrupted: the last link or sync stopped .*; call sync/,
   );
+});
+
+it('says in every answer when a workspace is interrupted', () => {
+  const header = headerLine(
+    { unresolvedCalls: 0, nameOnlyEdges: 0, freshness: [{ workspace: 'demo', state: 'interrupted' }] },
+    'embedded',
+  );
+  assert.match(header, /freshness: demo INTERRUPTED \(the last link or sync did not finish; call sync\)/);
 });

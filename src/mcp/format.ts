@@ -78,6 +78,8 @@ function freshnessText(report: FreshnessReport): string {
       return `${workspace} STALE (${plural(report.filesChangedSince ?? 0, 'file')} changed since the sync at ${synced}; call sync)`;
     case 'unverified':
       return `${workspace} unverified (synced ${synced})`;
+    case 'interrupted':
+      return `${workspace} INTERRUPTED (the last link or sync did not finish; call sync)`;
     case 'unknown':
       return `${workspace} unknown`;
   }

@@ -10,17 +10,23 @@ export interface WorkspaceFreshness {
   readonly commit?: string;
   /** Files changed on disk since that sync, when the workspace layer checked. */
   readonly filesChangedSince?: number;
+  /**
+   * The last link or sync stopped before it finished: the graph may hold part of it (and
+   * `syncedAt` is '' when the workspace was never synced to the end).
+   */
+  readonly interrupted?: boolean;
 }
 
 export type FreshnessSource = (workspace: string) => WorkspaceFreshness | undefined;
 
-export type FreshnessState = 'fresh' | 'stale' | 'unverified' | 'unknown';
+export type FreshnessState = 'fresh' | 'stale' | 'unverified' | 'interrupted' | 'unknown';
 
 export interface FreshnessReport {
   readonly workspace: string;
   /**
    * fresh: synced and no file changed since; stale: files changed since the sync; unverified:
-   * synced, but nobody checked for changes; unknown: no sync record (or no workspace layer).
+   * synced, but nobody checked for changes; interrupted: the last link or sync stopped before it
+   * finished (run a sync); unknown: no sync record (or no workspace layer).
    */
   readonly state: FreshnessState;
   readonly syncedAt?: string | number;
@@ -29,6 +35,7 @@ export interface FreshnessReport {
 }
 
 function stateOf(freshness: WorkspaceFreshness): FreshnessState {
+  if (freshness.interrupted === true) return 'interrupted';
   if (freshness.filesChangedSince === undefined) return 'unverified';
   return freshness.filesChangedSince > 0 ? 'stale' : 'fresh';
 }
@@ -46,7 +53,7 @@ export function freshnessOf(source: FreshnessSource | undefined, workspace: stri
   return {
     workspace,
     state: stateOf(freshness),
-    syncedAt: freshness.syncedAt,
+    ...(freshness.syncedAt === '' ? {} : { syncedAt: freshness.syncedAt }),
     ...(freshness.commit === undefined ? {} : { commit: freshness.commit }),
     ...(freshness.filesChangedSince === undefined ? {} : { filesChangedSince: freshness.filesChangedSince }),
   };

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { limits } from '../core/limits.js';
 import type { Database } from '../database.js';
 import type { FreshnessSource } from '../query/index.js';
+import { hasPendingWrites } from './pending-writes.js';
 import { readStatTable, readWorkspaceRecord, type FileStat } from './records.js';
 
 /** Files of the table whose size or mtime moved (no walk: new files are not seen). */
@@ -26,7 +27,10 @@ function quickModifiedCount(root: string, table: ReadonlyMap<string, FileStat>):
 export function freshnessSource(db: Database): FreshnessSource {
   return (workspace) => {
     const record = readWorkspaceRecord(db, workspace);
-    if (record === undefined || record.syncedAt === '') return undefined;
+    if (record === undefined) return undefined;
+    // A link or sync that stopped on the way: no stat can say how much of it the graph holds.
+    if (hasPendingWrites(db, workspace)) return { syncedAt: record.syncedAt, interrupted: true };
+    if (record.syncedAt === '') return undefined;
     const base = {
       syncedAt: record.syncedAt,
       ...(record.commit === undefined ? {} : { commit: record.commit }),

@@ -9,7 +9,9 @@ import { describe, it } from 'node:test';
 import type { Database } from '../database.js';
 import { openMemoryDatabase } from '../testing/graph-fixture.js';
 import { makeTempDir } from '../testing/temp-dir.js';
+import { freshnessOf } from '../query/freshness.js';
 import {
+  freshnessSource,
   linkWorkspace,
   readRegistry,
   requireWorkspace,
@@ -108,11 +110,14 @@ describe('interrupted link and sync', () => {
           `stopped after ${writes}: entities of an unregistered workspace`,
         );
         assert.equal(status?.interrupted, true);
+        // Every answer says so too.
+        assert.deepEqual(freshnessOf(freshnessSource(db), 'w'), { workspace: 'w', state: 'interrupted' });
       }
       if (status === undefined) continue; // stopped before anything was written
       await syncWorkspace(db, requireWorkspace(db, 'w'), options);
       assert.deepEqual(snapshot(db), expected, `stopped after ${writes} batches, then synced`);
       assert.equal((await workspaceStatuses(db, { check: false }))[0]?.interrupted, false);
+      assert.equal(freshnessOf(freshnessSource(db), 'w').state, 'fresh');
       assert.equal(readPendingWrites(db, 'w'), undefined);
     }
     assert.ok(partial >= 3, `only ${partial} stops fell inside the link`);

@@ -35,6 +35,11 @@ function corrupt(name: string): KausalError {
   );
 }
 
+/** Whether a link or sync of `name` stopped before it finished (one lookup; nothing decoded). */
+export function hasPendingWrites(db: Database, name: string): boolean {
+  return db.getBlock(partId(name, 0)) !== undefined;
+}
+
 export function readPendingWrites(db: Database, name: string): PendingWrites | undefined {
   const head = db.getBlock(partId(name, 0));
   if (head === undefined) return undefined;

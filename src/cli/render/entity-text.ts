@@ -48,8 +48,12 @@ export function honestyText(honesty: Honesty, style: Style): string {
     );
   }
   const freshness = honesty.freshness.map((report) => {
+    const workspace = safe(report.workspace);
+    if (report.state === 'interrupted') {
+      return `${workspace} interrupted (the last link or sync did not finish; run 'kausal sync ${workspace}')`;
+    }
     const synced = report.syncedAt === undefined ? '' : ` (synced ${safe(String(report.syncedAt))})`;
-    return `${safe(report.workspace)} ${report.state}${synced}`;
+    return `${workspace} ${report.state}${synced}`;
   });
   const freshnessText = freshness.length === 0 ? 'unknown' : freshness.join(', ');
   return style.dim(`${notes.join(' · ')}\nfreshness: ${freshnessText}`) + '\n';
