@@ -6,7 +6,6 @@ import { limits } from '../../core/limits.js';
 import { ProgressLine } from '../progress.js';
 import { renderSyncReport } from '../render/sync-report.js';
 import { withBackend } from '../backend-session.js';
-import { resumeHint, withInterruptHint } from '../interrupt.js';
 
 export const linkCommand: Command = {
   name: 'link',
@@ -35,13 +34,11 @@ Respects .gitignore and .kausalignore; skips node_modules, build outputs, binary
         : integerOption(parsed, 'workers', limits.ingestWorkersDefault, 0, limits.ingestWorkersMax);
     const json = flag(parsed, 'json');
     const progress = json || !context.io.isTerminal ? undefined : new ProgressLine(context.io);
-    const report = await withInterruptHint(context.io, resumeHint(name), () =>
-      withBackend(parsed, context, (backend) =>
-        backend.request(
-          'link',
-          { root, name, ...(workers === undefined ? {} : { workers }) },
-          progress ? { onProgress: (event) => progress.update(event) } : {},
-        ),
+    const report = await withBackend(parsed, context, (backend) =>
+      backend.request(
+        'link',
+        { root, name, ...(workers === undefined ? {} : { workers }) },
+        progress ? { onProgress: (event) => progress.update(event) } : {},
       ),
     );
     progress?.finish();

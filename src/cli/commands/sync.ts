@@ -5,7 +5,6 @@ import { flag, integerOption, optionalString, parseOptions } from '../options.js
 import { ProgressLine } from '../progress.js';
 import { renderSyncReport } from '../render/sync-report.js';
 import { asUsage, withBackend } from '../backend-session.js';
-import { resumeHint, withInterruptHint } from '../interrupt.js';
 
 export const syncCommand: Command = {
   name: 'sync',
@@ -38,19 +37,17 @@ syncs every workspace; --force re-parses everything.
     const json = flag(parsed, 'json');
     const named = parsed.positionals[0] ?? optionalString(parsed, 'workspace');
     const progress = json || !context.io.isTerminal ? undefined : new ProgressLine(context.io);
-    const reports = await withInterruptHint(context.io, resumeHint(named), () =>
-      withBackend(parsed, context, (backend) =>
-        asUsage(() =>
-          backend.request(
-            'sync',
-            {
-              ...(workers === undefined ? {} : { workers }),
-              force: flag(parsed, 'force'),
-              all: flag(parsed, 'all'),
-              ...(named === undefined ? {} : { names: [named] }),
-            },
-            progress ? { onProgress: (event) => progress.update(event) } : {},
-          ),
+    const reports = await withBackend(parsed, context, (backend) =>
+      asUsage(() =>
+        backend.request(
+          'sync',
+          {
+            ...(workers === undefined ? {} : { workers }),
+            force: flag(parsed, 'force'),
+            all: flag(parsed, 'all'),
+            ...(named === undefined ? {} : { names: [named] }),
+          },
+          progress ? { onProgress: (event) => progress.update(event) } : {},
         ),
       ),
     );
