@@ -1,5 +1,6 @@
 // Black-box tests of link, sync, status and unlink through the real binary.
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
 import { cpSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -9,6 +10,26 @@ import { makeTempDir } from '../src/testing/temp-dir.js';
 import { kausal } from './helpers/kausal.js';
 
 const fixture = fileURLToPath(new URL('./fixtures/typescript/acceptance', import.meta.url));
+const binary = fileURLToPath(new URL('../bin/kausal.js', import.meta.url));
+
+/** Runs the real binary, sending SIGINT after `afterMs`; resolves with how and how soon it ended. */
+function interrupted(
+  args: readonly string[],
+  afterMs: number,
+): Promise<{ code: number | null; signal: string | null; msAfterSignal: number }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [binary, ...args], { env: { ...process.env, NO_COLOR: '1' } });
+    let sentAt = Number.POSITIVE_INFINITY;
+    const timer = setTimeout(() => {
+      sentAt = performance.now();
+      child.kill('SIGINT');
+    }, afterMs);
+    child.on('close', (code, signal) => {
+      clearTimeout(timer);
+      resolve({ code, signal, msAfterSignal: performance.now() - sentAt });
+    });
+  });
+}
 
 describe('kausal link / sync / status / unlink', () => {
   it('parses in worker threads when the project is large enough (the worker script is found)', (t) => {
@@ -122,5 +143,35 @@ describe('kausal link / sync / status / unlink', () => {
     const badName = kausal(['unlink', '--name', 'ghost', '--data-dir', data]);
     assert.equal(badName.code, 1);
     assert.match(badName.stderr, /no workspace named "ghost"/);
+  });
+
+  it('a link stopped by Ctrl-C stops at once, and one more command leaves the whole workspace', async (t) => {
+    const root = makeTempDir(t);
+    const files = 600;
+    for (let index = 0; index < files; index++) {
+      const body = Array.from(
+        { length: 20 },
+        (_, fn) => `def f${index}_${fn}():\n    return f${index}_${(fn + 1) % 20}()\n`,
+      );
+      writeFileSync(join(root, `m${index}.py`), body.join('\n'));
+    }
+    const data = makeTempDir(t);
+    const stopped = await interrupted(['link', '--path', root, '--name', 'big', '--data-dir', data], 1500);
+    // A fast machine may have finished first; otherwise the signal ended the process.
+    assert.ok(stopped.code === 0 || stopped.signal === 'SIGINT', JSON.stringify(stopped));
+    // Not when the link is done: a JavaScript SIGINT handler would wait for the event loop.
+    if (stopped.signal === 'SIGINT') assert.ok(stopped.msAfterSignal < 1000, `${stopped.msAfterSignal} ms`);
+    const status = (): { workspaces: { name: string; interrupted: boolean; files: number }[] } =>
+      JSON.parse(kausal(['status', '--json', '--no-check', '--data-dir', data]).stdout) as {
+        workspaces: { name: string; interrupted: boolean; files: number }[];
+      };
+    const registered = status().workspaces.length > 0;
+    const next = registered
+      ? kausal(['sync', 'big', '--data-dir', data])
+      : kausal(['link', '--path', root, '--name', 'big', '--data-dir', data]);
+    assert.equal(next.code, 0, next.stderr);
+    const [workspace] = status().workspaces;
+    assert.equal(workspace?.interrupted, false);
+    assert.equal(workspace?.files, files);
   });
 });
