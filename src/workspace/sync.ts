@@ -179,7 +179,8 @@ export async function syncWorkspace(
   record: WorkspaceRecord,
   options: SyncOptions = {},
 ): Promise<SyncReport> {
-  return runSync(db, record, false, options);
+  // A workspace never synced to the end is one whose link was stopped: this sync finishes it.
+  return runSync(db, record, record.syncedAt === '', options);
 }
 
 /** Blocks or edges counted per step of `perFileTotals`. */
