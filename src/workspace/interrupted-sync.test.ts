@@ -178,4 +178,28 @@ describe('interrupted link and sync', () => {
     }
     assert.ok(interruptions >= 3);
   });
+
+  it('a damaged record of an interrupted link fails the sync with what to do, which then works', async (t) => {
+    const root = makeTempDir(t);
+    writeProject(root);
+    const db = openMemoryDatabase();
+    const restore = stopAfter(db, 3);
+    assert.ok(await stopped(() => linkWorkspace(db, root, 'w', options)));
+    restore();
+    const record = [...db.scanBlocks()].find((block) => block.metadata['internal'] === 'pending_writes');
+    assert.ok(record !== undefined);
+    db.write([{ kind: 'put_block', block: { ...record, content: '{"ids": [' } }]);
+    await assert.rejects(
+      syncWorkspace(db, requireWorkspace(db, 'w'), options),
+      /is damaged; run 'kausal unlink --name w' and link it again/,
+    );
+    await unlinkWorkspace(db, 'w', options);
+    assert.deepEqual(readRegistry(db), []);
+    assert.equal(
+      [...db.scanBlocks()].filter((block) => block.metadata['internal'] === 'pending_writes').length,
+      0,
+    );
+    await linkWorkspace(db, root, 'w', options);
+    assert.equal((await workspaceStatuses(db, { check: false }))[0]?.interrupted, false);
+  });
 });

@@ -3,11 +3,12 @@
 // the sync's commit point, and the graph is written before it (in many batches for a link), so a
 // sync stopped on the way (Ctrl-C, a crash, a full disk) leaves blocks that only this record
 // knows about. It is written, in one batch, before the first of them (and before the names they
-// add to the name index's vocabulary), and deleted in the batch that commits the file table. While it exists the workspace is "interrupted": the next sync
-// parses and resolves every file and deletes what it no longer produces among these ids, and an
-// unlink deletes them with the rest. A link also registers its workspace in that first batch, so
-// an interrupted link is a workspace that `status` shows and `unlink` removes, not data that
-// queries find under a name nothing else knows.
+// add to the name index's vocabulary), and deleted in the batch that commits the file table.
+// While it exists the workspace is "interrupted": the next sync parses and resolves every file
+// and deletes what it no longer produces among these ids, and an unlink deletes them with the
+// rest. A link also registers its workspace in that first batch, so an interrupted link is a
+// workspace that `status` shows and `unlink` removes, not data that queries find under a name
+// nothing else knows.
 import { blockIdFromKey, isBlockId, type BlockId } from '../core/block-id.js';
 import { KausalError } from '../core/errors.js';
 import type { WriteOperation } from '../core/types.js';
@@ -99,10 +100,17 @@ export function pendingWritesOperations(
   return operations;
 }
 
-/** The deletions of the stored record (`stored`), once the file table lists everything. */
-export function pendingWritesDeletions(name: string, stored: PendingWrites | undefined): WriteOperation[] {
+/**
+ * The deletions of the record as stored now (once the file table lists everything, or by an
+ * unlink): every part its first one names, or that one alone when even it is damaged.
+ */
+export function pendingWritesDeletions(db: Database, name: string): WriteOperation[] {
+  const head = db.getBlock(partId(name, 0));
+  if (head === undefined) return [];
+  const parts = head.metadata['parts'];
+  const count = typeof parts === 'number' && Number.isSafeInteger(parts) && parts >= 1 ? parts : 1;
   const operations: WriteOperation[] = [];
-  for (let index = partCount(stored) - 1; index >= 0; index--) {
+  for (let index = count - 1; index >= 0; index--) {
     operations.push({ kind: 'delete_block', id: partId(name, index) });
   }
   return operations;

@@ -447,7 +447,6 @@ async function runSync(
         : []),
     ]);
   }
-  const storedPending = unlisted ?? pending;
   if (pending !== undefined) change.recheckNames(pending.names);
   await change.replace(
     oldIds,
@@ -511,7 +510,7 @@ async function runSync(
   const update = fileTableUpdate(db, record.name, nextTable, storedTable);
   const commitOperations: WriteOperation[] = [
     ...update.operations,
-    ...pendingWritesDeletions(record.name, storedPending),
+    ...pendingWritesDeletions(db, record.name),
     { kind: 'put_block', block: workspaceRecordBlock(next) },
     { kind: 'put_block', block: registryBlock([...readRegistry(db), record.name]) },
     ...(indexComplete ? [{ kind: 'put_edge', edge: nameIndexVersionEdge } as const] : []),

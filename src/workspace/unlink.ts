@@ -1,7 +1,9 @@
 // Unlink: remove every block and edge a workspace produced (those an interrupted sync left too),
-// its name-index entries, its stored facts and file table, and finally its record. The record goes last, so an interrupted unlink
-// can simply be run again. Like a sync, it runs in steps under a yield budget.
+// its name-index entries, its stored facts and file table, and finally its record. The record
+// goes last, so an interrupted unlink can simply be run again. Like a sync, it runs in steps under
+// a yield budget.
 import type { BlockId } from '../core/block-id.js';
+import { isKausalError } from '../core/errors.js';
 import { limits } from '../core/limits.js';
 import type { WriteOperation } from '../core/types.js';
 import { systemClock } from '../core/clock.js';
@@ -18,7 +20,7 @@ import {
   requireWorkspace,
   workspaceRecordId,
 } from './records.js';
-import { pendingWritesDeletions, readPendingWrites } from './pending-writes.js';
+import { pendingWritesDeletions, readPendingWrites, type PendingWrites } from './pending-writes.js';
 import { writeChunked } from './write-batches.js';
 
 export interface UnlinkReport {
@@ -49,7 +51,8 @@ export async function unlinkWorkspace(
   const record = requireWorkspace(db, name);
   const table = readFileTable(db, name);
   // An interrupted link or sync may have written blocks and facts the file table does not list.
-  const pending = readPendingWrites(db, name);
+  // A damaged record of them (what it listed is lost) must not keep the workspace from going.
+  const pending = pendingWritesIfReadable(db, name);
   const ids: BlockId[] = [...(pending?.ids ?? [])];
   for (const entry of table.values()) ids.push(...entry.ids);
   const change = new GraphChange(db, name, budget);
@@ -62,7 +65,7 @@ export async function unlinkWorkspace(
   }));
   await writeChunked(db, operations, budget);
   db.write([
-    ...pendingWritesDeletions(name, pending),
+    ...pendingWritesDeletions(db, name),
     ...fileTableDeletions(db, name),
     { kind: 'delete_block', id: statTableId(name) },
     { kind: 'delete_block', id: workspaceRecordId(name) },
@@ -75,4 +78,13 @@ export async function unlinkWorkspace(
     blocksDeleted: change.counts.blocksDeleted,
     edgesDeleted: change.counts.edgesDeleted,
   };
+}
+
+function pendingWritesIfReadable(db: Database, name: string): PendingWrites | undefined {
+  try {
+    return readPendingWrites(db, name);
+  } catch (error) {
+    if (isKausalError(error) && error.code === 'CORRUPTION') return undefined;
+    throw error;
+  }
 }
