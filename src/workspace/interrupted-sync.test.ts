@@ -202,4 +202,33 @@ describe('interrupted link and sync', () => {
     await linkWorkspace(db, root, 'w', options);
     assert.equal((await workspaceStatuses(db, { check: false }))[0]?.interrupted, false);
   });
+
+  it('an unlink stopped anywhere is interrupted: a sync restores the workspace, another unlink ends it', async (t) => {
+    const root = makeTempDir(t);
+    writeProject(root);
+    const linked = openMemoryDatabase();
+    await linkWorkspace(linked, root, 'w', options);
+    const whole = snapshot(linked);
+    let stops = 0;
+    // After its first batch (the first marks the workspace interrupted, before anything goes).
+    for (let writes = 1; ; writes++) {
+      const [restored, removed] = [openMemoryDatabase(), openMemoryDatabase()];
+      let finished = false;
+      for (const db of [restored, removed]) {
+        await linkWorkspace(db, root, 'w', options);
+        const restore = stopAfter(db, writes);
+        finished = !(await stopped(() => unlinkWorkspace(db, 'w', options)));
+        restore();
+      }
+      if (finished) break;
+      stops++;
+      assert.equal((await workspaceStatuses(restored, { check: false }))[0]?.interrupted, true);
+      await syncWorkspace(restored, requireWorkspace(restored, 'w'), options);
+      assert.deepEqual(snapshot(restored), whole, `unlink stopped after ${writes} batches, then synced`);
+      await unlinkWorkspace(removed, 'w', options);
+      assert.deepEqual(readRegistry(removed), []);
+      assert.equal(entityCount(removed), 0);
+    }
+    assert.ok(stops >= 3, `only ${stops} stops fell inside the unlink`);
+  });
 });

@@ -1,7 +1,8 @@
 // Unlink: remove every block and edge a workspace produced (those an interrupted sync left too),
 // its name-index entries, its stored facts and file table, and finally its record. The record
-// goes last, so an interrupted unlink can simply be run again. Like a sync, it runs in steps under
-// a yield budget.
+// goes last, so an interrupted unlink can simply be run again; until then the workspace is marked
+// interrupted (pending-writes.ts), so a sync in between restores it. Like a sync, it runs in steps
+// under a yield budget.
 import type { BlockId } from '../core/block-id.js';
 import { isKausalError } from '../core/errors.js';
 import { limits } from '../core/limits.js';
@@ -20,7 +21,12 @@ import {
   requireWorkspace,
   workspaceRecordId,
 } from './records.js';
-import { pendingWritesDeletions, readPendingWrites, type PendingWrites } from './pending-writes.js';
+import {
+  pendingWritesDeletions,
+  pendingWritesOperations,
+  readPendingWrites,
+  type PendingWrites,
+} from './pending-writes.js';
 import { writeChunked } from './write-batches.js';
 
 export interface UnlinkReport {
@@ -55,6 +61,9 @@ export async function unlinkWorkspace(
   const pending = pendingWritesIfReadable(db, name);
   const ids: BlockId[] = [...(pending?.ids ?? [])];
   for (const entry of table.values()) ids.push(...entry.ids);
+  // Until its last batch the workspace is interrupted: a sync in between would find blocks gone
+  // that the file table still lists, and must parse everything again, not call it up to date.
+  db.write(pendingWritesOperations(name, pending ?? { ids: [], paths: [], names: [] }, pending));
   const change = new GraphChange(db, name, budget);
   if (pending !== undefined) change.recheckNames(pending.names);
   await change.remove(ids);
