@@ -12,7 +12,7 @@ import { registerTools } from './tools.js';
 export const mcpInstructions = `KausalDB answers questions about a codebase indexed as a graph of entities (modules, functions, methods, types) and their relations (calls, imports, contains, extends, implements, references).
 - find_symbol locates entities by name; relations lists callers, callees, importers, … of one; trace draws a call tree; call_paths finds how one entity reaches another; context_bundle gathers source and neighbours within a token budget; status and sync report and restore freshness.
 - Targets are names (helper), qualified names (Store.get), file-scoped names (src/store.ts:get) or block ids. A name matching several entities answers with the exact target of each candidate: call again with one.
-- Every answer starts with the graph's freshness and the call sites it could not resolve; if a workspace is STALE, call sync before trusting the answer. Long answers are paged: call again with the offset given.`;
+- Every answer starts with the graph's freshness and the call sites it could not resolve; if a workspace is STALE or INTERRUPTED, call sync before trusting the answer. Long answers are paged: call again with the offset given.`;
 
 export interface McpServerOptions extends Pick<SessionOptions, 'dataDirectory' | 'env'> {
   readonly log: (line: string) => void;

@@ -371,7 +371,8 @@ export function registerTools(server: McpServer, environment: ToolEnvironment): 
       description:
         'The linked workspaces and how current the graph is: for each, its root, when it was last synced and at which git commit, ' +
         'its size (files, blocks, edges), the call sites that could not be resolved, and whether files changed on disk since the sync ' +
-        '(fresh, or STALE with counts: then call sync). Also says whether a kausal server or this process answered.',
+        '(fresh, or STALE with counts: then call sync; INTERRUPTED when the last link or sync stopped before it finished: call sync). ' +
+        'Also says whether a kausal server or this process answered.',
       inputSchema: {
         workspace,
         check: z
@@ -400,7 +401,7 @@ export function registerTools(server: McpServer, environment: ToolEnvironment): 
       title: 'Sync workspaces',
       description:
         'Re-index what changed on disk since the last sync (incremental: only changed files are parsed), so answers are fresh again. ' +
-        'Call it when an answer or status says STALE, or after editing files. Without workspace or all, syncs the only linked workspace.',
+        'Call it when an answer or status says STALE or INTERRUPTED, or after editing files. Without workspace or all, syncs the only linked workspace.',
       inputSchema: {
         workspace: z
           .string()
