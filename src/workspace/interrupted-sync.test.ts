@@ -189,6 +189,8 @@ describe('interrupted link and sync', () => {
     const record = [...db.scanBlocks()].find((block) => block.metadata['internal'] === 'pending_writes');
     assert.ok(record !== undefined);
     db.write([{ kind: 'put_block', block: { ...record, content: '{"ids": [' } }]);
+    // Status still answers, and says what it knows.
+    assert.equal((await workspaceStatuses(db, { check: false }))[0]?.interrupted, true);
     await assert.rejects(
       syncWorkspace(db, requireWorkspace(db, 'w'), options),
       /is damaged; run 'kausal unlink --name w' and link it again/,

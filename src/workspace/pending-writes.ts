@@ -74,11 +74,11 @@ function isStringArray(value: unknown): value is string[] {
   return Array.isArray(value) && value.every((item) => typeof item === 'string');
 }
 
-/** The writes that store `pending` for workspace `name`, replacing what was stored (`previous`). */
+/** The writes that store `pending` for workspace `name`, replacing the record stored now. */
 export function pendingWritesOperations(
+  db: Database,
   name: string,
   pending: PendingWrites,
-  previous: PendingWrites | undefined,
 ): WriteOperation[] {
   const operations: WriteOperation[] = [];
   const parts = Math.max(1, Math.ceil(pending.ids.length / idsPerPart));
@@ -94,7 +94,7 @@ export function pendingWritesOperations(
       },
     });
   }
-  for (let index = parts; index < partCount(previous); index++) {
+  for (let index = parts; index < storedPartCount(db, name); index++) {
     operations.push({ kind: 'delete_block', id: partId(name, index) });
   }
   return operations;
@@ -102,20 +102,20 @@ export function pendingWritesOperations(
 
 /**
  * The deletions of the record as stored now (once the file table lists everything, or by an
- * unlink): every part its first one names, or that one alone when even it is damaged.
+ * unlink).
  */
 export function pendingWritesDeletions(db: Database, name: string): WriteOperation[] {
-  const head = db.getBlock(partId(name, 0));
-  if (head === undefined) return [];
-  const parts = head.metadata['parts'];
-  const count = typeof parts === 'number' && Number.isSafeInteger(parts) && parts >= 1 ? parts : 1;
   const operations: WriteOperation[] = [];
-  for (let index = count - 1; index >= 0; index--) {
+  for (let index = storedPartCount(db, name) - 1; index >= 0; index--) {
     operations.push({ kind: 'delete_block', id: partId(name, index) });
   }
   return operations;
 }
 
-function partCount(pending: PendingWrites | undefined): number {
-  return pending === undefined ? 0 : Math.max(1, Math.ceil(pending.ids.length / idsPerPart));
+/** Parts of the stored record: 0 without one, and the first alone when even it is damaged. */
+function storedPartCount(db: Database, name: string): number {
+  const head = db.getBlock(partId(name, 0));
+  if (head === undefined) return 0;
+  const parts = head.metadata['parts'];
+  return typeof parts === 'number' && Number.isSafeInteger(parts) && parts >= 1 ? parts : 1;
 }

@@ -6,7 +6,7 @@ import type { Database } from '../database.js';
 import { factsFormatVersion, languageOfPath, loadProjectConfig, walkDirectory } from '../ingest/index.js';
 import { isProjectConfigPath } from '../ingest/project-config.js';
 import { projectConfigHash } from './config-hash.js';
-import { readPendingWrites } from './pending-writes.js';
+import { hasPendingWrites } from './pending-writes.js';
 import { headCommit } from './git.js';
 import {
   readFileTable,
@@ -56,7 +56,8 @@ export async function workspaceStatuses(
       ...record,
       rootExists,
       reparseNext: record.syncedAt !== '' && record.factsFormat !== factsFormatVersion,
-      interrupted: readPendingWrites(db, name) !== undefined,
+      // A lookup, not a decode: a damaged record must not fail the status that reports it.
+      interrupted: hasPendingWrites(db, name),
       ...(currentCommit === undefined ? {} : { currentCommit }),
     };
     if (!options.check || !rootExists) {

@@ -438,7 +438,7 @@ async function runSync(
   const unlisted = unlistedWrites(pending, oldIds, graph.blocks, toParse, table);
   if (unlisted !== undefined || linking) {
     db.write([
-      ...(unlisted === undefined ? [] : pendingWritesOperations(record.name, unlisted, pending)),
+      ...(unlisted === undefined ? [] : pendingWritesOperations(db, record.name, unlisted)),
       ...(linking
         ? [
             { kind: 'put_block', block: workspaceRecordBlock(record) } as const,

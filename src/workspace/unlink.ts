@@ -22,6 +22,7 @@ import {
   workspaceRecordId,
 } from './records.js';
 import {
+  hasPendingWrites,
   pendingWritesDeletions,
   pendingWritesOperations,
   readPendingWrites,
@@ -63,7 +64,10 @@ export async function unlinkWorkspace(
   for (const entry of table.values()) ids.push(...entry.ids);
   // Until its last batch the workspace is interrupted: a sync in between would find blocks gone
   // that the file table still lists, and must parse everything again, not call it up to date.
-  db.write(pendingWritesOperations(name, pending ?? { ids: [], paths: [], names: [] }, pending));
+  // A record already stored (readable or not) marks it so.
+  if (!hasPendingWrites(db, name)) {
+    db.write(pendingWritesOperations(db, name, { ids: [], paths: [], names: [] }));
+  }
   const change = new GraphChange(db, name, budget);
   if (pending !== undefined) change.recheckNames(pending.names);
   await change.remove(ids);
