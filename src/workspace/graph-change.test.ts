@@ -7,6 +7,7 @@ import type { Database } from '../database.js';
 import { nameIndexEdgeType, simpleNameKey } from '../query/name-keys.js';
 import { readShard, vocabularyShardCount } from '../query/name-vocabulary.js';
 import { GraphFixture, openMemoryDatabase } from '../testing/graph-fixture.js';
+import { runStoppedAfter } from '../testing/stopped-writes.js';
 import { GraphChange } from './graph-change.js';
 
 /** 240 functions in 12 files under 60 names that start with different letters (many shards). */
@@ -38,16 +39,6 @@ function namesOf(blocks: readonly BlockInput[]): Set<string> {
   return new Set(blocks.map((block) => block.metadata['name']).filter((name) => typeof name === 'string'));
 }
 
-/** Makes `db.write` fail (as a crash would stop the writer) once `writes` batches went through. */
-function stopAfter(db: Database, writes: number): void {
-  const write = db.write.bind(db);
-  let left = writes;
-  db.write = (operations) => {
-    if (left-- <= 0) throw new Error('stopped');
-    return write(operations);
-  };
-}
-
 /** Runs a change in 32-block batches (a server's budget), stopped after `writes` batches. */
 async function change(
   db: Database,
@@ -55,14 +46,9 @@ async function change(
   blocks: readonly BlockInput[],
   writes: number,
 ): Promise<boolean> {
-  stopAfter(db, writes);
-  try {
-    await new GraphChange(db, 'w', new YieldBudget(0)).replace(oldIds, blocks, [], () => undefined);
-    return true;
-  } catch (error) {
-    assert.equal((error as Error).message, 'stopped');
-    return false;
-  }
+  return !(await runStoppedAfter(db, writes, () =>
+    new GraphChange(db, 'w', new YieldBudget(0)).replace(oldIds, blocks, [], () => undefined),
+  ));
 }
 
 describe('graph change', () => {

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import type { Database } from '../database.js';
 import { openMemoryDatabase } from '../testing/graph-fixture.js';
+import { runStoppedAfter } from '../testing/stopped-writes.js';
 import { makeTempDir } from '../testing/temp-dir.js';
 import { freshnessOf } from '../query/freshness.js';
 import {
@@ -35,29 +36,6 @@ function writeProject(root: string): void {
       lines.push(`export function f${file}_${fn}(x: number): number {\n  return ${callee}(x + 1);\n}`);
     }
     writeFileSync(join(root, `src/m${file}.ts`), `${lines.join('\n')}\n`);
-  }
-}
-
-/** Makes `db.write` fail, as a stopped process would, once `writes` batches went through. */
-function stopAfter(db: Database, writes: number): () => void {
-  const write = db.write.bind(db);
-  let left = writes;
-  db.write = (operations) => {
-    if (left-- <= 0) throw new Error('stopped');
-    return write(operations);
-  };
-  return () => {
-    db.write = write;
-  };
-}
-
-async function stopped(run: () => Promise<unknown>): Promise<boolean> {
-  try {
-    await run();
-    return false;
-  } catch (error) {
-    assert.equal((error as Error).message, 'stopped');
-    return true;
   }
 }
 
@@ -94,9 +72,7 @@ describe('interrupted link and sync', () => {
     let partial = 0;
     for (let writes = 0; ; writes++) {
       const db = openMemoryDatabase();
-      const restore = stopAfter(db, writes);
-      const interrupted = await stopped(() => linkWorkspace(db, root, 'w', options));
-      restore();
+      const interrupted = await runStoppedAfter(db, writes, () => linkWorkspace(db, root, 'w', options));
       if (!interrupted) {
         assert.deepEqual(snapshot(db), expected);
         break;
@@ -136,9 +112,7 @@ describe('interrupted link and sync', () => {
     const expected = withoutMarker(snapshot(clean));
     for (let writes = 1; ; writes++) {
       const db = openMemoryDatabase();
-      const restore = stopAfter(db, writes);
-      const interrupted = await stopped(() => linkWorkspace(db, root, 'w', options));
-      restore();
+      const interrupted = await runStoppedAfter(db, writes, () => linkWorkspace(db, root, 'w', options));
       await unlinkWorkspace(db, 'w', options);
       assert.deepEqual(
         withoutMarker(snapshot(db)),
@@ -167,9 +141,9 @@ describe('interrupted link and sync', () => {
       const db = openMemoryDatabase();
       await linkWorkspace(db, root, 'w', options);
       writeFileSync(module, original + added);
-      const restore = stopAfter(db, writes);
-      if (await stopped(() => syncWorkspace(db, requireWorkspace(db, 'w'), options))) interruptions++;
-      restore();
+      if (await runStoppedAfter(db, writes, () => syncWorkspace(db, requireWorkspace(db, 'w'), options))) {
+        interruptions++;
+      }
       // Renamed before the next sync: `added` must not survive it, whatever the stopped sync wrote.
       writeFileSync(module, original + renamed);
       await syncWorkspace(db, requireWorkspace(db, 'w'), options);
@@ -183,9 +157,7 @@ describe('interrupted link and sync', () => {
     const root = makeTempDir(t);
     writeProject(root);
     const db = openMemoryDatabase();
-    const restore = stopAfter(db, 3);
-    assert.ok(await stopped(() => linkWorkspace(db, root, 'w', options)));
-    restore();
+    assert.ok(await runStoppedAfter(db, 3, () => linkWorkspace(db, root, 'w', options)));
     const record = [...db.scanBlocks()].find((block) => block.metadata['internal'] === 'pending_writes');
     assert.ok(record !== undefined);
     db.write([{ kind: 'put_block', block: { ...record, content: '{"ids": [' } }]);
@@ -218,9 +190,7 @@ describe('interrupted link and sync', () => {
       let finished = false;
       for (const db of [restored, removed]) {
         await linkWorkspace(db, root, 'w', options);
-        const restore = stopAfter(db, writes);
-        finished = !(await stopped(() => unlinkWorkspace(db, 'w', options)));
-        restore();
+        finished = !(await runStoppedAfter(db, writes, () => unlinkWorkspace(db, 'w', options)));
       }
       if (finished) break;
       stops++;
