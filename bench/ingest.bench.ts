@@ -108,11 +108,6 @@ function runChild(corpus: Corpus, workers: number | undefined): RunResult {
   return JSON.parse(line) as RunResult;
 }
 
-function median(runs: readonly RunResult[]): RunResult {
-  const sorted = [...runs].sort((left, right) => left.totalMs - right.totalMs);
-  return sorted[Math.floor(sorted.length / 2)] as RunResult;
-}
-
 function argument(name: string, fallback: string): string {
   const index = process.argv.indexOf(`--${name}`);
   return index >= 0 ? (process.argv[index + 1] ?? fallback) : fallback;
@@ -264,7 +259,7 @@ async function main(): Promise<void> {
         `${(link.cpuMs / 1000).toFixed(2)} | ${phases.scan} / ${phases.parse} / ${phases.resolve} / ${phases.write} | ` +
         `${link.report.blocks.total} | ${link.report.edges.total} | ${mib(linkPeak)} |`,
     );
-    const result = median(ingests);
+    const result = medianBy(ingests, (run) => run.totalMs);
     const seconds = result.totalMs / 1000;
     const other = result.callSites - result.resolvedCalls - result.externalCalls;
     const peak = Math.max(...ingests.map((entry) => entry.peakRssBytes));

@@ -26,6 +26,7 @@ import { KausalClient } from '../src/server/client.js';
 import { serverParseWorkers } from '../src/server/server.js';
 import { readRegistry } from '../src/workspace/records.js';
 import { buildCli } from './build-cli.js';
+import { copyPythonStdlib } from './ingest/corpora.js';
 import { benchDirectory } from './peers.js';
 import { idsOf, type ModelIds } from './query/blocks.js';
 import { fullModelSize, generateModel, quickModelSize, type CodeModel } from './query/graph-model.js';
@@ -185,16 +186,7 @@ function corpusPath(): { name: string; path: string } {
   const corpus = values.corpus ?? 'rxjs';
   if (corpus === 'rxjs') return { name: 'rxjs', path: join(repository, 'node_modules', 'rxjs', 'src') };
   if (corpus === 'stdlib') {
-    const stdlib = execFileSync(
-      'python3',
-      ['-c', "import sysconfig;print(sysconfig.get_paths()['stdlib'])"],
-      { encoding: 'utf8' },
-    ).trim();
-    const copy = join(benchDirectory, '.work', 'server-stdlib');
-    if (!existsSync(copy)) {
-      cpSync(stdlib, copy, { recursive: true, filter: (path) => !path.includes('site-packages') });
-    }
-    return { name: 'stdlib', path: copy };
+    return { name: 'stdlib', path: copyPythonStdlib(join(benchDirectory, '.work', 'server-stdlib')) };
   }
   return { name: 'corpus', path: resolve(corpus) };
 }

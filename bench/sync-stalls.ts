@@ -12,13 +12,13 @@
 //   node --import tsx bench/sync-stalls.ts [--path DIR] [--runs N] [--yield-ms MS|off] [--json]
 // --path defaults to node_modules/rxjs/src; `--path stdlib` means this python3's standard library
 // without site-packages (copied once to the temporary directory).
-import { execFileSync } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { Database } from '../src/database.js';
+import { copyPythonStdlib } from './ingest/corpora.js';
 import { linkWorkspace, type SyncPhase } from '../src/workspace/index.js';
 
 const projectRoot = fileURLToPath(new URL('..', import.meta.url));
@@ -30,14 +30,7 @@ function argument(name: string): string | undefined {
 
 /** The standard library without site-packages (as bench/sync.bench.ts uses it), copied once. */
 function stdlibCopy(): string {
-  const stdlib = execFileSync('python3', ['-c', "import sysconfig;print(sysconfig.get_paths()['stdlib'])"], {
-    encoding: 'utf8',
-  }).trim();
-  const copy = join(tmpdir(), 'kausal-stalls-stdlib');
-  if (!existsSync(copy)) {
-    cpSync(stdlib, copy, { recursive: true, filter: (source) => !source.includes('site-packages') });
-  }
-  return copy;
+  return copyPythonStdlib(join(tmpdir(), 'kausal-stalls-stdlib'));
 }
 
 function corpusPath(): string {
