@@ -272,8 +272,8 @@ async function main(): Promise<void> {
     );
     summary[corpus.name] = {
       link: {
-        ...link,
-        report: undefined,
+        wallMs: link.wallMs,
+        cpuMs: link.cpuMs,
         phasesMs: phases,
         files: link.report.files,
         peakRssBytes: linkPeak,
