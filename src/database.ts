@@ -3,7 +3,14 @@
 // real file system, and tests pass a SimVfs instead.
 import type { BlockId } from './core/block-id.js';
 import type { Clock } from './core/clock.js';
-import type { BlockInput, ContextBlock, GraphEdge, StoredEdge, WriteOperation } from './core/types.js';
+import type {
+  BlockHeader,
+  BlockInput,
+  ContextBlock,
+  GraphEdge,
+  StoredEdge,
+  WriteOperation,
+} from './core/types.js';
 import { StorageEngine, type EdgeQuery, type StorageStats, type WriteResult } from './storage/engine.js';
 import type { PlantedBugs } from './storage/options.js';
 import { NodeVfs } from './vfs/node-vfs.js';
@@ -79,6 +86,11 @@ export class Database {
 
   getBlock(id: BlockId): ContextBlock | undefined {
     return this.engine.getBlock(id);
+  }
+
+  /** The block's id, source URI, metadata and content length, without decoding its content. */
+  getBlockHeader(id: BlockId): BlockHeader | undefined {
+    return this.engine.getBlockHeader(id);
   }
 
   deleteBlock(id: BlockId): WriteResult {

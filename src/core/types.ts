@@ -18,6 +18,19 @@ export interface ContextBlock extends BlockInput {
 }
 
 /**
+ * A stored block without its content, for readers that only need to know where and what it is
+ * (a query listing callers reads a hundred of them): decoding the content is most of a read.
+ */
+export interface BlockHeader {
+  readonly id: BlockId;
+  readonly sequence: number;
+  readonly sourceUri: string;
+  readonly metadata: JsonObject;
+  /** `content.length` of the whole block: its length in UTF-16 code units. */
+  readonly contentLength: number;
+}
+
+/**
  * Edge type names and their stable on-disk codes. Codes 1..11 are the original's; new types take
  * new codes. A code this build does not know reads back as `type_<code>` rather than failing.
  */

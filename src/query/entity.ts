@@ -3,7 +3,7 @@
 // field still shows up, with its location taken from the source URI, rather than vanishing from
 // an answer. Content is not part of an entity; the context bundle reads it separately.
 import type { BlockId } from '../core/block-id.js';
-import type { ContextBlock, JsonObject, JsonValue } from '../core/types.js';
+import type { BlockHeader, ContextBlock, JsonObject, JsonValue } from '../core/types.js';
 
 export interface Entity {
   readonly id: BlockId;
@@ -61,13 +61,26 @@ export function isEntityMetadata(metadata: JsonObject): boolean {
 }
 
 export function entityFromBlock(block: ContextBlock): Entity {
-  const metadata = block.metadata;
-  const location = parseSourceUri(block.sourceUri);
+  return entityFromHeader({ ...block, contentLength: block.content.length });
+}
+
+/** Metadata that ingestion wrote whole needs no fallback: the source URI is parsed only if not. */
+function fallbackLocation(metadata: JsonObject, sourceUri: string): UriLocation | undefined {
+  const complete =
+    typeof metadata['file'] === 'string' &&
+    lineOf(metadata['lineStart'], -1) >= 0 &&
+    lineOf(metadata['lineEnd'], -1) >= 0;
+  return complete ? undefined : parseSourceUri(sourceUri);
+}
+
+export function entityFromHeader(header: BlockHeader): Entity {
+  const metadata = header.metadata;
+  const location = fallbackLocation(metadata, header.sourceUri);
   const name = stringOf(metadata['name'], '');
   const lineStart = lineOf(metadata['lineStart'], location?.lineStart ?? 0);
   const parent = metadata['parent'];
   return {
-    id: block.id,
+    id: header.id,
     workspace: stringOf(metadata['workspace'], ''),
     language: stringOf(metadata['language'], ''),
     kind: stringOf(metadata['kind'], 'unknown'),
@@ -81,7 +94,7 @@ export function entityFromBlock(block: ContextBlock): Entity {
     ...(typeof parent === 'string' ? { parent } : {}),
     callSites: countOf(metadata['callSites']),
     unresolvedCalls: countOf(metadata['unresolvedCalls']),
-    contentChars: block.content.length,
+    contentChars: header.contentLength,
   };
 }
 

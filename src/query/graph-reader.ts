@@ -2,8 +2,8 @@
 // exports and index rebuilds, full scans). `Database` satisfies these interfaces structurally, so
 // the query layer depends on the facade's shape, not on the storage engine.
 import type { BlockId } from '../core/block-id.js';
-import type { ContextBlock, EdgeType, StoredEdge, WriteOperation } from '../core/types.js';
-import { entityFromBlock, type Entity } from './entity.js';
+import type { BlockHeader, ContextBlock, EdgeType, StoredEdge, WriteOperation } from '../core/types.js';
+import { entityFromHeader, type Entity } from './entity.js';
 import type { NameHit } from './name-lookup.js';
 import type { SharedEntityCache } from './shared-entity-cache.js';
 
@@ -13,6 +13,8 @@ export interface EdgeFilter {
 
 export interface GraphReader {
   getBlock(id: BlockId): ContextBlock | undefined;
+  /** What an entity is made of: the block without its content, which is cheaper to read. */
+  getBlockHeader(id: BlockId): BlockHeader | undefined;
   outgoingEdges(id: BlockId, query?: EdgeFilter): StoredEdge[];
   incomingEdges(id: BlockId, query?: EdgeFilter): StoredEdge[];
 }
@@ -44,8 +46,8 @@ export class EntityCache {
     if (cached !== undefined) return cached ?? undefined;
     let entity = this.shared?.lookup(id);
     if (entity === undefined) {
-      const block = this.graph.getBlock(id);
-      entity = block === undefined ? null : entityFromBlock(block);
+      const header = this.graph.getBlockHeader(id);
+      entity = header === undefined ? null : entityFromHeader(header);
       this.shared?.store(id, entity);
     }
     this.entities.set(id, entity);

@@ -63,6 +63,36 @@ export function compareEdges(left: StoredEdge, right: StoredEdge, step: Neighbou
   );
 }
 
+interface RankedEdge {
+  readonly edge: StoredEdge;
+  readonly guess: number;
+  readonly confidence: number;
+  readonly line: number;
+  readonly far: BlockId;
+}
+
+/**
+ * The first `limit` edges in compareEdges order. A hub has hundreds of callers: their ranks are
+ * read from the properties once, not at every comparison of the sort.
+ */
+function mostTrustworthy(edges: readonly StoredEdge[], step: NeighbourStep, limit: number): StoredEdge[] {
+  const ranked: RankedEdge[] = edges.map((edge) => ({
+    edge,
+    guess: Number(edge.properties?.['resolution'] === 'name-only'),
+    confidence: numberOf(edge, 'confidence', 1),
+    line: numberOf(edge, 'line', 0),
+    far: farEnd(edge, step),
+  }));
+  ranked.sort(
+    (left, right) =>
+      left.guess - right.guess ||
+      right.confidence - left.confidence ||
+      left.line - right.line ||
+      compareText(left.far, right.far),
+  );
+  return ranked.slice(0, limit).map((item) => item.edge);
+}
+
 /**
  * Reads at most `limit` neighbours of `node`. `accept` filters far ends by id before the limit
  * applies (a walk skips nodes it has seen); exported-only steps filter after the block is read.
@@ -75,8 +105,7 @@ export function pickNeighbours(
   accept: (id: BlockId) => boolean = () => true,
 ): NeighbourPick {
   const edges = edgesAlong(cache, node.id, step).filter((edge) => accept(farEnd(edge, step)));
-  const chosen =
-    edges.length > limit ? [...edges].sort((a, b) => compareEdges(a, b, step)).slice(0, limit) : edges;
+  const chosen = edges.length > limit ? mostTrustworthy(edges, step, limit) : edges;
   const items: Neighbour[] = [];
   let dangling = 0;
   for (const edge of chosen) {

@@ -1,10 +1,10 @@
 // Turns stored entries into the public shapes. Strings are decoded fresh, so nothing returned to a
 // caller refers to arena or cache memory.
-import type { ContextBlock, StoredEdge } from '../core/types.js';
+import type { BlockHeader, ContextBlock, StoredEdge } from '../core/types.js';
 import { readEdgeProperties } from './edge-properties.js';
 import type { StoredEntry } from './entry.js';
 import { blockIdOfKey, decodeEdgeKey } from './keys.js';
-import { parseJsonObject, readBlockValue } from './value-codec.js';
+import { parseJsonObject, readBlockHeader, readBlockValue } from './value-codec.js';
 
 export function decodeBlock(entry: StoredEntry, where: string, id?: string): ContextBlock {
   const value = readBlockValue(entry.value, entry.valueStart, entry.valueEnd, where);
@@ -14,6 +14,17 @@ export function decodeBlock(entry: StoredEntry, where: string, id?: string): Con
     sourceUri: value.sourceUri,
     metadata: parseJsonObject(value.metadataJson, where),
     content: value.content,
+  };
+}
+
+export function decodeBlockHeader(entry: StoredEntry, where: string, id: string): BlockHeader {
+  const value = readBlockHeader(entry.value, entry.valueStart, entry.valueEnd, where);
+  return {
+    id,
+    sequence: entry.sequence,
+    sourceUri: value.sourceUri,
+    metadata: parseJsonObject(value.metadataJson, where),
+    contentLength: value.contentLength,
   };
 }
 

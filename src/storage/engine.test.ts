@@ -48,6 +48,30 @@ describe('Database: blocks and edges', () => {
     db.close();
   });
 
+  it('reads a block without its content: the same fields, and the length content.length has', (t) => {
+    const db = Database.open(makeTempDir(t), small);
+    // ASCII, empty, two- to four-byte characters (surrogate pairs), and a lone surrogate, which
+    // is stored as a replacement character and read back as one.
+    const contents = ['plain ascii', '', 'é ü — 😀 𝔸 end', '\ud800x', 'x'.repeat(3000) + '日本'];
+    contents.forEach((content, index) => db.putBlock(blockOf(index, content)));
+    const expectHeaders = (where: string): void => {
+      contents.forEach((_, index) => {
+        const block = db.getBlock(idOf(index));
+        const header = db.getBlockHeader(idOf(index));
+        assert.ok(block !== undefined && header !== undefined, where);
+        const { content, ...rest } = block;
+        assert.deepEqual(header, { ...rest, contentLength: content.length }, `${where}: block ${index}`);
+      });
+    };
+    expectHeaders('from the memtable');
+    db.flush();
+    expectHeaders('from a table');
+    db.deleteBlock(idOf(0));
+    assert.equal(db.getBlockHeader(idOf(0)), undefined);
+    assert.equal(db.getBlockHeader(idOf(99)), undefined);
+    db.close();
+  });
+
   it('keeps edges in both directions, filtered by type, with properties', (t) => {
     const db = Database.open(makeTempDir(t));
     db.write([

@@ -22,6 +22,7 @@ import { limits } from '../core/limits.js';
 import {
   edgeTypeToCode,
   outgoingOnlyEdgeCodes,
+  type BlockHeader,
   type ContextBlock,
   type EdgeType,
   type StoredEdge,
@@ -32,7 +33,7 @@ import type { VfsLock } from '../vfs/vfs.js';
 import { joinPath, parentDirectory } from '../vfs/vfs.js';
 import { CompactionJob, type CompactionOutput } from './compaction/compaction-job.js';
 import { pickCompaction, tierOf, type TieringPolicy } from './compaction/tiering.js';
-import { decodeBlock, decodeEdge } from './decode.js';
+import { decodeBlock, decodeBlockHeader, decodeEdge } from './decode.js';
 import type { StoredEntry } from './entry.js';
 import {
   blockKey,
@@ -248,6 +249,14 @@ export class StorageEngine {
     assertBlockId(id);
     const entry = this.findNewest(blockKey(id));
     return entry === undefined || entry.tombstone ? undefined : decodeBlock(entry, this.directory, id);
+  }
+
+  /** The block without decoding its content (see BlockHeader). */
+  getBlockHeader(id: BlockId): BlockHeader | undefined {
+    this.checkOpen();
+    assertBlockId(id);
+    const entry = this.findNewest(blockKey(id));
+    return entry === undefined || entry.tombstone ? undefined : decodeBlockHeader(entry, this.directory, id);
   }
 
   outgoingEdges(id: BlockId, query: EdgeQuery = {}): StoredEdge[] {

@@ -1,6 +1,7 @@
 // Encoding of stored values. A block value is three length-prefixed UTF-8 strings
 // (sourceUri, metadata JSON, content); an edge value is its properties (edge-properties.ts).
 // Lengths are u32 little-endian. Decoding checks every length against the bytes it has.
+import { isAscii } from 'node:buffer';
 import { KausalError } from '../core/errors.js';
 import type { JsonObject } from '../core/types.js';
 
@@ -30,22 +31,56 @@ export interface DecodedBlockValue {
   readonly content: string;
 }
 
+export interface DecodedBlockHeader {
+  readonly sourceUri: string;
+  readonly metadataJson: string;
+  /** The content's length in UTF-16 code units, as `content.length` of the decoded string. */
+  readonly contentLength: number;
+}
+
+/** Where the next length-prefixed string of a value lies; throws when it overruns `end`. */
+function stringBounds(source: Buffer, offset: number, end: number, where: string): number {
+  if (offset + 4 > end) throw valueCorrupt(where);
+  const stringEnd = offset + 4 + source.readUInt32LE(offset);
+  if (stringEnd > end) throw valueCorrupt(where);
+  return stringEnd;
+}
+
 export function readBlockValue(source: Buffer, start: number, end: number, where: string): DecodedBlockValue {
-  let offset = start;
-  const next = (): string => {
-    if (offset + 4 > end) throw valueCorrupt(where);
-    const length = source.readUInt32LE(offset);
-    const stringEnd = offset + 4 + length;
-    if (stringEnd > end) throw valueCorrupt(where);
-    const text = source.utf8Slice(offset + 4, stringEnd);
-    offset = stringEnd;
-    return text;
+  const uriEnd = stringBounds(source, start, end, where);
+  const metadataEnd = stringBounds(source, uriEnd, end, where);
+  const contentEnd = stringBounds(source, metadataEnd, end, where);
+  if (contentEnd !== end) throw valueCorrupt(where);
+  return {
+    sourceUri: source.utf8Slice(start + 4, uriEnd),
+    metadataJson: source.utf8Slice(uriEnd + 4, metadataEnd),
+    content: source.utf8Slice(metadataEnd + 4, contentEnd),
   };
-  const sourceUri = next();
-  const metadataJson = next();
-  const content = next();
-  if (offset !== end) throw valueCorrupt(where);
-  return { sourceUri, metadataJson, content };
+}
+
+/**
+ * The value without its content, whose length is counted instead: for ASCII (nearly all source
+ * code) that is its byte length, checked natively without making a string; anything else is
+ * decoded, so the count matches `content.length` exactly (replacement characters included).
+ */
+export function readBlockHeader(
+  source: Buffer,
+  start: number,
+  end: number,
+  where: string,
+): DecodedBlockHeader {
+  const uriEnd = stringBounds(source, start, end, where);
+  const metadataEnd = stringBounds(source, uriEnd, end, where);
+  const contentEnd = stringBounds(source, metadataEnd, end, where);
+  if (contentEnd !== end) throw valueCorrupt(where);
+  const contentStart = metadataEnd + 4;
+  const contentBytes = contentEnd - contentStart;
+  const ascii = contentBytes === 0 || isAscii(source.subarray(contentStart, contentEnd));
+  return {
+    sourceUri: source.utf8Slice(start + 4, uriEnd),
+    metadataJson: source.utf8Slice(uriEnd + 4, metadataEnd),
+    contentLength: ascii ? contentBytes : source.utf8Slice(contentStart, contentEnd).length,
+  };
 }
 
 /** Parses stored JSON that must be an object (block metadata, edge properties in JSON form). */
