@@ -225,6 +225,14 @@ export const limits = {
   ingestBatchBytes: 256 * KiB,
   /** Bytes read from a file to decide whether it is binary (a NUL byte means binary). */
   binarySniffBytes: 8 * KiB,
+  /**
+   * JavaScript whose lines average more than this many characters is minified or bundled output
+   * and is skipped (see looksMinified). Hand-written code averages 30–100; files of data tables or
+   * long regular expressions stay below about 250; minified files are far above 400.
+   */
+  minifiedLineCharsMin: 300,
+  /** Files smaller than this are never taken for minified: too little to judge, too little to matter. */
+  minifiedFileBytesMin: 1 * KiB,
   /** Directory depth below the root the walker descends. */
   walkDepthMax: 128,
   /** A .gitignore or .kausalignore larger than this is ignored as a whole (and counted). */

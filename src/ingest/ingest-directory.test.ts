@@ -1,5 +1,5 @@
 // ingestDirectory end to end on temporary trees: phases and progress, per-file outcomes (binary,
-// too large, invalid UTF-8, syntax errors), worker threads agreeing with in-thread parsing,
+// minified, too large, invalid UTF-8, syntax errors), worker threads agreeing with in-thread parsing,
 // deterministic output, and clear errors for bad arguments.
 import assert from 'node:assert/strict';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
@@ -25,6 +25,12 @@ describe('ingestDirectory', () => {
       ]),
       'src/binary.js': Buffer.from([0x76, 0x61, 0x72, 0x00, 0x01]),
       'src/huge.ts': `export const big = "${'x'.repeat(3000)}";\n`,
+      // Minified: one 1.5 KB line of mangled functions.
+      'src/bundle.min.js': `${Array.from({ length: 60 }, (_, i) => `function f${i}(t){return t+${i}}`).join(';')}\n`,
+      // Not minified: one long regular expression among ordinary lines.
+      'src/tables.js': `const pattern = /${'ab|'.repeat(230)}c/;\n${'export const x = pattern.test("a");\n'.repeat(20)}`,
+      // Only JavaScript is checked: TypeScript is not shipped minified.
+      'src/long-line.ts': `export const table = [${'0,'.repeat(700)}];\n`,
       'src/empty.go': '',
       'README.md': '# not source\n',
     };
@@ -55,10 +61,16 @@ describe('ingestDirectory', () => {
       'src/app.ts': 'parsed',
       'src/binary.js': 'binary',
       'src/broken.ts': 'parsed',
+      'src/bundle.min.js': 'minified',
       'src/empty.go': 'parsed',
       'src/helper.ts': 'parsed',
       'src/latin1.py': 'parsed',
+      'src/long-line.ts': 'parsed',
+      'src/tables.js': 'parsed',
     });
+    const bundle = result.files.find((file) => file.path === 'src/bundle.min.js');
+    assert.match(bundle?.reason ?? '', /^minified or bundled: lines average \d+ characters$/);
+    assert.equal(result.stats.skippedFiles.minified, 1);
     assert.equal(result.stats.walk.skippedLarge, 1, 'src/huge.ts is over the limit');
     assert.equal(result.stats.skippedFiles.binary, 1);
     assert.equal(result.stats.filesWithSyntaxErrors, 1);
@@ -82,6 +94,8 @@ describe('ingestDirectory', () => {
       'src/empty.go',
       'src/helper.ts',
       'src/latin1.py',
+      'src/long-line.ts',
+      'src/tables.js',
     ]);
   });
 

@@ -263,7 +263,7 @@ function summarize(
   parseMs: number,
   resolve: ResolveStats,
 ): IngestStats {
-  const skippedFiles = { binary: 0, 'too-large': 0, unreadable: 0, failed: 0 };
+  const skippedFiles = { binary: 0, minified: 0, 'too-large': 0, unreadable: 0, failed: 0 };
   let parsedFiles = 0;
   let filesWithSyntaxErrors = 0;
   let bytes = 0;

@@ -21,7 +21,7 @@ export interface FileEntry {
   /** SHA-256 of the content (hex, 32 chars), or '' when not computed yet. */
   readonly hash: string;
   readonly language: string;
-  /** parsed, binary, too-large, unreadable or failed. */
+  /** parsed, binary, minified, too-large, unreadable or failed. */
   readonly status: string;
   /** Block ids this file produced at its last resolution. */
   readonly ids: readonly BlockId[];

@@ -12,7 +12,7 @@ export function renderSyncReport(report: SyncReport): string {
   ];
   if (files.skipped > 0 || files.withSyntaxErrors > 0) {
     lines.push(
-      `  ${files.skipped} files skipped (binary, too large, unreadable), ${files.withSyntaxErrors} with syntax errors (partly indexed)`,
+      `  ${files.skipped} files skipped (binary, minified, too large, unreadable), ${files.withSyntaxErrors} with syntax errors (partly indexed)`,
     );
   }
   for (const warning of report.warnings) lines.push(`  ⚠ ${warning}`);

@@ -26,6 +26,24 @@ export function looksBinary(bytes: Uint8Array): boolean {
   return false;
 }
 
+/**
+ * The average line length of a minified or bundled JavaScript file (webpack, esbuild, terser
+ * output), when `bytes` look like one; undefined otherwise. Such files declare mangled names
+ * (`function e(t){…}`) that only add noise to a code graph, while costing more to parse than all
+ * the readable files around them: GitHub's Linguist treats them as generated code for the same
+ * reason. Counting stops once enough line breaks prove the lines short.
+ */
+export function looksMinified(bytes: Uint8Array): number | undefined {
+  if (bytes.length < limits.minifiedFileBytesMin) return undefined;
+  // More line breaks than this means an average line at or below the threshold.
+  const breaksMax = Math.floor(bytes.length / limits.minifiedLineCharsMin);
+  let breaks = 0;
+  for (let at = bytes.indexOf(0x0a); at !== -1; at = bytes.indexOf(0x0a, at + 1)) {
+    if (++breaks > breaksMax) return undefined;
+  }
+  return Math.round(bytes.length / (breaks + 1));
+}
+
 export interface CutText {
   readonly text: string;
   /** The original length in UTF-16 code units when the text was cut. */

@@ -4,7 +4,7 @@
 import { readFileSync } from 'node:fs';
 import type { FileFacts, LanguageId } from '../facts.js';
 import { extractLoaded, prepareLanguages } from '../parse/extract-file.js';
-import { looksBinary } from '../parse/source-text.js';
+import { looksBinary, looksMinified } from '../parse/source-text.js';
 
 export interface ParseJob {
   readonly path: string;
@@ -14,7 +14,10 @@ export interface ParseJob {
   readonly bytes?: number;
 }
 
-export type ParseStatus = 'parsed' | 'binary' | 'too-large' | 'unreadable' | 'failed';
+export type ParseStatus = 'parsed' | 'binary' | 'minified' | 'too-large' | 'unreadable' | 'failed';
+
+/** Languages whose sources are shipped minified (see looksMinified). */
+const minifiedLanguages: ReadonlySet<LanguageId> = new Set(['javascript']);
 
 export type ParseOutcome =
   | { readonly path: string; readonly status: 'parsed'; readonly facts: FileFacts; readonly parseMs: number }
@@ -35,6 +38,11 @@ export async function runParseJob(job: ParseJob, fileBytesMax: number): Promise<
     };
   }
   if (looksBinary(bytes)) return { path: job.path, status: 'binary', reason: 'contains a NUL byte' };
+  const lineChars = minifiedLanguages.has(job.language) ? looksMinified(bytes) : undefined;
+  if (lineChars !== undefined) {
+    const reason = `minified or bundled: lines average ${lineChars} characters`;
+    return { path: job.path, status: 'minified', reason };
+  }
   const started = performance.now();
   try {
     await prepareLanguages([job.language]);
