@@ -30,6 +30,7 @@ import {
   walkDirectory,
   type LanguageId,
 } from '../src/ingest/index.js';
+import { looksMinified } from '../src/ingest/parse/source-text.js';
 import type { SyncReport } from '../src/workspace/index.js';
 import { buildCli } from './build-cli.js';
 import { corpora, projectRoot, type Corpus } from './ingest/corpora.js';
@@ -129,10 +130,12 @@ async function floor(corpus: Corpus): Promise<{ files: number; bytes: number; cp
       return corpus.options.include === undefined || corpus.options.include(path);
     },
   });
-  const sources = walk.files.map((file) => ({
-    path: file.path,
-    text: readFileSync(join(walk.root, file.path), 'utf8'),
-  }));
+  // The files a link parses: minified JavaScript is skipped (src/ingest/workers/parse-job.ts).
+  const sources = walk.files.flatMap((file) => {
+    const bytes = readFileSync(join(walk.root, file.path));
+    const skipped = languageOfPath(file.path) === 'javascript' && looksMinified(bytes) !== undefined;
+    return skipped ? [] : [{ path: file.path, text: bytes.toString('utf8') }];
+  });
   const languages = new Set(sources.map((source) => languageOfPath(source.path) as LanguageId));
   const parsers = new Map<LanguageId, Parser>();
   await Parser.init();
