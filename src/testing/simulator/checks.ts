@@ -4,9 +4,9 @@
 // with and without a type filter. A read that fails with an excused error checks what it did
 // return (a scan's prefix); it never turns a check off for the reads around it.
 import type { BlockId } from '../../core/block-id.js';
-import type { ContextBlock, EdgeType, StoredEdge } from '../../core/types.js';
+import type { BlockHeader, ContextBlock, EdgeType, StoredEdge } from '../../core/types.js';
 import type { Database } from '../../database.js';
-import { blockMismatch, edgeListMismatch } from './compare.js';
+import { blockMismatch, edgeListMismatch, headerMismatch } from './compare.js';
 import type { Harness } from './harness.js';
 import type { BlockVersion, World } from './world.js';
 
@@ -31,6 +31,15 @@ export function checkGetBlock(harness: Harness, id: BlockId): void {
     `getBlock ${id}`,
     (db) => db.getBlock(id),
     (world, block: ContextBlock | undefined) => blockMismatch(world.block(id), block),
+  );
+  // The same block read without its content (what queries read): the same answer, its length.
+  // Not when the first read crashed the process.
+  if (harness.db === undefined) return;
+  checkedRead(
+    harness,
+    `getBlockHeader ${id}`,
+    (db) => db.getBlockHeader(id),
+    (world, header: BlockHeader | undefined) => headerMismatch(world.block(id), header),
   );
 }
 

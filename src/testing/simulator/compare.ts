@@ -3,7 +3,7 @@
 // Metadata and properties compare as JSON text: what the engine reads back must equal a JSON round
 // trip of what was written (it stores metadata as JSON, edge properties compactly), and
 // JSON.stringify is stable for the plain objects the workload writes.
-import type { ContextBlock, StoredEdge } from '../../core/types.js';
+import type { BlockHeader, ContextBlock, StoredEdge } from '../../core/types.js';
 import type { BlockVersion, EdgeVersion } from './world.js';
 
 export function blockMismatch(
@@ -22,6 +22,20 @@ export function blockMismatch(
     problems.push(`content differs (${actual.content.length} vs ${expected.content.length} chars)`);
   }
   return problems.length === 0 ? undefined : `block ${expected.id}: ${problems.join(', ')}`;
+}
+
+/** A header read (getBlockHeader) against the model: a block without content, of its length. */
+export function headerMismatch(
+  expected: BlockVersion | undefined,
+  actual: BlockHeader | undefined,
+): string | undefined {
+  if (actual === undefined) return blockMismatch(expected, undefined);
+  const { contentLength, ...rest } = actual;
+  const problem = blockMismatch(expected, { ...rest, content: expected?.content ?? '' });
+  if (problem !== undefined || expected === undefined) return problem;
+  return contentLength === expected.content.length
+    ? undefined
+    : `block ${expected.id}: content length ${contentLength} (expected ${expected.content.length})`;
 }
 
 export function edgeMismatch(expected: EdgeVersion, actual: StoredEdge): string | undefined {
