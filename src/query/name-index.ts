@@ -40,7 +40,7 @@ export interface RemovedEntity {
   readonly metadata?: JsonObject;
 }
 
-export type NameIndexReader = Pick<GraphReader, 'getBlock' | 'outgoingEdges'>;
+export type NameIndexReader = Pick<GraphReader, 'getBlock' | 'getBlockHeader' | 'outgoingEdges'>;
 
 /** Index edges whose JSON would exceed this fall back to a bare hit the query completes by id. */
 const hitPropertiesBytesMax = limits.edgePropertiesBytesMax - 64;
@@ -199,12 +199,12 @@ function entityKeyChange(
   const previous = new Map<BlockId, JsonObject>();
   for (const entity of removed) {
     // The stored version is what was indexed; the caller's copy only helps once it is deleted.
-    const metadata = reader.getBlock(entity.id)?.metadata ?? entity.metadata;
+    const metadata = reader.getBlockHeader(entity.id)?.metadata ?? entity.metadata;
     if (metadata !== undefined) previous.set(entity.id, metadata);
   }
   for (const entity of added) {
     if (previous.has(entity.id)) continue;
-    const metadata = reader.getBlock(entity.id)?.metadata;
+    const metadata = reader.getBlockHeader(entity.id)?.metadata;
     if (metadata !== undefined) previous.set(entity.id, metadata);
   }
   const next = new Map<BlockId, JsonObject>();

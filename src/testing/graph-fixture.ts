@@ -4,8 +4,7 @@
 import { blockIdFromKey, type BlockId } from '../core/block-id.js';
 import type { BlockInput, EdgeType, JsonObject, WriteOperation } from '../core/types.js';
 import { Database } from '../database.js';
-import type { GraphReader } from '../query/graph-reader.js';
-import { nameIndexOperations, versionEdge } from '../query/name-index.js';
+import { nameIndexOperations, versionEdge, type NameIndexReader } from '../query/name-index.js';
 import { moduleStemOf } from '../query/name-keys.js';
 import { SimVfs } from '../vfs/sim-vfs.js';
 
@@ -164,7 +163,7 @@ export class GraphFixture {
   }
 
   /** Blocks, edges and name index operations, as one batch (the index computed against `reader`). */
-  operations(reader: Pick<GraphReader, 'getBlock' | 'outgoingEdges'>): WriteOperation[] {
+  operations(reader: NameIndexReader): WriteOperation[] {
     const blocks = this.blockInputs();
     return [
       ...blocks.map((block): WriteOperation => ({ kind: 'put_block', block })),
@@ -175,7 +174,7 @@ export class GraphFixture {
   }
 
   write(
-    db: Pick<GraphReader, 'getBlock' | 'outgoingEdges'> & {
+    db: NameIndexReader & {
       write(operations: readonly WriteOperation[]): unknown;
     },
   ): void {

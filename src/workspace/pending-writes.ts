@@ -38,7 +38,7 @@ function corrupt(name: string): KausalError {
 
 /** Whether a link or sync of `name` stopped before it finished (one lookup; nothing decoded). */
 export function hasPendingWrites(db: Database, name: string): boolean {
-  return db.getBlock(partId(name, 0)) !== undefined;
+  return db.getBlockHeader(partId(name, 0)) !== undefined;
 }
 
 export function readPendingWrites(db: Database, name: string): PendingWrites | undefined {

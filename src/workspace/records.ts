@@ -77,7 +77,7 @@ export function factsId(name: string, path: string): BlockId {
 }
 
 export function readRegistry(db: Database): string[] {
-  const names = db.getBlock(registryId())?.metadata['workspaces'];
+  const names = db.getBlockHeader(registryId())?.metadata['workspaces'];
   return Array.isArray(names) ? names.filter((name): name is string => typeof name === 'string') : [];
 }
 
@@ -96,7 +96,7 @@ export function registryBlock(names: readonly string[]): {
 }
 
 export function readWorkspaceRecord(db: Database, name: string): WorkspaceRecord | undefined {
-  const block = db.getBlock(workspaceRecordId(name));
+  const block = db.getBlockHeader(workspaceRecordId(name));
   if (block === undefined) return undefined;
   return block.metadata['record'] as unknown as WorkspaceRecord;
 }
@@ -302,7 +302,7 @@ export function readStatTable(
 ): Map<string, FileStat> | undefined {
   const block = db.getBlock(statTableId(name));
   if (block === undefined) {
-    const files = db.getBlock(fileTableId(name))?.metadata['files'];
+    const files = db.getBlockHeader(fileTableId(name))?.metadata['files'];
     return typeof files === 'number' && files > filesMax ? undefined : readFileTable(db, name);
   }
   const files = block.metadata['files'];
