@@ -124,6 +124,32 @@ describe('workspaces', () => {
     db.close();
   });
 
+  it('a file rebuilt as a minified bundle leaves the graph, counted as skipped, until it is readable again', async (t) => {
+    const root = makeTempDir(t);
+    writeProject(root);
+    const readable = 'export function bundled() {\n  return 1;\n}\n';
+    writeFileSync(join(root, 'src/bundle.js'), readable);
+    const db = Database.open(makeTempDir(t));
+    await linkWorkspace(db, root, 'w', options);
+    assert.ok(graphOf(db, 'w').entities.includes('src/bundle.js:bundled'));
+    // The same file as a minifier leaves it: one long line of mangled functions.
+    const minified = `${Array.from({ length: 80 }, (_, index) => `function b${index}(e){return e+${index}}`).join(';')}\n`;
+    writeFileSync(join(root, 'src/bundle.js'), minified);
+    const skipped = await syncWorkspace(db, requireWorkspace(db, 'w'), options);
+    assert.equal(skipped.files.changed, 1);
+    assert.equal(skipped.files.skipped, 1);
+    const graph = graphOf(db, 'w');
+    assert.ok(
+      !graph.entities.some((entity) => entity.startsWith('src/bundle.js:b')),
+      graph.entities.join('\n'),
+    );
+    assert.deepEqual(graph, await freshGraph(t, root));
+    writeFileSync(join(root, 'src/bundle.js'), readable);
+    await syncWorkspace(db, requireWorkspace(db, 'w'), options);
+    assert.ok(graphOf(db, 'w').entities.includes('src/bundle.js:bundled'));
+    db.close();
+  });
+
   it('parses every file again once after an upgrade that changed what extraction writes', async (t) => {
     const root = makeTempDir(t);
     writeProject(root);
