@@ -133,8 +133,10 @@ async function floor(corpus: Corpus): Promise<{ files: number; bytes: number; cp
   // The files a link parses: minified JavaScript is skipped (src/ingest/workers/parse-job.ts).
   const sources = walk.files.flatMap((file) => {
     const bytes = readFileSync(join(walk.root, file.path));
-    const skipped = languageOfPath(file.path) === 'javascript' && looksMinified(bytes) !== undefined;
-    return skipped ? [] : [{ path: file.path, text: bytes.toString('utf8') }];
+    const language = languageOfPath(file.path) as LanguageId;
+    return looksMinified(language, bytes) === undefined
+      ? [{ path: file.path, text: bytes.toString('utf8') }]
+      : [];
   });
   const languages = new Set(sources.map((source) => languageOfPath(source.path) as LanguageId));
   const parsers = new Map<LanguageId, Parser>();

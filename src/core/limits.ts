@@ -227,7 +227,7 @@ export const limits = {
   binarySniffBytes: 8 * KiB,
   /**
    * JavaScript whose lines average more than this many characters is minified or bundled output
-   * and is skipped (see looksMinified). Hand-written code averages 30–100; files of data tables or
+   * and is skipped (see looksMinified, src/ingest/parse/source-text.ts). Hand-written code averages 30–100; files of data tables or
    * long regular expressions stay below about 250; minified files are far above 400.
    */
   minifiedLineCharsMin: 300,

@@ -1,6 +1,7 @@
 // Text helpers shared by every language: decoding file bytes, cutting block content at the limit,
 // and the signature (header) of a declaration.
 import { limits } from '../../core/limits.js';
+import type { LanguageId } from '../facts.js';
 
 export interface DecodedSource {
   readonly text: string;
@@ -26,15 +27,19 @@ export function looksBinary(bytes: Uint8Array): boolean {
   return false;
 }
 
+/** Languages whose sources are shipped minified. */
+const minifiedLanguages: ReadonlySet<LanguageId> = new Set(['javascript']);
+
 /**
  * The average line length of a minified or bundled JavaScript file (webpack, esbuild, terser
- * output), when `bytes` look like one; undefined otherwise. Such files declare mangled names
- * (`function e(t){…}`) that only add noise to a code graph, while costing more to parse than all
- * the readable files around them: GitHub's Linguist treats them as generated code for the same
- * reason. Counting stops once enough line breaks prove the lines short.
+ * output), when `bytes` of a file in `language` look like one; undefined otherwise: ingestion
+ * skips such a file. It declares mangled names (`function e(t){…}`) that only add noise to a code
+ * graph, while costing more to parse than all the readable files around it: GitHub's Linguist
+ * treats such files as generated code for the same reason. Counting stops once enough line breaks
+ * prove the lines short.
  */
-export function looksMinified(bytes: Uint8Array): number | undefined {
-  if (bytes.length < limits.minifiedFileBytesMin) return undefined;
+export function looksMinified(language: LanguageId, bytes: Uint8Array): number | undefined {
+  if (!minifiedLanguages.has(language) || bytes.length < limits.minifiedFileBytesMin) return undefined;
   // More line breaks than this means an average line at or below the threshold.
   const breaksMax = Math.floor(bytes.length / limits.minifiedLineCharsMin);
   let breaks = 0;

@@ -16,9 +16,6 @@ export interface ParseJob {
 
 export type ParseStatus = 'parsed' | 'binary' | 'minified' | 'too-large' | 'unreadable' | 'failed';
 
-/** Languages whose sources are shipped minified (see looksMinified). */
-const minifiedLanguages: ReadonlySet<LanguageId> = new Set(['javascript']);
-
 export type ParseOutcome =
   | { readonly path: string; readonly status: 'parsed'; readonly facts: FileFacts; readonly parseMs: number }
   | { readonly path: string; readonly status: Exclude<ParseStatus, 'parsed'>; readonly reason: string };
@@ -38,7 +35,7 @@ export async function runParseJob(job: ParseJob, fileBytesMax: number): Promise<
     };
   }
   if (looksBinary(bytes)) return { path: job.path, status: 'binary', reason: 'contains a NUL byte' };
-  const lineChars = minifiedLanguages.has(job.language) ? looksMinified(bytes) : undefined;
+  const lineChars = looksMinified(job.language, bytes);
   if (lineChars !== undefined) {
     const reason = `minified or bundled: lines average ${lineChars} characters`;
     return { path: job.path, status: 'minified', reason };
