@@ -50,25 +50,36 @@ function numberOf(edge: StoredEdge, field: string, fallback: number): number {
   return typeof value === 'number' && Number.isFinite(value) ? value : fallback;
 }
 
-/** The order in which edges are picked when not all can be shown: the most trustworthy first. */
-export function compareEdges(left: StoredEdge, right: StoredEdge, step: NeighbourStep): number {
-  const guess =
-    Number(left.properties?.['resolution'] === 'name-only') -
-    Number(right.properties?.['resolution'] === 'name-only');
-  return (
-    guess ||
-    numberOf(right, 'confidence', 1) - numberOf(left, 'confidence', 1) ||
-    numberOf(left, 'line', 0) - numberOf(right, 'line', 0) ||
-    compareText(farEnd(left, step), farEnd(right, step))
-  );
-}
-
-interface RankedEdge {
-  readonly edge: StoredEdge;
+/** What the edge order compares, read from an edge's properties once. */
+interface EdgeRank {
   readonly guess: number;
   readonly confidence: number;
   readonly line: number;
   readonly far: BlockId;
+}
+
+function rankOf(edge: StoredEdge, step: NeighbourStep): EdgeRank {
+  return {
+    guess: Number(edge.properties?.['resolution'] === 'name-only'),
+    confidence: numberOf(edge, 'confidence', 1),
+    line: numberOf(edge, 'line', 0),
+    far: farEnd(edge, step),
+  };
+}
+
+/** Exact before guesses, more confident first, then call-site line, then far end. */
+function compareRanks(left: EdgeRank, right: EdgeRank): number {
+  return (
+    left.guess - right.guess ||
+    right.confidence - left.confidence ||
+    left.line - right.line ||
+    compareText(left.far, right.far)
+  );
+}
+
+/** The order in which edges are picked when not all can be shown: the most trustworthy first. */
+export function compareEdges(left: StoredEdge, right: StoredEdge, step: NeighbourStep): number {
+  return compareRanks(rankOf(left, step), rankOf(right, step));
 }
 
 /**
@@ -76,20 +87,8 @@ interface RankedEdge {
  * read from the properties once, not at every comparison of the sort.
  */
 function mostTrustworthy(edges: readonly StoredEdge[], step: NeighbourStep, limit: number): StoredEdge[] {
-  const ranked: RankedEdge[] = edges.map((edge) => ({
-    edge,
-    guess: Number(edge.properties?.['resolution'] === 'name-only'),
-    confidence: numberOf(edge, 'confidence', 1),
-    line: numberOf(edge, 'line', 0),
-    far: farEnd(edge, step),
-  }));
-  ranked.sort(
-    (left, right) =>
-      left.guess - right.guess ||
-      right.confidence - left.confidence ||
-      left.line - right.line ||
-      compareText(left.far, right.far),
-  );
+  const ranked = edges.map((edge) => ({ edge, rank: rankOf(edge, step) }));
+  ranked.sort((left, right) => compareRanks(left.rank, right.rank));
   return ranked.slice(0, limit).map((item) => item.edge);
 }
 
