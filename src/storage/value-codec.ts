@@ -46,15 +46,20 @@ function stringBounds(source: Buffer, offset: number, end: number, where: string
   return stringEnd;
 }
 
-export function readBlockValue(source: Buffer, start: number, end: number, where: string): DecodedBlockValue {
+/** The ends of a block value's source URI and metadata, its content filling the rest exactly. */
+function blockValueBounds(source: Buffer, start: number, end: number, where: string): [number, number] {
   const uriEnd = stringBounds(source, start, end, where);
   const metadataEnd = stringBounds(source, uriEnd, end, where);
-  const contentEnd = stringBounds(source, metadataEnd, end, where);
-  if (contentEnd !== end) throw valueCorrupt(where);
+  if (stringBounds(source, metadataEnd, end, where) !== end) throw valueCorrupt(where);
+  return [uriEnd, metadataEnd];
+}
+
+export function readBlockValue(source: Buffer, start: number, end: number, where: string): DecodedBlockValue {
+  const [uriEnd, metadataEnd] = blockValueBounds(source, start, end, where);
   return {
     sourceUri: source.utf8Slice(start + 4, uriEnd),
     metadataJson: source.utf8Slice(uriEnd + 4, metadataEnd),
-    content: source.utf8Slice(metadataEnd + 4, contentEnd),
+    content: source.utf8Slice(metadataEnd + 4, end),
   };
 }
 
@@ -69,17 +74,13 @@ export function readBlockHeader(
   end: number,
   where: string,
 ): DecodedBlockHeader {
-  const uriEnd = stringBounds(source, start, end, where);
-  const metadataEnd = stringBounds(source, uriEnd, end, where);
-  const contentEnd = stringBounds(source, metadataEnd, end, where);
-  if (contentEnd !== end) throw valueCorrupt(where);
+  const [uriEnd, metadataEnd] = blockValueBounds(source, start, end, where);
   const contentStart = metadataEnd + 4;
-  const contentBytes = contentEnd - contentStart;
-  const ascii = contentBytes === 0 || isAscii(source.subarray(contentStart, contentEnd));
+  const ascii = contentStart === end || isAscii(source.subarray(contentStart, end));
   return {
     sourceUri: source.utf8Slice(start + 4, uriEnd),
     metadataJson: source.utf8Slice(uriEnd + 4, metadataEnd),
-    contentLength: ascii ? contentBytes : source.utf8Slice(contentStart, contentEnd).length,
+    contentLength: ascii ? end - contentStart : source.utf8Slice(contentStart, end).length,
   };
 }
 
