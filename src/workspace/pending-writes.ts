@@ -11,7 +11,7 @@
 // nothing else knows.
 import { blockIdFromKey, isBlockId, type BlockId } from '../core/block-id.js';
 import { KausalError } from '../core/errors.js';
-import type { WriteOperation } from '../core/types.js';
+import type { JsonObject, WriteOperation } from '../core/types.js';
 import type { Database } from '../database.js';
 
 export interface PendingWrites {
@@ -41,11 +41,17 @@ export function hasPendingWrites(db: Database, name: string): boolean {
   return db.getBlockHeader(partId(name, 0)) !== undefined;
 }
 
+/** The part count the first part records, or undefined when it is damaged. */
+function partsOf(metadata: JsonObject): number | undefined {
+  const parts = metadata['parts'];
+  return typeof parts === 'number' && Number.isSafeInteger(parts) && parts >= 1 ? parts : undefined;
+}
+
 export function readPendingWrites(db: Database, name: string): PendingWrites | undefined {
   const head = db.getBlock(partId(name, 0));
   if (head === undefined) return undefined;
-  const parts = head.metadata['parts'];
-  if (typeof parts !== 'number' || !Number.isSafeInteger(parts) || parts < 1) throw corrupt(name);
+  const parts = partsOf(head.metadata);
+  if (parts === undefined) throw corrupt(name);
   const ids: BlockId[] = [];
   let paths: string[] = [];
   let names: string[] = [];
@@ -114,8 +120,8 @@ export function pendingWritesDeletions(db: Database, name: string): WriteOperati
 
 /** Parts of the stored record: 0 without one, and the first alone when even it is damaged. */
 function storedPartCount(db: Database, name: string): number {
-  const head = db.getBlock(partId(name, 0));
+  // Every commit asks; the count is in the metadata, and a first part can hold a megabyte of ids.
+  const head = db.getBlockHeader(partId(name, 0));
   if (head === undefined) return 0;
-  const parts = head.metadata['parts'];
-  return typeof parts === 'number' && Number.isSafeInteger(parts) && parts >= 1 ? parts : 1;
+  return partsOf(head.metadata) ?? 1;
 }
