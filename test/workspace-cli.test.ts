@@ -96,6 +96,35 @@ describe('kausal link / sync / status / unlink', () => {
     assert.match(kausal(['status', '--data-dir', data]).stdout, /No workspace is linked/);
   });
 
+  it('says when nothing was found in a workspace edited since its sync', (t) => {
+    const root = makeTempDir(t);
+    cpSync(fixture, root, { recursive: true });
+    const data = makeTempDir(t);
+    assert.equal(kausal(['link', '--path', root, '--name', 'demo', '--data-dir', data]).code, 0);
+    const before = kausal(['show', '--relation', 'callers', '--target', 'laterFn', '--data-dir', data]);
+    assert.equal(before.code, 1);
+    assert.equal(before.stderr, "Error: no entity matches 'laterFn'\n", 'nothing changed: no note');
+
+    writeFileSync(join(root, 'utils.ts'), 'export function laterFn(): number {\n  return 2;\n}\n', {
+      flag: 'a',
+    });
+    const after = kausal(['show', '--relation', 'callers', '--target', 'laterFn', '--data-dir', data]);
+    assert.equal(after.code, 1);
+    assert.match(
+      after.stderr,
+      /no entity matches 'laterFn'\nnote: 1 file of workspace demo changed since its last sync; run 'kausal sync demo' and ask again\n$/,
+    );
+    const find = kausal(['find', '--name', 'laterFn', '--data-dir', data]);
+    assert.match(
+      find.stdout,
+      /freshness: demo stale \(synced [^)]+\): 1 file changed since; run 'kausal sync demo'\n$/,
+    );
+
+    assert.equal(kausal(['sync', 'demo', '--data-dir', data]).code, 0);
+    const synced = kausal(['show', '--relation', 'callers', '--target', 'laterFn', '--data-dir', data]);
+    assert.equal(synced.code, 0, synced.stderr);
+  });
+
   it('tells a checkout moved by commits elsewhere in the repository from one that needs a sync', (t) => {
     // A workspace in a subdirectory of a git checkout (a .git written by hand: no git binary).
     const repository = makeTempDir(t);

@@ -11,6 +11,12 @@ export interface QueryContext {
   /** Supplied by the workspace layer; without it every answer's freshness is "unknown". */
   readonly freshness?: FreshnessSource;
   /**
+   * The linked workspaces, supplied with `freshness` by the workspace layer. An answer that finds
+   * nothing touches no workspace, yet a stale one may be why it found nothing: it reports the
+   * freshness of every workspace it searched instead (the one asked for, else all of these).
+   */
+  readonly workspaces?: readonly string[];
+  /**
    * Entities decoded by earlier queries: `SharedEntityCache.following(db, bytes)`, which forgets
    * every block the database writes. A long-lived process passes the same one to every query.
    */

@@ -126,7 +126,6 @@ export function find(context: QueryContext, request: FindRequest): FindAnswer {
   let ranked = firstSorted(candidates, maxResults, compareHits);
 
   const honesty = new HonestyTally();
-  if (request.workspace !== undefined) honesty.addWorkspace(request.workspace);
   const results: FindResult[] = [];
   for (let position = 0; results.length < maxResults; position++) {
     if (position === ranked.length) {
@@ -143,6 +142,8 @@ export function find(context: QueryContext, request: FindRequest): FindAnswer {
       score: scored.score,
     });
   }
+  if (results.length === 0) honesty.addSearched(request.workspace, context.workspaces);
+  else if (request.workspace !== undefined) honesty.addWorkspace(request.workspace);
   const suggestions = candidates.length === 0 ? suggestNames(context.graph, selector.name) : [];
   return {
     status: 'ok',

@@ -44,6 +44,15 @@ export class HonestyTally {
     if (workspace !== '') this.workspaces.add(workspace);
   }
 
+  /**
+   * For an answer that found nothing: the workspaces it searched, `workspace` when one was asked
+   * for, else every linked one (see `QueryContext.workspaces`).
+   */
+  addSearched(workspace: string | undefined, linked: readonly string[] | undefined): void {
+    if (workspace !== undefined) this.addWorkspace(workspace);
+    else for (const name of linked ?? []) this.addWorkspace(name);
+  }
+
   setPossibleMissingCallers(count: number): void {
     this.possibleCallers = (this.possibleCallers ?? 0) + count;
   }

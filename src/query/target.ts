@@ -146,7 +146,7 @@ function notFound(
   workspace: string | undefined,
 ): NotFoundAnswer {
   const honesty = new HonestyTally();
-  if (workspace !== undefined) honesty.addWorkspace(workspace);
+  honesty.addSearched(workspace, context.workspaces);
   return {
     status: 'not_found',
     target: text,

@@ -1,5 +1,6 @@
 // What the service adds around the workspace and query layers: here, that a command which wrote
-// most of the database leaves it in one table, and that a server leaves merging to its tiers.
+// most of the database leaves it in one table, that a server leaves merging to its tiers, and
+// that an answer which found nothing says how current the workspaces it searched are.
 import assert from 'node:assert/strict';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -43,5 +44,59 @@ describe('service', () => {
 
   it('leaves a server’s tables to background compaction', async (t) => {
     assert.ok((await linkedTables(t, 'server')) > 1);
+  });
+});
+
+describe('freshness of answers that found nothing', () => {
+  async function twoWorkspaces(t: { after(fn: () => void): void }): Promise<{
+    service: Service;
+    root: string;
+    close: () => void;
+  }> {
+    const root = makeTempDir(t, 'kausal-service-w-');
+    writeFileSync(join(root, 'a.py'), 'def alpha():\n    return 1\n');
+    const other = makeTempDir(t, 'kausal-service-v-');
+    writeFileSync(join(other, 'b.py'), 'def beta():\n    return 2\n');
+    const db = Database.open(makeTempDir(t, 'kausal-service-db-'));
+    const service = new Service(db, { mode: 'embedded', parseWorkers: 0 });
+    await service.execute('link', { root, name: 'w' });
+    await service.execute('link', { root: other, name: 'v' });
+    return { service, root, close: () => db.close() };
+  }
+
+  const states = (freshness: readonly { workspace: string; state: string }[]): string[] =>
+    freshness.map((report) => `${report.workspace}:${report.state}`);
+
+  it('reports every linked workspace when nothing matched, and which changed since', async (t) => {
+    const { service, root, close } = await twoWorkspaces(t);
+    try {
+      const empty = await service.execute('find', { name: 'gamma' });
+      assert.equal(empty.results.length, 0);
+      assert.deepEqual(states(empty.honesty.freshness), ['v:fresh', 'w:fresh']);
+
+      writeFileSync(join(root, 'a.py'), 'def alpha():\n    return 1\n\ndef gamma():\n    return 3\n');
+      const stale = await service.execute('find', { name: 'gamma' });
+      assert.deepEqual(states(stale.honesty.freshness), ['v:fresh', 'w:stale']);
+      assert.equal(stale.honesty.freshness[1]?.filesChangedSince, 1);
+
+      const notFound = await service.execute('show', { target: 'gamma', relation: 'callers' });
+      assert.equal(notFound.status, 'not_found');
+      assert.deepEqual(states(notFound.honesty.freshness), ['v:fresh', 'w:stale']);
+    } finally {
+      close();
+    }
+  });
+
+  it('reports only the workspace asked for, and only those an answer touches', async (t) => {
+    const { service, close } = await twoWorkspaces(t);
+    try {
+      const inV = await service.execute('find', { name: 'gamma', workspace: 'v' });
+      assert.deepEqual(states(inV.honesty.freshness), ['v:fresh']);
+      const found = await service.execute('find', { name: 'alpha' });
+      assert.equal(found.results.length, 1);
+      assert.deepEqual(states(found.honesty.freshness), ['w:fresh']);
+    } finally {
+      close();
+    }
   });
 });

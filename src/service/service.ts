@@ -244,7 +244,7 @@ export class Service {
     }
     const entities = this.entities === undefined ? {} : { entities: this.entities };
     if (linked.length === 0) return { graph: this.db, ...entities };
-    return { graph: this.db, freshness: this.freshness(), ...entities };
+    return { graph: this.db, freshness: this.freshness(), workspaces: linked, ...entities };
   }
 
   private freshness(): FreshnessSource {

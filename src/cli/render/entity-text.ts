@@ -53,6 +53,10 @@ export function honestyText(honesty: Honesty, style: Style): string {
       return `${workspace} interrupted (the last link or sync did not finish; run 'kausal sync ${workspace}')`;
     }
     const synced = report.syncedAt === undefined ? '' : ` (synced ${safe(String(report.syncedAt))})`;
+    if (report.state === 'stale') {
+      const changed = plural(report.filesChangedSince ?? 0, 'file');
+      return `${workspace} stale${synced}: ${changed} changed since; run 'kausal sync ${workspace}'`;
+    }
     return `${workspace} ${report.state}${synced}`;
   });
   const freshnessText = freshness.length === 0 ? 'unknown' : freshness.join(', ');

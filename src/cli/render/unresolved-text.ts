@@ -5,7 +5,7 @@ import type { CliIo } from '../io.js';
 import type { AmbiguousAnswer, NotFoundAnswer, UnresolvedTarget } from '../../query/answer.js';
 import { jsonText, type OutputFormat } from '../output-format.js';
 import { printable } from '../../core/printable.js';
-import { locationText } from './entity-text.js';
+import { locationText, plural } from './entity-text.js';
 import { safe } from './style.js';
 
 function shellQuote(text: string): string {
@@ -40,7 +40,30 @@ function notFoundText(answer: NotFoundAnswer): string {
     answer.suggestions.length === 0
       ? ''
       : `; did you mean ${answer.suggestions.map((s) => `'${printable(s)}'`).join(', ')}?`;
-  return `Error: no entity matches ${name}${suggestions}`;
+  return `Error: no entity matches ${name}${suggestions}${outdatedNote(answer)}`;
+}
+
+/**
+ * Nothing found in a workspace that changed since its sync may only mean the graph is behind:
+ * say so, with the command that catches it up.
+ */
+function outdatedNote(answer: NotFoundAnswer): string {
+  const notes = answer.honesty.freshness.flatMap((report) => {
+    const workspace = safe(report.workspace);
+    if (report.state === 'stale') {
+      const changed = plural(report.filesChangedSince ?? 0, 'file');
+      return [
+        `note: ${changed} of workspace ${workspace} changed since its last sync; run 'kausal sync ${workspace}' and ask again`,
+      ];
+    }
+    if (report.state === 'interrupted') {
+      return [
+        `note: the last sync of workspace ${workspace} did not finish; run 'kausal sync ${workspace}' and ask again`,
+      ];
+    }
+    return [];
+  });
+  return notes.map((note) => `\n${note}`).join('');
 }
 
 export function reportUnresolved(
