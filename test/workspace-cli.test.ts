@@ -96,6 +96,19 @@ describe('kausal link / sync / status / unlink', () => {
     assert.match(kausal(['status', '--data-dir', data]).stdout, /No workspace is linked/);
   });
 
+  it('reports the files it skipped and those it indexed only in part', (t) => {
+    const root = makeTempDir(t);
+    writeFileSync(join(root, 'ok.ts'), 'export function ok(): number {\n  return 1;\n}\n');
+    writeFileSync(join(root, 'blob.ts'), Buffer.from([0x00, 0x01, 0x02, 0x00, 0xff, 0x00]));
+    writeFileSync(join(root, 'broken.ts'), 'export function broken( {\n  return 2;\n');
+    const link = kausal(['link', '--path', root, '--name', 'mixed', '--data-dir', makeTempDir(t)]);
+    assert.equal(link.code, 0, link.stderr);
+    assert.match(
+      link.stdout,
+      /\n {2}1 file skipped \(binary, minified, too large, unreadable\), 1 with syntax errors \(partly indexed\)\n/,
+    );
+  });
+
   it('says when nothing was found in a workspace edited since its sync', (t) => {
     const root = makeTempDir(t);
     cpSync(fixture, root, { recursive: true });

@@ -16,6 +16,7 @@ import type { PingResult, StatusResult } from '../service/requests.js';
 import { setAsideExcept } from '../query/constructors.js';
 import { checkoutMove } from '../workspace/checkout-moved.js';
 import type { SyncReport, WorkspaceStatus } from '../workspace/index.js';
+import { filesNotIndexedNote } from '../workspace/sync-report-notes.js';
 import type { BackendMode } from './session.js';
 
 // C0 and C1 controls, DEL, and the bidirectional overrides that can reorder what a line shows.
@@ -443,11 +444,8 @@ export function syncText(reports: readonly SyncReport[], mode: BackendMode): str
         ` (${blocks.written} blocks and ${edges.written} edges written, ${blocks.deleted} blocks and ${edges.deleted} edges removed)` +
         ` · unresolved call sites ${report.unresolvedCalls}`,
     );
-    if (files.skipped > 0 || files.withSyntaxErrors > 0) {
-      lines.push(
-        `  ${files.skipped} files skipped (binary, minified, too large, unreadable), ${files.withSyntaxErrors} with syntax errors (partly indexed)`,
-      );
-    }
+    const notIndexed = filesNotIndexedNote(files);
+    if (notIndexed !== undefined) lines.push(`  ${notIndexed}`);
     for (const warning of report.warnings) lines.push(`  warning: ${clean(warning)}`);
   }
   return lines;

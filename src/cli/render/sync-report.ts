@@ -1,4 +1,5 @@
 import type { SyncReport } from '../../workspace/index.js';
+import { filesNotIndexedNote } from '../../workspace/sync-report-notes.js';
 
 export function renderSyncReport(report: SyncReport): string {
   const { files, blocks, edges } = report;
@@ -10,11 +11,8 @@ export function renderSyncReport(report: SyncReport): string {
     `  graph: ${blocks.total} blocks, ${edges.total} edges (${blocks.written} blocks and ${edges.written} edges written, ${blocks.deleted} blocks and ${edges.deleted} edges removed)`,
     `  call sites that could not be resolved: ${report.unresolvedCalls}`,
   ];
-  if (files.skipped > 0 || files.withSyntaxErrors > 0) {
-    lines.push(
-      `  ${files.skipped} files skipped (binary, minified, too large, unreadable), ${files.withSyntaxErrors} with syntax errors (partly indexed)`,
-    );
-  }
+  const notIndexed = filesNotIndexedNote(files);
+  if (notIndexed !== undefined) lines.push(`  ${notIndexed}`);
   for (const warning of report.warnings) lines.push(`  ⚠ ${warning}`);
   return `${lines.join('\n')}\n`;
 }
