@@ -55,8 +55,15 @@ const quick = values.quick === true;
 const seed = Number(values.seed ?? 42);
 const size = quick ? quickModelSize : fullModelSize;
 const counts = quick
-  ? { point: 300, heavy: 100, pairs: 60, warmup: 30, cli: Number(values['cli-runs'] ?? 5) }
-  : { point: 2_000, heavy: 500, pairs: 200, warmup: 200, cli: Number(values['cli-runs'] ?? 20) };
+  ? { point: 300, heavy: 100, pairs: 60, warmup: 30, steady: 2_000, cli: Number(values['cli-runs'] ?? 5) }
+  : {
+      point: 2_000,
+      heavy: 500,
+      pairs: 200,
+      warmup: 200,
+      steady: 20_000,
+      cli: Number(values['cli-runs'] ?? 20),
+    };
 const work = join(benchDirectory, '.work', `query-${quick ? 'quick' : 'full'}-${seed}`);
 const outDirectory = values.out ?? join(repository, 'docs', 'benchmarks');
 
@@ -101,6 +108,12 @@ interface QueryInputs {
   readonly ids: ModelIds;
   readonly samples: Samples;
   readonly model: CodeModel;
+}
+
+/** The steady state's inputs: entities to warm up on, then other timed inputs than the first run's. */
+interface SteadyInputs {
+  readonly warm: Int32Array;
+  readonly inputs: QueryInputs;
 }
 
 /**
@@ -150,6 +163,44 @@ function measureKausal(context: QueryContext, inputs: QueryInputs): Record<strin
       findPaths(context, { from, to, maxDepth: 6 }),
     ),
   };
+}
+
+/**
+ * Brings a database to the state a long-lived process reaches: for each of `entities` (other
+ * random entities than the timed ones), find its name and show its callers and callees; every
+ * tenth, trace its callees to depth 3. `run` answers one such query on one engine.
+ */
+function warmUp(
+  entities: Int32Array,
+  inputs: QueryInputs,
+  run: (query: 'find' | 'callers' | 'callees' | 'trace3', id: BlockId, name: string) => unknown,
+): number {
+  const started = performance.now();
+  entities.forEach((entity, index) => {
+    const id = inputs.ids.entities[entity] as BlockId;
+    const name = inputs.model.names[entity] as string;
+    run('find', id, name);
+    run('callers', id, name);
+    run('callees', id, name);
+    if (index % 10 === 0) run('trace3', id, name);
+  });
+  return (performance.now() - started) / 1000;
+}
+
+function warmKausal(context: QueryContext, entities: Int32Array, inputs: QueryInputs): number {
+  return warmUp(entities, inputs, (query, target, name) => {
+    if (query === 'find') return find(context, { name });
+    if (query === 'trace3') return trace(context, { target, direction: 'callees', depth: 3 });
+    return show(context, { target, relation: query });
+  });
+}
+
+function warmSqlite(queries: SqliteQueries, entities: Int32Array, inputs: QueryInputs): number {
+  return warmUp(entities, inputs, (query, id, name) => {
+    if (query === 'find') return queries.find(name, 10);
+    if (query === 'trace3') return queries.trace(id, 3, 200);
+    return query === 'callers' ? queries.callers(id, 100) : queries.callees(id, 100);
+  });
 }
 
 function measureSqlite(queries: SqliteQueries, inputs: QueryInputs): Record<string, Timing> {
@@ -238,11 +289,22 @@ function measureCliPhases(directory: string, target: string): Record<string, num
   return phases;
 }
 
+interface SqliteOutcome {
+  timings?: Record<string, Timing>;
+  steady?: Record<string, Timing>;
+  warmSeconds?: number;
+  seconds?: number;
+  bytes?: number;
+  version?: string;
+  error?: string;
+}
+
 function sqliteSide(
   model: CodeModel,
   ids: ModelIds,
   inputs: QueryInputs,
-): { timings?: Record<string, Timing>; seconds?: number; bytes?: number; version?: string; error?: string } {
+  steady: SteadyInputs,
+): SqliteOutcome {
   const install = ensurePeersInstalled(log);
   try {
     const module = loadPeer('better-sqlite3');
@@ -262,9 +324,14 @@ function sqliteSide(
     const queries = sqliteQueries(openSqlite(module, directory, cacheBytes));
     log('sqlite: measuring ...');
     const timings = measureSqlite(queries, inputs);
+    log('sqlite: warming up, then measuring the steady state ...');
+    const warmSeconds = warmSqlite(queries, steady.warm, steady.inputs);
+    const steadyTimings = measureSqlite(queries, steady.inputs);
     queries.close();
     return {
       timings,
+      steady: steadyTimings,
+      warmSeconds,
       seconds,
       bytes: diskBytes(directory),
       version: `better-sqlite3 ${installedPeerVersion('better-sqlite3') ?? '?'}`,
@@ -285,17 +352,32 @@ function main(): void {
   const ids = idsOf(model);
   const samples = drawSamples(model, counts.point * 3 + counts.heavy * 2, counts.pairs, seed + 1);
   const inputs = { ids, samples, model };
+  const steadyInputs: SteadyInputs = {
+    warm: drawSamples(model, counts.steady, 0, seed + 2).entities,
+    inputs: {
+      ids,
+      model,
+      samples: drawSamples(model, counts.point * 3 + counts.heavy * 2, counts.pairs, seed + 3),
+    },
+  };
   const kausal = prepareKausal(model, ids);
 
   const db = openKausal(kausal.directory, cacheBytes);
   const tables = db.stats().tables;
   log('kausaldb: measuring ...');
   const ours = measureKausal({ graph: db }, inputs);
+  log('kausaldb: warming up, then measuring the steady state ...');
+  const warmSeconds = warmKausal({ graph: db }, steadyInputs.warm, inputs);
+  const steady = measureKausal({ graph: db }, steadyInputs.inputs);
+  const steadyCacheBytes = db.stats().blockCacheBytes;
   db.close();
   log('kausaldb: measuring again with a shared entity cache ...');
   const longLived = openKausal(kausal.directory, cacheBytes);
   const entities = SharedEntityCache.following(longLived, limits.entityCacheBytesDefault);
   const shared = measureKausal({ graph: longLived, entities }, inputs);
+  const entityCache = entities.stats();
+  warmKausal({ graph: longLived, entities }, steadyInputs.warm, inputs);
+  const steadyShared = measureKausal({ graph: longLived, entities }, steadyInputs.inputs);
   longLived.close();
   const opens: number[] = [];
   for (let run = 0; run < 5; run++) {
@@ -307,7 +389,7 @@ function main(): void {
   log('cli: measuring ...');
   const cli = measureCli(kausal.directory, model, samples);
   const phases = measureCliPhases(kausal.directory, cliTarget(model, samples));
-  const theirs = sqliteSide(model, ids, inputs);
+  const theirs = sqliteSide(model, ids, inputs, steadyInputs);
 
   const what: Record<string, [string, string, string | undefined]> = {
     find: ['find', 'exact name, first 10', undefined],
@@ -326,6 +408,11 @@ function main(): void {
       kausal: timing,
       ...(shared[key] === undefined ? {} : { kausalShared: shared[key] }),
       ...(sqlite === undefined ? {} : { sqlite }),
+      steady: {
+        kausal: steady[key] as Timing,
+        kausalShared: steadyShared[key] as Timing,
+        ...(theirs.steady?.[key] === undefined ? {} : { sqlite: theirs.steady[key] }),
+      },
       ...(target === undefined ? {} : { target }),
     };
   });
@@ -352,7 +439,13 @@ function main(): void {
     ...(theirs.error === undefined ? {} : { sqliteError: theirs.error }),
     shape,
     queries,
-    entityCache: entities.stats(),
+    entityCache,
+    steady: {
+      warmEntities: counts.steady,
+      kausalWarmSeconds: warmSeconds,
+      ...(theirs.warmSeconds === undefined ? {} : { sqliteWarmSeconds: theirs.warmSeconds }),
+      blockCacheBytes: steadyCacheBytes,
+    },
     cli,
     open: { timing: summarise(opens), metadataBytes: phases['metadataBytes'] ?? 0, phases },
     command: `npm run bench:query${quick ? ' -- --quick' : ''}`,
