@@ -201,7 +201,8 @@ describe('kausal query commands', () => {
         ['find', '--name', 'x', '--match', 'regex'],
         'Invalid argument: --match must be one of exact, prefix, fuzzy',
       ],
-      [['find', '--name', ''], 'Missing required argument: --name'],
+      [['find', '--name', ''], 'Invalid argument: --name must not be empty'],
+      [['show', '--relation', 'callers', '--target', '  '], 'Invalid argument: --target must not be empty'],
       [
         ['find', '--name', 'x', '--json', '--format', 'csv'],
         'Invalid argument: --json conflicts with --format csv',

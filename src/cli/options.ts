@@ -67,8 +67,9 @@ function describeParseError(error: unknown): string {
 
 export function requiredString(parsed: ParsedOptions, name: string): string {
   const value = optionalString(parsed, name);
-  if (value === undefined || value.trim() === '')
-    throw new UsageError(`Missing required argument: --${name}`);
+  if (value === undefined) throw new UsageError(`Missing required argument: --${name}`);
+  // Given but blank (an unset shell variable, say): saying it is missing would mislead.
+  if (value.trim() === '') throw new UsageError(`Invalid argument: --${name} must not be empty`);
   return value;
 }
 
