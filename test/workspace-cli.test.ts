@@ -1,7 +1,7 @@
 // Black-box tests of link, sync, status and unlink through the real binary.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { cpSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, it } from 'node:test';
@@ -109,6 +109,46 @@ describe('kausal link / sync / status / unlink', () => {
     );
   });
 
+  it('follows a workspace directory that moved when it is linked again at its new place', (t) => {
+    const parent = makeTempDir(t);
+    const root = join(parent, 'old-place');
+    cpSync(fixture, root, { recursive: true });
+    const data = makeTempDir(t);
+    assert.equal(kausal(['link', '--path', root, '--name', 'demo', '--data-dir', data]).code, 0);
+    const moved = join(parent, 'new-place');
+    renameSync(root, moved);
+    assert.match(
+      kausal(['status', '--data-dir', data]).stdout,
+      /old-place {2}\(directory missing; if it moved: kausal link --path <new place> --name demo\)\n/,
+    );
+    const sync = kausal(['sync', 'demo', '--data-dir', data]);
+    assert.equal(sync.code, 1);
+    assert.match(
+      sync.stderr,
+      /no longer a directory; restore it, point the workspace at where it moved with 'kausal link --path <new place> --name demo'/,
+    );
+    const link = kausal(['link', '--path', moved, '--name', 'demo', '--data-dir', data]);
+    assert.equal(link.code, 0, link.stderr);
+    assert.match(
+      link.stdout,
+      /^✓ Moved demo \(.*new-place\) in [\d.]+ s\n {2}moved from .*old-place: the graph carried over, only changed files were read\n/,
+    );
+    assert.match(link.stdout, /\(0 added, 0 changed, 0 deleted, \d+ unchanged\)/);
+    const status = kausal(['status', '--data-dir', data]).stdout;
+    assert.match(status, /^demo {2}.*new-place\n/m, 'the new place is stored even when no file changed');
+    assert.match(status, /up to date/);
+    const callers = kausal([
+      'show',
+      '--relation',
+      'callers',
+      '--target',
+      'helper_function',
+      '--data-dir',
+      data,
+    ]);
+    assert.equal(callers.code, 0, callers.stderr);
+  });
+
   it('says when nothing was found in a workspace edited since its sync', (t) => {
     const root = makeTempDir(t);
     cpSync(fixture, root, { recursive: true });
@@ -177,7 +217,7 @@ describe('kausal link / sync / status / unlink', () => {
     assert.equal(vanished.code, 1);
     assert.match(
       vanished.stderr,
-      /is no longer a directory; restore it, or run 'kausal unlink --name moved'/,
+      /is no longer a directory; restore it, point the workspace at where it moved with 'kausal link --path <new place> --name moved' \(the graph carries over\), or run 'kausal unlink --name moved'/,
     );
     const noDatabase = kausal(['sync', '--data-dir', join(data, 'empty')]);
     assert.equal(noDatabase.code, 1);

@@ -436,7 +436,9 @@ export function syncText(reports: readonly SyncReport[], mode: BackendMode): str
     const { files, blocks, edges } = report;
     const changed = files.added + files.changed + files.deleted;
     lines.push(
-      `${report.linked ? 'linked' : 'synced'} ${clean(report.workspace)} in ${(report.durationMs / 1000).toFixed(2)} s: ` +
+      `${report.linked ? 'linked' : 'synced'} ${clean(report.workspace)}` +
+        (report.movedFrom === undefined ? '' : ` (moved from ${clean(report.movedFrom)})`) +
+        ` in ${(report.durationMs / 1000).toFixed(2)} s: ` +
         (changed === 0
           ? 'no file changed'
           : `${files.added} added, ${files.changed} changed, ${files.deleted} deleted`) +

@@ -2,7 +2,7 @@
 // step must equal what a fresh link of the same tree produces, with work proportional to the
 // change.
 import assert from 'node:assert/strict';
-import { mkdirSync, rmSync, symlinkSync, writeFileSync, utimesSync } from 'node:fs';
+import { mkdirSync, renameSync, rmSync, symlinkSync, writeFileSync, utimesSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { isKausalError } from '../core/errors.js';
@@ -224,6 +224,44 @@ describe('workspaces', () => {
     await unlinkWorkspace(db, 'two');
     const internal = [...db.scanBlocks()].filter((block) => block.metadata['internal'] !== 'registry');
     assert.deepEqual(internal, [], 'nothing of either workspace is left');
+    db.close();
+  });
+
+  it('points a workspace whose directory moved at its new place, reading only what changed', async (t) => {
+    const parent = makeTempDir(t);
+    const root = join(parent, 'before');
+    writeProject(root);
+    const db = Database.open(makeTempDir(t));
+    await linkWorkspace(db, root, 'w', options);
+    const before = graphOf(db, 'w');
+    const moved = join(parent, 'after');
+    renameSync(root, moved);
+    await assert.rejects(
+      syncWorkspace(db, requireWorkspace(db, 'w'), options),
+      (error) =>
+        isKausalError(error, 'NOT_FOUND') &&
+        error.message.includes(`'kausal link --path <new place> --name w'`),
+    );
+    // Edited while it was away: the sync after the move reads that file alone.
+    writeFileSync(
+      join(moved, 'src/util.ts'),
+      'export function helper(x: number): number {\n  return x * 3;\n}\n',
+    );
+    const report = await linkWorkspace(db, moved, 'w', options);
+    assert.equal(report.movedFrom, root);
+    assert.equal(report.linked, false);
+    assert.equal(report.root, moved);
+    assert.deepEqual(
+      [report.files.unchanged, report.files.changed, report.files.added, report.files.deleted],
+      [1, 1, 0, 0],
+    );
+    assert.equal(requireWorkspace(db, 'w').root, moved);
+    assert.deepEqual(graphOf(db, 'w'), before, 'the same entities and calls, under the same ids');
+    assert.deepEqual(graphOf(db, 'w'), await freshGraph(t, moved));
+    // A workspace whose directory still exists stays bound to it.
+    await assert.rejects(linkWorkspace(db, root.replace('before', 'elsewhere'), 'w', options), (error) =>
+      isKausalError(error, 'ALREADY_EXISTS'),
+    );
     db.close();
   });
 

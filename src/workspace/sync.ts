@@ -110,6 +110,8 @@ export interface SyncReport {
   readonly root: string;
   /** True when this call created the workspace. */
   readonly linked: boolean;
+  /** Where the workspace was linked before a link pointed it at its new place (see linkWorkspace). */
+  readonly movedFrom?: string;
   readonly commit?: string;
   readonly files: {
     readonly total: number;
@@ -140,13 +142,19 @@ export async function linkWorkspace(
   validateWorkspaceName(name);
   const absoluteRoot = resolvePath(root);
   const existing = readWorkspaceRecord(db, name);
-  if (existing !== undefined && existing.root !== absoluteRoot) {
+  // A workspace whose directory is gone may be pointed at the place it moved to: its files keep
+  // their relative paths, so the graph carries over and the sync reads only what changed.
+  const movedFrom =
+    existing !== undefined && existing.root !== absoluteRoot && !isDirectory(existing.root)
+      ? existing.root
+      : undefined;
+  if (existing !== undefined && existing.root !== absoluteRoot && movedFrom === undefined) {
     throw new KausalError(
       'ALREADY_EXISTS',
       `workspace ${JSON.stringify(name)} is already linked to ${existing.root}; unlink it first or choose another --name`,
     );
   }
-  if (existing === undefined) {
+  if (existing === undefined || movedFrom !== undefined) {
     // The same directory under a second name would hold every entity twice, and every name would
     // turn ambiguous between the two.
     const real = realPathOf(absoluteRoot);
@@ -160,18 +168,22 @@ export async function linkWorkspace(
     }
   }
   const now = (options.now ?? (() => new Date()))().toISOString();
-  const record: WorkspaceRecord = existing ?? {
-    name,
-    root: absoluteRoot,
-    linkedAt: now,
-    syncedAt: '',
-    files: 0,
-    blocks: 0,
-    edges: 0,
-    unresolvedCalls: 0,
-  };
+  const record: WorkspaceRecord =
+    existing === undefined
+      ? {
+          name,
+          root: absoluteRoot,
+          linkedAt: now,
+          syncedAt: '',
+          files: 0,
+          blocks: 0,
+          edges: 0,
+          unresolvedCalls: 0,
+        }
+      : { ...existing, root: absoluteRoot };
   // A link that was stopped before it finished left a record without a sync: it is finished now.
-  return runSync(db, record, existing === undefined || existing.syncedAt === '', options);
+  const report = await runSync(db, record, existing === undefined || existing.syncedAt === '', options);
+  return movedFrom === undefined ? report : { ...report, movedFrom };
 }
 
 export async function syncWorkspace(
@@ -603,20 +615,23 @@ function realPathOf(path: string): string {
   }
 }
 
-function checkRoot(record: WorkspaceRecord, linking: boolean): void {
-  let isDirectory = false;
+function isDirectory(path: string): boolean {
   try {
-    isDirectory = statSync(record.root).isDirectory();
+    return statSync(path).isDirectory();
   } catch {
-    // Reported below.
+    return false;
   }
-  if (!isDirectory) {
+}
+
+function checkRoot(record: WorkspaceRecord, linking: boolean): void {
+  if (!isDirectory(record.root)) {
     throw new KausalError(
       'NOT_FOUND',
       linking
         ? `cannot index ${record.root} for workspace ${JSON.stringify(record.name)}: no such directory`
         : `workspace ${JSON.stringify(record.name)} is linked to ${record.root}, which is no longer a directory; ` +
-          `restore it, or run 'kausal unlink --name ${record.name}' (its graph stays queryable until then)`,
+          `restore it, point the workspace at where it moved with 'kausal link --path <new place> --name ${record.name}' ` +
+          `(the graph carries over), or run 'kausal unlink --name ${record.name}' (its graph stays queryable until then)`,
     );
   }
 }

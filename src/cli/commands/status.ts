@@ -48,11 +48,11 @@ server, its cache of decoded entities).
 
 function describe(status: WorkspaceStatus): string[] {
   const lines = [
-    `${status.name}  ${status.root}${status.rootExists ? '' : '  (directory missing)'}`,
+    `${status.name}  ${status.root}${status.rootExists ? '' : `  (directory missing; if it moved: kausal link --path <new place> --name ${status.name})`}`,
     status.syncedAt === ''
       ? '  never synced to the end'
       : `  synced ${status.syncedAt}${status.commit === undefined ? '' : ` at commit ${status.commit.slice(0, 12)}`}`,
-    `  ${status.files} files, ${status.blocks} blocks, ${status.edges} edges, ${status.unresolvedCalls} unresolved call sites`,
+    `  ${status.files} ${status.files === 1 ? 'file' : 'files'}, ${status.blocks} blocks, ${status.edges} edges, ${status.unresolvedCalls} unresolved call sites`,
   ];
   if (status.interrupted) {
     lines.push(

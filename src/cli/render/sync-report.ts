@@ -3,7 +3,7 @@ import { filesNotIndexedNote } from '../../workspace/sync-report-notes.js';
 
 export function renderSyncReport(report: SyncReport): string {
   const { files, blocks, edges } = report;
-  const verb = report.linked ? 'Linked' : 'Synced';
+  const verb = report.movedFrom !== undefined ? 'Moved' : report.linked ? 'Linked' : 'Synced';
   const seconds = (report.durationMs / 1000).toFixed(2);
   const lines = [
     `✓ ${verb} ${report.workspace} (${report.root}) in ${seconds} s`,
@@ -11,6 +11,13 @@ export function renderSyncReport(report: SyncReport): string {
     `  graph: ${blocks.total} blocks, ${edges.total} edges (${blocks.written} blocks and ${edges.written} edges written, ${blocks.deleted} blocks and ${edges.deleted} edges removed)`,
     `  call sites that could not be resolved: ${report.unresolvedCalls}`,
   ];
+  if (report.movedFrom !== undefined) {
+    lines.splice(
+      1,
+      0,
+      `  moved from ${report.movedFrom}: the graph carried over, only changed files were read`,
+    );
+  }
   const notIndexed = filesNotIndexedNote(files);
   if (notIndexed !== undefined) lines.push(`  ${notIndexed}`);
   for (const warning of report.warnings) lines.push(`  ⚠ ${warning}`);
