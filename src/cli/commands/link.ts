@@ -14,7 +14,8 @@ export const linkCommand: Command = {
 
 Parses the code under DIR (ten languages), stores its functions, types and modules with their
 calls, imports and inheritance, and remembers DIR as workspace NAME (default: the directory's
-base name). Linking a directory that is already linked under that name syncs it instead.
+base name). Linking a directory that is already linked under that name syncs it instead; a
+workspace whose directory is gone (moved or renamed) is pointed at DIR, keeping its graph.
 Respects .gitignore and .kausalignore; skips node_modules, build outputs, binary and large files.
 `,
   async run(args, context) {
