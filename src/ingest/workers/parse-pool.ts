@@ -13,6 +13,7 @@ import { packagePath } from '../../package-root.js';
 import type { YieldBudget } from '../../core/yield-budget.js';
 import { runParseJob, type ParseJob, type ParseOutcome } from './parse-job.js';
 import type { ParseRequest } from './protocol.js';
+import { unpackOutcome, type WorkerMessage } from './shared-content.js';
 import { keepWarmWorker, takeWarmWorker } from './warm-workers.js';
 import { parseWorkerNice } from './worker-priority.js';
 
@@ -160,7 +161,7 @@ class PoolRun {
     const warm = this.faultInjecting ? undefined : takeWarmWorker();
     const settings = { nice: parseWorkerNice(), ...(this.faultInjecting ? { crashOn, failStart } : {}) };
     const worker = warm ?? spawnWorker(settings);
-    const onMessage = (outcome: ParseOutcome): void => this.onMessage(slot, outcome);
+    const onMessage = (message: WorkerMessage): void => this.onMessage(slot, message);
     const onError = (error: Error): void => this.onWorkerLost(slot, error);
     const onExit = (code: number): void => {
       if (this.slots.has(slot)) this.onWorkerLost(slot, new Error(`worker exited with code ${code}`));
@@ -188,12 +189,12 @@ class PoolRun {
     if (slot.outstanding.length === 0) this.retire(slot);
   }
 
-  private onMessage(slot: Slot, outcome: ParseOutcome): void {
+  private onMessage(slot: Slot, message: WorkerMessage): void {
     const job = slot.outstanding.shift();
-    assert(job !== undefined && job.path === outcome.path, 'worker answered out of order');
+    assert(job !== undefined && job.path === message.path, 'worker answered out of order');
     this.answered++;
     slot.answered++;
-    this.deliver(outcome);
+    this.deliver(unpacked(message));
     this.feed(slot);
   }
 
@@ -266,5 +267,15 @@ class PoolRun {
     for (const slot of this.slots) void slot.worker.terminate();
     this.slots.clear();
     this.settle(error);
+  }
+}
+
+/** A damaged message costs its file, like a parser crash, not the run. */
+function unpacked(message: WorkerMessage): ParseOutcome {
+  try {
+    return unpackOutcome(message);
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    return { path: message.path, status: 'failed', reason };
   }
 }

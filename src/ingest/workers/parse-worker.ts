@@ -4,6 +4,7 @@ import { setPriority } from 'node:os';
 import { parentPort, workerData } from 'node:worker_threads';
 import type { ParseRequest } from './protocol.js';
 import { runParseJob } from './parse-job.js';
+import { packOutcome } from './shared-content.js';
 
 const port = parentPort;
 if (port === null) throw new Error('parse-worker must run in a worker thread');
@@ -30,7 +31,7 @@ port.on('message', (request: ParseRequest) => {
   chain = chain.then(async () => {
     for (const job of request.jobs) {
       if (job.path === crashOn) process.exit(70);
-      port.postMessage(await runParseJob(job, request.fileBytesMax));
+      port.postMessage(packOutcome(await runParseJob(job, request.fileBytesMax)));
     }
   });
 });
