@@ -10,11 +10,20 @@ import { parseFiles } from './parse-pool.js';
 import { endWarmWorkers, warmWorkerIds } from './warm-workers.js';
 import { parseWorkersYieldToQueries } from './worker-priority.js';
 
-/** The nice value of each thread of this process (Linux: /proc/self/task/<tid>/stat, field 19). */
+/**
+ * The nice value of each thread of this process (Linux: /proc/self/task/<tid>/stat, field 19).
+ * A thread that ends between the listing and the read (a worker of an earlier test finishing its
+ * exit) is left out.
+ */
 function threadNiceValues(): number[] {
-  return readdirSync('/proc/self/task').map((tid) => {
-    const stat = readFileSync(`/proc/self/task/${tid}/stat`, 'utf8');
-    return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[16]);
+  return readdirSync('/proc/self/task').flatMap((tid) => {
+    let stat: string;
+    try {
+      stat = readFileSync(`/proc/self/task/${tid}/stat`, 'utf8');
+    } catch {
+      return [];
+    }
+    return [Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[16])];
   });
 }
 
