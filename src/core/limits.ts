@@ -73,6 +73,14 @@ export const limits = {
    * Steps overrun the budget by their own length, so 1 ms means one step per turn.
    */
   yieldBudgetMsContended: 1,
+  /**
+   * Past this share of the heap's limit a link or sync stops with LIMIT_EXCEEDED (src/core/
+   * heap-room.ts) rather than run into V8's out-of-memory crash. The rest is headroom for the few
+   * milliseconds between two checks, and for garbage not yet collected.
+   */
+  heapUsedShareMax: 0.9,
+  /** The young generation's part of V8's heap limit in Node 20 (three 16 MiB semi-spaces). */
+  heapYoungGenerationBytes: 48 * MiB,
   queryContentionWindowMs: 50,
   /**
    * Batch sizes of a sync that yields. A batch is one synchronous write with one fsync: 32 blocks

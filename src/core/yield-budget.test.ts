@@ -85,6 +85,33 @@ describe('YieldBudget', () => {
     assert.ok(turns >= 49, `saw ${turns} turns`);
   });
 
+  it('runs its check at every yield, and every 64 steps of work that never yields', async () => {
+    let checks = 0;
+    const counted = (): void => {
+      checks++;
+    };
+    const unbounded = new YieldBudget(Number.POSITIVE_INFINITY, new ManualClock(), () => false, counted);
+    assert.equal(await unbounded.run(countTo(200)), 20_100);
+    assert.equal(checks, 3, 'after steps 64, 128 and 192');
+    assert.equal(unbounded.yields, 0);
+
+    checks = 0;
+    const everyStep = new YieldBudget(0, new ManualClock(), () => false, counted);
+    await everyStep.run(countTo(10));
+    assert.equal(checks, everyStep.yields);
+    assert.ok(checks >= 10);
+
+    const stopping = new YieldBudget(
+      Number.POSITIVE_INFINITY,
+      new ManualClock(),
+      () => false,
+      () => {
+        throw new Error('out of room');
+      },
+    );
+    await assert.rejects(stopping.run(countTo(100)), /out of room/);
+  });
+
   it('cuts a loop into steps of a given size', () => {
     const seen: number[] = [];
     const steps = eachInSteps([1, 2, 3, 4, 5], 2, (item) => seen.push(item));

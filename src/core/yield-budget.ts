@@ -15,10 +15,15 @@ import { limits } from './limits.js';
 /** Work cut into steps: each `yield` marks a point where the thread may be handed back. */
 export type Steps<T> = Generator<void, T, undefined>;
 
+/** Steps between two checks of a budget that does not yield (a check costs about a microsecond). */
+const checkEverySteps = 64;
+
 export class YieldBudget {
   /** Times this budget handed the thread back. */
   yields = 0;
   private since: number;
+  /** Steps run since the check last ran: work that never yields is checked every few steps. */
+  private stepsSinceCheck = 0;
 
   /**
    * `budgetMs` is how long the work may hold the thread between yields: 0 yields at every
@@ -29,6 +34,11 @@ export class YieldBudget {
     readonly budgetMs: number = limits.yieldBudgetMsDefault,
     private readonly clock: Clock = systemClock,
     private readonly contended: () => boolean = () => false,
+    /**
+     * A check that may stop the work by throwing (see heap-room.ts): run before every yield, every
+     * `checkEverySteps` steps of `run` (a budget that never yields), and at `checkpoint()`.
+     */
+    private readonly check: () => void = () => undefined,
   ) {
     if (Number.isNaN(budgetMs) || budgetMs < 0) {
       throw invalidArgument(`a yield budget must be a number of milliseconds ≥ 0, not ${budgetMs}`);
@@ -39,6 +49,12 @@ export class YieldBudget {
   /** A budget that never yields: the work runs in one stretch, as a synchronous call would. */
   static unbounded(): YieldBudget {
     return new YieldBudget(Number.POSITIVE_INFINITY);
+  }
+
+  /** Runs the budget's check (for work that also advances outside its steps, such as a parse). */
+  checkpoint(): void {
+    this.stepsSinceCheck = 0;
+    this.check();
   }
 
   /** Whether the work has held the thread for its budget since it last yielded. */
@@ -55,6 +71,7 @@ export class YieldBudget {
 
   /** Yields to the event loop: pending timers, I/O callbacks and immediates run first. */
   async yieldNow(): Promise<void> {
+    this.checkpoint();
     await new Promise<void>((resolve) => setImmediate(resolve));
     this.yields++;
     this.since = this.clock.monotonicMs();
@@ -65,6 +82,7 @@ export class YieldBudget {
     for (;;) {
       const step = steps.next();
       if (step.done === true) return step.value;
+      if (++this.stepsSinceCheck >= checkEverySteps) this.checkpoint();
       if (this.spent()) await this.yieldNow();
     }
   }

@@ -265,6 +265,38 @@ describe('workspaces', () => {
     db.close();
   });
 
+  it('stops a link whose heap runs short with LIMIT_EXCEEDED, before writing or after', async (t) => {
+    const root = makeTempDir(t);
+    writeProject(root);
+    const full = { used: 95, limit: 100 };
+    const roomy = { used: 10, limit: 100 };
+    // Short while parsing: nothing was written, the name stays free.
+    const db = Database.open(makeTempDir(t));
+    await assert.rejects(
+      linkWorkspace(db, root, 'w', { ...options, heapUse: () => full }),
+      (error) =>
+        isKausalError(error, 'LIMIT_EXCEEDED') &&
+        /the link of workspace "w" needs more memory/.test(error.message),
+    );
+    assert.deepEqual(readRegistry(db), []);
+    // Short while writing: an interrupted link, which the next sync finishes.
+    let phase = '';
+    await assert.rejects(
+      linkWorkspace(db, root, 'w', {
+        ...options,
+        yieldEveryMs: 0,
+        onProgress: (progress) => (phase = progress.phase),
+        heapUse: () => (phase === 'write' ? full : roomy),
+      }),
+      (error) => isKausalError(error, 'LIMIT_EXCEEDED'),
+    );
+    assert.equal(phase, 'write');
+    assert.equal((await workspaceStatuses(db, { check: false }))[0]?.interrupted, true);
+    await syncWorkspace(db, requireWorkspace(db, 'w'), options);
+    assert.deepEqual(graphOf(db, 'w'), await freshGraph(t, root));
+    db.close();
+  });
+
   it('refuses a name already linked to another directory, and bad names', async (t) => {
     const root = makeTempDir(t);
     writeProject(root);

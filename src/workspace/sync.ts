@@ -24,6 +24,7 @@ import { KausalError } from '../core/errors.js';
 import type { BlockInput, GraphEdge, JsonObject, WriteOperation } from '../core/types.js';
 import { systemClock } from '../core/clock.js';
 import { eachInSteps, YieldBudget, type Steps } from '../core/yield-budget.js';
+import { checkHeapRoom, type HeapUse } from '../core/heap-room.js';
 import type { Database } from '../database.js';
 import {
   affectedFilesSteps,
@@ -103,6 +104,8 @@ export interface SyncOptions {
   readonly yieldEveryMs?: number;
   /** True while others wait for the thread: the sync then yields sooner (see YieldBudget). */
   readonly contended?: () => boolean;
+  /** How full the heap is (default: this process's); tests pass their own. See heap-room.ts. */
+  readonly heapUse?: () => HeapUse;
 }
 
 export interface SyncReport {
@@ -228,10 +231,13 @@ async function runSync(
   // among them is deleted.
   const pending = readPendingWrites(db, record.name);
   const force = options.force === true || linking || extractorChanged || pending !== undefined;
+  const work = `the ${linking ? 'link' : 'sync'} of workspace ${JSON.stringify(record.name)}`;
+  const checkRoom = (): void => checkHeapRoom(work, options.heapUse?.());
   const budget = new YieldBudget(
     options.yieldEveryMs ?? limits.yieldBudgetMsDefault,
     systemClock,
     options.contended,
+    checkRoom,
   );
   checkRoot(record, linking);
   // Whether this sync leaves a complete name index: it does when the index was complete before
@@ -726,6 +732,8 @@ async function parseChanged(
       onOutcome: (outcome) => {
         outcomes.set(outcome.path, outcome);
         if (outcomes.size % 100 === 0 || outcomes.size === jobs.length) {
+          // Outcomes pile up here while the workers parse: the heap grows without a step to yield at.
+          budget.checkpoint();
           progress({ phase: 'parse', done: outcomes.size, total: jobs.length });
         }
       },
