@@ -242,6 +242,12 @@ describe('workspaces', () => {
         isKausalError(error, 'NOT_FOUND') &&
         error.message.includes(`'kausal link --path <new place> --name w'`),
     );
+    await assert.rejects(
+      linkWorkspace(db, join(parent, 'nowhere'), 'w', options),
+      (error) =>
+        isKausalError(error, 'NOT_FOUND') &&
+        /cannot index .*nowhere for workspace "w": no such directory/.test(error.message),
+    );
     // Edited while it was away: the sync after the move reads that file alone.
     writeFileSync(
       join(moved, 'src/util.ts'),

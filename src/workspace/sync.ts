@@ -145,17 +145,23 @@ export async function linkWorkspace(
   validateWorkspaceName(name);
   const absoluteRoot = resolvePath(root);
   const existing = readWorkspaceRecord(db, name);
-  // A workspace whose directory is gone may be pointed at the place it moved to: its files keep
-  // their relative paths, so the graph carries over and the sync reads only what changed.
-  const movedFrom =
-    existing !== undefined && existing.root !== absoluteRoot && !isDirectory(existing.root)
-      ? existing.root
-      : undefined;
-  if (existing !== undefined && existing.root !== absoluteRoot && movedFrom === undefined) {
-    throw new KausalError(
-      'ALREADY_EXISTS',
-      `workspace ${JSON.stringify(name)} is already linked to ${existing.root}; unlink it first or choose another --name`,
-    );
+  let movedFrom: string | undefined;
+  if (existing !== undefined && existing.root !== absoluteRoot) {
+    if (isDirectory(existing.root)) {
+      throw new KausalError(
+        'ALREADY_EXISTS',
+        `workspace ${JSON.stringify(name)} is already linked to ${existing.root}; unlink it first or choose another --name`,
+      );
+    }
+    // Its directory is gone: the workspace is pointed at the place it moved to. Its files keep
+    // their relative paths, so the graph carries over and the sync reads only what changed.
+    if (!isDirectory(absoluteRoot)) {
+      throw new KausalError(
+        'NOT_FOUND',
+        `cannot index ${absoluteRoot} for workspace ${JSON.stringify(name)}: no such directory`,
+      );
+    }
+    movedFrom = existing.root;
   }
   if (existing === undefined || movedFrom !== undefined) {
     // The same directory under a second name would hold every entity twice, and every name would
