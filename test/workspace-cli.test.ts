@@ -149,6 +149,19 @@ describe('kausal link / sync / status / unlink', () => {
     assert.equal(callers.code, 0, callers.stderr);
   });
 
+  it('counts one file, block or edge in the singular', (t) => {
+    const root = makeTempDir(t);
+    writeFileSync(join(root, 'one.py'), 'def one():\n    return 1\n');
+    const data = makeTempDir(t);
+    assert.equal(kausal(['link', '--path', root, '--name', 'solo', '--data-dir', data]).code, 0);
+    assert.match(
+      kausal(['status', '--data-dir', data]).stdout,
+      /\n {2}1 file, 2 blocks, \d+ edges?, 0 unresolved call sites\n/,
+    );
+    const unlink = kausal(['unlink', '--name', 'solo', '--data-dir', data]);
+    assert.match(unlink.stdout, /removed 2 blocks and \d+ edges? from 1 file\n$/);
+  });
+
   it('says when nothing was found in a workspace edited since its sync', (t) => {
     const root = makeTempDir(t);
     cpSync(fixture, root, { recursive: true });

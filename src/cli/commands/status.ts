@@ -4,6 +4,7 @@ import type { Command } from '../command.js';
 import { jsonText } from '../output-format.js';
 import { flag, optionalString, parseOptions } from '../options.js';
 import { withBackend } from '../backend-session.js';
+import { plural } from '../render/entity-text.js';
 
 export const statusCommand: Command = {
   name: 'status',
@@ -52,7 +53,7 @@ function describe(status: WorkspaceStatus): string[] {
     status.syncedAt === ''
       ? '  never synced to the end'
       : `  synced ${status.syncedAt}${status.commit === undefined ? '' : ` at commit ${status.commit.slice(0, 12)}`}`,
-    `  ${status.files} ${status.files === 1 ? 'file' : 'files'}, ${status.blocks} blocks, ${status.edges} edges, ${status.unresolvedCalls} unresolved call sites`,
+    `  ${plural(status.files, 'file')}, ${plural(status.blocks, 'block')}, ${plural(status.edges, 'edge')}, ${plural(status.unresolvedCalls, 'unresolved call site')}`,
   ];
   if (status.interrupted) {
     lines.push(

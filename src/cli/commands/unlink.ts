@@ -2,6 +2,7 @@ import type { Command } from '../command.js';
 import { jsonText } from '../output-format.js';
 import { flag, parseOptions, requiredString } from '../options.js';
 import { withBackend } from '../backend-session.js';
+import { plural } from '../render/entity-text.js';
 
 export const unlinkCommand: Command = {
   name: 'unlink',
@@ -22,7 +23,7 @@ directory itself is not touched.
     context.io.stdout(
       flag(parsed, 'json')
         ? jsonText(report)
-        : `✓ Unlinked ${report.workspace} (${report.root}): removed ${report.blocksDeleted} blocks and ${report.edgesDeleted} edges from ${report.files} files\n`,
+        : `✓ Unlinked ${report.workspace} (${report.root}): removed ${plural(report.blocksDeleted, 'block')} and ${plural(report.edgesDeleted, 'edge')} from ${plural(report.files, 'file')}\n`,
     );
     return 0;
   },
