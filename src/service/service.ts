@@ -23,6 +23,7 @@ import { SharedEntityCache } from '../query/shared-entity-cache.js';
 import { version } from '../version.js';
 import { readRegistry, requireWorkspace } from '../workspace/records.js';
 import { freshnessSource } from '../workspace/freshness.js';
+import { FreshnessCache } from './freshness-cache.js';
 import { unlinkWorkspace } from '../workspace/unlink.js';
 import { checkParams } from './params.js';
 import {
@@ -68,7 +69,8 @@ type Handler<K extends RequestKind> = (params: ParamsOf<K>, options: RequestOpti
 
 export class Service {
   private readonly startedAt: number;
-  private readonly freshnessCache = new Map<string, { at: number; value: ReturnType<FreshnessSource> }>();
+  /** A server's freshness answers, reused between queries (undefined: checked at every answer). */
+  private readonly freshnessCache: FreshnessCache | undefined;
   private readonly handlers: { readonly [K in RequestKind]: Handler<K> };
   /** Entities decoded by earlier queries; writes to the database make it forget what they change. */
   private readonly entities: SharedEntityCache | undefined;
@@ -90,6 +92,8 @@ export class Service {
     const entityCacheBytes =
       options.entityCacheBytes ?? (options.mode === 'server' ? limits.entityCacheBytesDefault : 0);
     this.entities = entityCacheBytes > 0 ? SharedEntityCache.following(db, entityCacheBytes) : undefined;
+    const freshnessTtlMs = options.freshnessTtlMs ?? 0;
+    this.freshnessCache = freshnessTtlMs > 0 ? new FreshnessCache(db, freshnessTtlMs) : undefined;
     this.handlers = {
       ping: async (params) => this.ping(params.echo),
       status: async (params) => this.status(params),
@@ -156,7 +160,7 @@ export class Service {
       return result;
     } finally {
       if (writeRequestKinds.has(kind)) {
-        this.freshnessCache.clear();
+        this.freshnessCache?.clear();
       }
     }
   }
@@ -248,17 +252,7 @@ export class Service {
   }
 
   private freshness(): FreshnessSource {
-    const source = freshnessSource(this.db);
-    const ttl = this.options.freshnessTtlMs ?? 0;
-    if (ttl <= 0) return source;
-    return (workspace) => {
-      const now = Date.now();
-      const cached = this.freshnessCache.get(workspace);
-      if (cached !== undefined && now - cached.at < ttl) return cached.value;
-      const value = source(workspace);
-      this.freshnessCache.set(workspace, { at: now, value });
-      return value;
-    };
+    return this.freshnessCache?.source() ?? freshnessSource(this.db);
   }
 }
 

@@ -2,10 +2,11 @@
 // a cheap check for edited files (stat of each file in the table; no walk, so new files are not
 // seen). Kept apart from status.ts so a query process does not load the ingestion modules.
 import { statSync } from 'node:fs';
+import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { limits } from '../core/limits.js';
 import type { Database } from '../database.js';
-import type { FreshnessSource } from '../query/index.js';
+import type { FreshnessSource, WorkspaceFreshness } from '../query/index.js';
 import { hasPendingWrites } from './pending-writes.js';
 import { readStatTable, readWorkspaceRecord, type FileStat } from './records.js';
 
@@ -23,24 +24,76 @@ function quickModifiedCount(root: string, table: ReadonlyMap<string, FileStat>):
   return modified;
 }
 
+/** The same count with the stats run on libuv's thread pool, a bounded number at a time. */
+async function modifiedCountOffThread(root: string, table: ReadonlyMap<string, FileStat>): Promise<number> {
+  const entries = [...table];
+  let next = 0;
+  let modified = 0;
+  const worker = async (): Promise<void> => {
+    while (next < entries.length) {
+      const [path, entry] = entries[next++] as [string, FileStat];
+      try {
+        const stats = await stat(join(root, path));
+        if (stats.size !== entry.size || stats.mtimeMs !== entry.mtimeMs) modified++;
+      } catch {
+        modified++; // gone, or unreadable now
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(statsInFlightMax, entries.length) }, worker));
+  return modified;
+}
+
+/** Stats in flight at once in `modifiedCountOffThread` (libuv runs four at a time by default). */
+const statsInFlightMax = 16;
+
+/** What a freshness check reads from the database, and the stat table it then checks, if any. */
+type FreshnessPlan =
+  | { readonly done: WorkspaceFreshness | undefined }
+  | {
+      readonly base: WorkspaceFreshness;
+      readonly root: string;
+      readonly table: ReadonlyMap<string, FileStat>;
+    };
+
+function planFreshness(db: Database, workspace: string): FreshnessPlan {
+  const record = readWorkspaceRecord(db, workspace);
+  if (record === undefined) return { done: undefined };
+  // A link or sync that stopped on the way: no stat can say how much of it the graph holds.
+  if (hasPendingWrites(db, workspace)) return { done: { syncedAt: record.syncedAt, interrupted: true } };
+  if (record.syncedAt === '') return { done: undefined };
+  const base = {
+    syncedAt: record.syncedAt,
+    ...(record.commit === undefined ? {} : { commit: record.commit }),
+  };
+  if (!isDirectory(record.root)) return { done: base };
+  // Larger workspaces say "unverified": a stat of every file would cost every answer too much.
+  const table = readStatTable(db, workspace, limits.freshnessCheckFilesMax);
+  if (table === undefined) return { done: base };
+  return { base, root: record.root, table };
+}
+
 /** The freshness every query answer carries: sync time, commit, and a cheap check for edits. */
 export function freshnessSource(db: Database): FreshnessSource {
   return (workspace) => {
-    const record = readWorkspaceRecord(db, workspace);
-    if (record === undefined) return undefined;
-    // A link or sync that stopped on the way: no stat can say how much of it the graph holds.
-    if (hasPendingWrites(db, workspace)) return { syncedAt: record.syncedAt, interrupted: true };
-    if (record.syncedAt === '') return undefined;
-    const base = {
-      syncedAt: record.syncedAt,
-      ...(record.commit === undefined ? {} : { commit: record.commit }),
-    };
-    if (!isDirectory(record.root)) return base;
-    // Larger workspaces say "unverified": a stat of every file would cost every answer too much.
-    const table = readStatTable(db, workspace, limits.freshnessCheckFilesMax);
-    if (table === undefined) return base;
-    return { ...base, filesChangedSince: quickModifiedCount(record.root, table) };
+    const plan = planFreshness(db, workspace);
+    if ('done' in plan) return plan.done;
+    return { ...plan.base, filesChangedSince: quickModifiedCount(plan.root, plan.table) };
   };
+}
+
+/**
+ * The same check with the stats off the event loop: a server refreshes a workspace's freshness
+ * this way while its queries go on (a stat costs 15 µs here, 75 ms for a workspace of 5,000
+ * files). The database is read before the first stat, so it may close meanwhile.
+ */
+export async function checkFreshnessOffThread(
+  db: Database,
+  workspace: string,
+): Promise<WorkspaceFreshness | undefined> {
+  const plan = planFreshness(db, workspace);
+  if ('done' in plan) return plan.done;
+  return { ...plan.base, filesChangedSince: await modifiedCountOffThread(plan.root, plan.table) };
 }
 
 function isDirectory(path: string): boolean {
