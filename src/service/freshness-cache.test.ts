@@ -4,19 +4,16 @@ import assert from 'node:assert/strict';
 import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { Database } from '../database.js';
-import { makeTempDir } from '../testing/temp-dir.js';
-import { linkWorkspace } from '../workspace/index.js';
+import type { Database } from '../database.js';
+import { linkedTree } from '../workspace/test-support.js';
 import { FreshnessCache } from './freshness-cache.js';
 
-async function linked(t: { after(fn: () => void): void }): Promise<{ db: Database; root: string }> {
-  const root = makeTempDir(t, 'kausal-fresh-cache-');
-  writeFileSync(join(root, 'a.py'), 'def a():\n    return 1\n');
-  writeFileSync(join(root, 'b.py'), 'def b():\n    return 2\n');
-  writeFileSync(join(root, 'c.py'), 'def c():\n    return 3\n');
-  const db = Database.open(makeTempDir(t, 'kausal-fresh-cache-db-'));
-  await linkWorkspace(db, root, 'w', { workers: 0 });
-  return { db, root };
+function linked(t: { after(fn: () => void): void }): Promise<{ db: Database; root: string }> {
+  return linkedTree(t, {
+    'a.py': 'def a():\n    return 1\n',
+    'b.py': 'def b():\n    return 2\n',
+    'c.py': 'def c():\n    return 3\n',
+  });
 }
 
 describe('FreshnessCache', () => {

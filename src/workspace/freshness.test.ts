@@ -1,24 +1,21 @@
 // The freshness every answer carries: files edited or deleted since the sync are counted from the
 // stat table, or from the file table of a database synced before stat tables existed.
 import assert from 'node:assert/strict';
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { Database } from '../database.js';
-import { makeTempDir } from '../testing/temp-dir.js';
+import type { Database } from '../database.js';
 import { freshnessSource } from './freshness.js';
-import { linkWorkspace, unlinkWorkspace } from './index.js';
+import { unlinkWorkspace } from './index.js';
 import { statTableId } from './records.js';
+import { linkedTree } from './test-support.js';
 
-async function linked(t: { after(fn: () => void): void }): Promise<{ db: Database; root: string }> {
-  const root = makeTempDir(t, 'kausal-fresh-');
-  mkdirSync(join(root, 'src'));
-  writeFileSync(join(root, 'src/a.py'), 'def a():\n    return 1\n');
-  writeFileSync(join(root, 'src/b.py'), 'def b():\n    return 2\n');
-  writeFileSync(join(root, 'src/c.py'), 'def c():\n    return 3\n');
-  const db = Database.open(makeTempDir(t, 'kausal-fresh-db-'));
-  await linkWorkspace(db, root, 'w', { workers: 0 });
-  return { db, root };
+function linked(t: { after(fn: () => void): void }): Promise<{ db: Database; root: string }> {
+  return linkedTree(t, {
+    'src/a.py': 'def a():\n    return 1\n',
+    'src/b.py': 'def b():\n    return 2\n',
+    'src/c.py': 'def c():\n    return 3\n',
+  });
 }
 
 describe('freshness of answers', () => {
