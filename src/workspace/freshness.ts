@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { limits } from '../core/limits.js';
 import type { Database } from '../database.js';
 import type { FreshnessSource, WorkspaceFreshness } from '../query/index.js';
+import { isDirectory, statMoved } from './file-stats.js';
 import { hasPendingWrites } from './pending-writes.js';
 import { readStatTable, readWorkspaceRecord, type FileStat } from './records.js';
 
@@ -15,8 +16,7 @@ function quickModifiedCount(root: string, table: ReadonlyMap<string, FileStat>):
   let modified = 0;
   for (const [path, entry] of table) {
     try {
-      const stats = statSync(join(root, path), { throwIfNoEntry: false });
-      if (stats === undefined || stats.size !== entry.size || stats.mtimeMs !== entry.mtimeMs) modified++;
+      if (statMoved(entry, statSync(join(root, path), { throwIfNoEntry: false }))) modified++;
     } catch {
       modified++; // unreadable now (a directory in its path became a file, permissions)
     }
@@ -33,8 +33,7 @@ async function modifiedCountOffThread(root: string, table: ReadonlyMap<string, F
     while (next < entries.length) {
       const [path, entry] = entries[next++] as [string, FileStat];
       try {
-        const stats = await stat(join(root, path));
-        if (stats.size !== entry.size || stats.mtimeMs !== entry.mtimeMs) modified++;
+        if (statMoved(entry, await stat(join(root, path)))) modified++;
       } catch {
         modified++; // gone, or unreadable now
       }
@@ -94,12 +93,4 @@ export async function checkFreshnessOffThread(
   const plan = planFreshness(db, workspace);
   if ('done' in plan) return plan.done;
   return { ...plan.base, filesChangedSince: await modifiedCountOffThread(plan.root, plan.table) };
-}
-
-function isDirectory(path: string): boolean {
-  try {
-    return statSync(path).isDirectory();
-  } catch {
-    return false;
-  }
 }

@@ -1,11 +1,11 @@
 // Status and freshness: what is linked, when it was synced and at which commit, and whether the
 // directory changed since — checked by comparing sizes and mtimes (and the file list) with the
 // file table, without parsing anything.
-import { statSync } from 'node:fs';
 import type { Database } from '../database.js';
 import { factsFormatVersion, languageOfPath, loadProjectConfig, walkDirectory } from '../ingest/index.js';
 import { isProjectConfigPath } from '../ingest/project-config.js';
 import { projectConfigHash } from './config-hash.js';
+import { isDirectory, statMoved } from './file-stats.js';
 import { hasPendingWrites } from './pending-writes.js';
 import { headCommit } from './git.js';
 import {
@@ -94,19 +94,11 @@ export async function changesSince(
     seen.add(file.path);
     const entry = table.get(file.path);
     if (entry === undefined) added++;
-    else if (entry.size !== file.size || entry.mtimeMs !== file.mtimeMs) modified++;
+    else if (statMoved(entry, file)) modified++;
   }
   let deleted = 0;
   for (const path of table.keys()) if (!seen.has(path)) deleted++;
   const configChanged =
     configHash !== undefined && projectConfigHash(loadProjectConfig(root, configPaths)) !== configHash;
   return { added, modified, deleted, configChanged };
-}
-
-function isDirectory(path: string): boolean {
-  try {
-    return statSync(path).isDirectory();
-  } catch {
-    return false;
-  }
 }

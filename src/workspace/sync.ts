@@ -17,7 +17,7 @@
 // held open keeps what a sync leaves (stored facts, file table, index, resolver tables) for the
 // next sync until anything else writes (sync-cache.ts): a one-file edit then costs a walk of the
 // tree, the parse, and resolving and writing what moved.
-import { readFileSync, realpathSync, statSync } from 'node:fs';
+import { readFileSync, realpathSync } from 'node:fs';
 import { join, resolve as resolvePath } from 'node:path';
 import { sha256Hex, type BlockId } from '../core/block-id.js';
 import { KausalError } from '../core/errors.js';
@@ -45,6 +45,7 @@ import { prepareLanguages } from '../ingest/parse/extract-file.js';
 import { parseFiles, smallEnoughForOneThread } from '../ingest/workers/parse-pool.js';
 import { runParseJob, type ParseOutcome } from '../ingest/workers/parse-job.js';
 import { limits } from '../core/limits.js';
+import { isDirectory } from './file-stats.js';
 import { headCommit } from './git.js';
 import {
   factsId,
@@ -624,14 +625,6 @@ function realPathOf(path: string): string {
     return realpathSync(path);
   } catch {
     return path;
-  }
-}
-
-function isDirectory(path: string): boolean {
-  try {
-    return statSync(path).isDirectory();
-  } catch {
-    return false;
   }
 }
 
