@@ -45,7 +45,7 @@ import { prepareLanguages } from '../ingest/parse/extract-file.js';
 import { parseFiles, smallEnoughForOneThread } from '../ingest/workers/parse-pool.js';
 import { runParseJob, type ParseOutcome } from '../ingest/workers/parse-job.js';
 import { limits } from '../core/limits.js';
-import { isDirectory } from './file-stats.js';
+import { isDirectory, statMoved } from './file-stats.js';
 import { headCommit } from './git.js';
 import {
   factsId,
@@ -678,7 +678,7 @@ function compare(
   previous: FileEntry,
   hashes: Map<string, string>,
 ): 'same' | 'touched' | 'changed' {
-  if (previous.size === file.size && previous.mtimeMs === file.mtimeMs) return 'same';
+  if (!statMoved(previous, file)) return 'same';
   if (previous.size !== file.size || previous.hash === '') return 'changed';
   const hash = hashFile(root, file.path);
   hashes.set(file.path, hash);
