@@ -142,8 +142,8 @@ export function find(context: QueryContext, request: FindRequest): FindAnswer {
       score: scored.score,
     });
   }
+  // Hits under `workspace` are its entities, so only an answer without any needs it added.
   if (results.length === 0) honesty.addSearched(request.workspace, context.workspaces);
-  else if (request.workspace !== undefined) honesty.addWorkspace(request.workspace);
   const suggestions = candidates.length === 0 ? suggestNames(context.graph, selector.name) : [];
   return {
     status: 'ok',

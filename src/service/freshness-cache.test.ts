@@ -4,27 +4,18 @@ import assert from 'node:assert/strict';
 import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import type { Database } from '../database.js';
-import { linkedTree } from '../workspace/test-support.js';
+import { linkedTree, threeModules } from '../workspace/test-support.js';
 import { FreshnessCache } from './freshness-cache.js';
-
-function linked(t: { after(fn: () => void): void }): Promise<{ db: Database; root: string }> {
-  return linkedTree(t, {
-    'a.py': 'def a():\n    return 1\n',
-    'b.py': 'def b():\n    return 2\n',
-    'c.py': 'def c():\n    return 3\n',
-  });
-}
 
 describe('FreshnessCache', () => {
   it('reuses an answer within the TTL, then serves it while a check off the event loop replaces it', async (t) => {
-    const { db, root } = await linked(t);
+    const { db, root } = await linkedTree(t, threeModules);
     let now = 0;
     const cache = new FreshnessCache(db, 1_000, () => now);
     assert.equal(cache.source()('w')?.filesChangedSince, 0);
 
-    writeFileSync(join(root, 'a.py'), 'def a():\n    return 10\n');
-    rmSync(join(root, 'b.py'));
+    writeFileSync(join(root, 'src/a.py'), 'def a():\n    return 10\n');
+    rmSync(join(root, 'src/b.py'));
     now = 500;
     assert.equal(cache.source()('w')?.filesChangedSince, 0, 'within the TTL: the last answer');
     now = 1_000;
@@ -33,21 +24,21 @@ describe('FreshnessCache', () => {
     assert.equal(cache.source()('w')?.filesChangedSince, 2, '… until the check lands');
 
     // After a quiet spell the answer is too old to serve: it is checked on the spot.
-    writeFileSync(join(root, 'c.py'), 'def c():\n    return 30\n');
+    writeFileSync(join(root, 'src/c.py'), 'def c():\n    return 30\n');
     now = 1_000 + 5_000;
     assert.equal(cache.source()('w')?.filesChangedSince, 3);
     db.close();
   });
 
   it('forgets its answers on a write, and drops a check that started before it', async (t) => {
-    const { db, root } = await linked(t);
+    const { db, root } = await linkedTree(t, threeModules);
     let now = 0;
     const cache = new FreshnessCache(db, 1_000, () => now);
     assert.equal(cache.source()('w')?.filesChangedSince, 0);
     now = 2_000;
     cache.source()('w'); // starts a check
     cache.clear(); // a write lands meanwhile
-    writeFileSync(join(root, 'a.py'), 'def a():\n    return 10\n');
+    writeFileSync(join(root, 'src/a.py'), 'def a():\n    return 10\n');
     await cache.settled();
     // Had the old check landed, this would be its answer (0) for another second.
     assert.equal(cache.source()('w')?.filesChangedSince, 1, 'checked again, on the spot');

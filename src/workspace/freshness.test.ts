@@ -4,23 +4,14 @@ import assert from 'node:assert/strict';
 import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import type { Database } from '../database.js';
 import { freshnessSource } from './freshness.js';
 import { unlinkWorkspace } from './index.js';
 import { statTableId } from './records.js';
-import { linkedTree } from './test-support.js';
-
-function linked(t: { after(fn: () => void): void }): Promise<{ db: Database; root: string }> {
-  return linkedTree(t, {
-    'src/a.py': 'def a():\n    return 1\n',
-    'src/b.py': 'def b():\n    return 2\n',
-    'src/c.py': 'def c():\n    return 3\n',
-  });
-}
+import { linkedTree, threeModules } from './test-support.js';
 
 describe('freshness of answers', () => {
   it('counts edited and deleted files from the stat table', async (t) => {
-    const { db, root } = await linked(t);
+    const { db, root } = await linkedTree(t, threeModules);
     assert.ok(db.getBlock(statTableId('w')) !== undefined);
     assert.equal(freshnessSource(db)('w')?.filesChangedSince, 0);
     writeFileSync(join(root, 'src/a.py'), 'def a():\n    return 10\n');
@@ -30,7 +21,7 @@ describe('freshness of answers', () => {
   });
 
   it('falls back to the file table when there is no stat table', async (t) => {
-    const { db, root } = await linked(t);
+    const { db, root } = await linkedTree(t, threeModules);
     db.deleteBlock(statTableId('w'));
     writeFileSync(join(root, 'src/c.py'), 'def c():\n    return 30\n');
     assert.equal(freshnessSource(db)('w')?.filesChangedSince, 1);
@@ -38,7 +29,7 @@ describe('freshness of answers', () => {
   });
 
   it('goes with its workspace', async (t) => {
-    const { db } = await linked(t);
+    const { db } = await linkedTree(t, threeModules);
     await unlinkWorkspace(db, 'w');
     assert.equal(db.getBlock(statTableId('w')), undefined);
     db.close();

@@ -5,6 +5,13 @@ import { Database } from '../database.js';
 import { makeTempDir } from '../testing/temp-dir.js';
 import { linkWorkspace } from './sync.js';
 
+/** Three small Python modules in `src/`, for tests that edit and delete files of a linked tree. */
+export const threeModules: Readonly<Record<string, string>> = {
+  'src/a.py': 'def a():\n    return 1\n',
+  'src/b.py': 'def b():\n    return 2\n',
+  'src/c.py': 'def c():\n    return 3\n',
+};
+
 /** A temporary tree of `files` (relative path → text), linked as workspace `w` of a new database. */
 export async function linkedTree(
   t: { after(fn: () => void): void },

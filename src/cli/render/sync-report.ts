@@ -7,17 +7,13 @@ export function renderSyncReport(report: SyncReport): string {
   const seconds = (report.durationMs / 1000).toFixed(2);
   const lines = [
     `✓ ${verb} ${report.workspace} (${report.root}) in ${seconds} s`,
+    ...(report.movedFrom === undefined
+      ? []
+      : [`  moved from ${report.movedFrom}: the graph carried over, only changed files were read`]),
     `  files: ${files.total} (${files.added} added, ${files.changed} changed, ${files.deleted} deleted, ${files.unchanged} unchanged)`,
     `  graph: ${blocks.total} blocks, ${edges.total} edges (${blocks.written} blocks and ${edges.written} edges written, ${blocks.deleted} blocks and ${edges.deleted} edges removed)`,
     `  call sites that could not be resolved: ${report.unresolvedCalls}`,
   ];
-  if (report.movedFrom !== undefined) {
-    lines.splice(
-      1,
-      0,
-      `  moved from ${report.movedFrom}: the graph carried over, only changed files were read`,
-    );
-  }
   const notIndexed = filesNotIndexedNote(files);
   if (notIndexed !== undefined) lines.push(`  ${notIndexed}`);
   for (const warning of report.warnings) lines.push(`  ⚠ ${warning}`);
