@@ -26,6 +26,8 @@ const plantedBugNames = [
   'reuseArenaWhileHeld',
 ] as const;
 
+const usage = 'usage: npm run sim -- --seed S [--ops N] | --seeds K [--ops N] [--jobs J]  [--bug NAME]...';
+
 if (isMainThread) main();
 else runJob(workerData as Job);
 
@@ -37,17 +39,7 @@ function runJob(job: Job): void {
 }
 
 function main(): void {
-  const { values } = parseArgs({
-    options: {
-      seed: { type: 'string' },
-      seeds: { type: 'string' },
-      ops: { type: 'string', default: '1000' },
-      jobs: { type: 'string' },
-      bug: { type: 'string', multiple: true, default: [] },
-      trace: { type: 'string', default: '12' },
-      verbose: { type: 'boolean', default: false },
-    },
-  });
+  const values = parseOptions();
   const operations = integer('ops', values.ops, 10_000_000) ?? 1000;
   const traceSteps = integer('trace', values.trace, 1_000_000) ?? 12;
   const plantedBugs = parseBugs(values.bug ?? []);
@@ -59,9 +51,27 @@ function main(): void {
     const jobs = integer('jobs', values.jobs, 64) ?? availableParallelism();
     runMany(many, Math.max(1, jobs), { operations, plantedBugs, traceSteps }, values.verbose === true);
   } else {
-    console.error(
-      'usage: npm run sim -- --seed S [--ops N] | --seeds K [--ops N] [--jobs J]  [--bug NAME]...',
-    );
+    console.error(usage);
+    process.exit(2);
+  }
+}
+
+function parseOptions() {
+  try {
+    return parseArgs({
+      options: {
+        seed: { type: 'string' },
+        seeds: { type: 'string' },
+        ops: { type: 'string', default: '1000' },
+        jobs: { type: 'string' },
+        bug: { type: 'string', multiple: true, default: [] },
+        trace: { type: 'string', default: '12' },
+        verbose: { type: 'boolean', default: false },
+      },
+    }).values;
+  } catch (error) {
+    // An unknown or malformed option (--help included): the usage, not a stack trace.
+    console.error(`${error instanceof Error ? error.message : String(error)}\n${usage}`);
     process.exit(2);
   }
 }
