@@ -11,7 +11,13 @@ import type {
   StoredEdge,
   WriteOperation,
 } from './core/types.js';
-import { StorageEngine, type EdgeQuery, type StorageStats, type WriteResult } from './storage/engine.js';
+import {
+  StorageEngine,
+  type EdgeQuery,
+  type ReadOptions,
+  type StorageStats,
+  type WriteResult,
+} from './storage/engine.js';
 import type { PlantedBugs } from './storage/options.js';
 import { NodeVfs } from './vfs/node-vfs.js';
 import { joinPath, type Vfs } from './vfs/vfs.js';
@@ -84,8 +90,9 @@ export class Database {
     return this.write([{ kind: 'put_block', block }]);
   }
 
-  getBlock(id: BlockId): ContextBlock | undefined {
-    return this.engine.getBlock(id);
+  /** The block, or undefined; `fillCache: false` for data read once (see ReadOptions). */
+  getBlock(id: BlockId, options?: ReadOptions): ContextBlock | undefined {
+    return this.engine.getBlock(id, options);
   }
 
   /** The block's id, source URI, metadata and content length, without decoding its content. */

@@ -255,3 +255,33 @@ function newestWal(directory: string): string {
     .at(-1);
   return join(directory, newestNonEmpty as string);
 }
+
+describe('Database: reads that do not fill the cache', () => {
+  it('return what cached reads return, leave the cache as it was, and never alias each other', (t) => {
+    const directory = makeTempDir(t);
+    const writer = Database.open(directory, small);
+    const large = (index: number): string => `${index}:`.padEnd(100 * 1024, String(index % 10));
+    for (let index = 0; index < 300; index++) {
+      // Blocks larger than the passing buffer's first size now and then, so it grows.
+      writer.putBlock(blockOf(index, index % 50 === 0 ? large(index) : `content ${index}`));
+      if (index % 100 === 99) writer.flush();
+    }
+    writer.close();
+
+    const db = Database.open(directory, small);
+    const passing = [...Array(300).keys()].map((index) => db.getBlock(idOf(index), { fillCache: false }));
+    assert.equal(db.stats().blockCacheBytes, 0, 'nothing was cached');
+    passing.forEach((block, index) => {
+      assert.equal(block?.content, index % 50 === 0 ? large(index) : `content ${index}`, `block ${index}`);
+    });
+    for (let index = 0; index < 300; index++) {
+      assert.deepEqual(db.getBlock(idOf(index)), passing[index], `block ${index} read through the cache`);
+    }
+    const cached = db.stats().blockCacheBytes;
+    assert.ok(cached > 0);
+    assert.equal(db.getBlock(idOf(7), { fillCache: false })?.content, 'content 7', 'a cached block is used');
+    assert.equal(db.stats().blockCacheBytes, cached);
+    assert.equal(db.getBlock(idOf(100_000), { fillCache: false }), undefined);
+    db.close();
+  });
+});

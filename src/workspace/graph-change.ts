@@ -219,7 +219,7 @@ export class GraphChange {
   /** `knownMetadata`: the stored version's, when its source URI and text are known to match. */
   private sameAsStored(block: BlockInput, knownMetadata: JsonObject | undefined): boolean {
     if (knownMetadata !== undefined) return JSON.stringify(knownMetadata) === JSON.stringify(block.metadata);
-    const stored = this.db.getBlock(block.id);
+    const stored = this.db.getBlock(block.id, { fillCache: false }); // read once, as in restoreContent
     return (
       stored !== undefined &&
       stored.content === block.content &&

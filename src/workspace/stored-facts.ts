@@ -34,7 +34,8 @@ export function storedFactsBlock(workspace: string, path: string, facts: FileFac
 }
 
 export function loadStoredFacts(db: Database, workspace: string, path: string): StoredFacts {
-  const block = db.getBlock(factsId(workspace, path));
+  // Read once per sync (and kept decoded by a process that syncs again): not worth cache room.
+  const block = db.getBlock(factsId(workspace, path), { fillCache: false });
   if (block === undefined) return undefined;
   const corrupt = (): KausalError =>
     new KausalError(
@@ -270,7 +271,8 @@ export function* restoreContent(
       continue;
     }
     if (++reads % perStep === 0) yield;
-    const stored = db.getBlock(block.id);
+    // Read once: a server's cache is better left to the blocks its queries read.
+    const stored = db.getBlock(block.id, { fillCache: false });
     if (stored === undefined || stored.sourceUri !== block.sourceUri) {
       unmatched.add(file);
       continue;

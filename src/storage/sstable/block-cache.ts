@@ -24,6 +24,8 @@ export class BlockCache {
   /** Memory ready to read into, by byte length. */
   private readonly free = new Map<number, ArrayBuffer[]>();
   private freeBytes = 0;
+  /** The memory of reads that do not fill the cache (see `passing`). */
+  private passingMemory = Buffer.allocUnsafeSlow(0);
   /** Memory `acquire` made: the only memory eviction may hand out again. */
   private readonly handedOut = new WeakSet<ArrayBufferLike>();
   /** Free memory kept beyond this is left to the garbage collector. */
@@ -48,6 +50,17 @@ export class BlockCache {
     }
     this.freeBytes -= size;
     return Buffer.from(recycled, 0, length);
+  }
+
+  /**
+   * A buffer of `length` bytes for a block read that is not kept: the same memory for every such
+   * read (grown to the largest block asked for), so it is overwritten by the next one.
+   */
+  passing(length: number): Buffer {
+    if (this.passingMemory.length < length) {
+      this.passingMemory = Buffer.allocUnsafeSlow(Math.max(length, 2 * this.passingMemory.length, 64 * 1024));
+    }
+    return this.passingMemory.subarray(0, length);
   }
 
   /** Frees the memory of blocks evicted so far: call only when no entry of theirs is held. */

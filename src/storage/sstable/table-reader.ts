@@ -121,8 +121,11 @@ export class TableReader {
     return this.footer.maxSequence;
   }
 
-  /** The newest version of `key` in this table, if any. */
-  get(key: string): StoredEntry | undefined {
+  /**
+   * The newest version of `key` in this table, if any. Without `fillCache` a missed block is read
+   * into the cache's passing buffer, and the entry is valid until the next such read.
+   */
+  get(key: string, fillCache = true): StoredEntry | undefined {
     const metadata = this.metadata;
     try {
       if (!metadata.mayContain(isBlockKey(key) ? key : adjacencyPrefixOf(key))) return undefined;
@@ -131,7 +134,7 @@ export class TableReader {
       const index = metadata.partition(partition);
       const blockIndex = index.lowerBoundByLastKey(key);
       if (blockIndex === index.blockCount || index.compareFirstKey(blockIndex, key) > 0) return undefined;
-      const block = this.cachedBlock(index, blockIndex);
+      const block = fillCache ? this.cachedBlock(index, blockIndex) : this.passingBlock(index, blockIndex);
       const position = block.lowerBound(key);
       if (position === block.entryCount || !block.keyEquals(position, key)) return undefined;
       return block.entry(position, key);
@@ -223,6 +226,13 @@ export class TableReader {
     const block = this.readBlock(index, blockIndex, (length) => this.cache.acquire(length));
     this.cache.put(key, block);
     return block;
+  }
+
+  /** The block from the cache when it is there, else read into the cache's passing buffer. */
+  private passingBlock(index: TableIndex, blockIndex: number): DataBlock {
+    const cached = this.cache.get(BlockCache.keyOf(this.number, index.firstEntry + blockIndex));
+    if (cached !== undefined) return cached;
+    return this.readBlock(index, blockIndex, (length) => this.cache.passing(length));
   }
 
   /** Reads and verifies one data block, into `memory` of its length (fresh by default). */

@@ -26,10 +26,12 @@ export function checkedRead<T>(
 }
 
 export function checkGetBlock(harness: Harness, id: BlockId): void {
+  // Every other read leaves the cache as it was (what a sync's reads of stored data do).
+  const fillCache = harness.step % 2 === 0;
   checkedRead(
     harness,
-    `getBlock ${id}`,
-    (db) => db.getBlock(id),
+    `getBlock ${id}${fillCache ? '' : ' (not cached)'}`,
+    (db) => db.getBlock(id, { fillCache }),
     (world, block: ContextBlock | undefined) => blockMismatch(world.block(id), block),
   );
   // The same block read without its content (what queries read): the same answer, its length.
