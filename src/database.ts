@@ -19,6 +19,7 @@ import {
   type WriteResult,
 } from './storage/engine.js';
 import type { PlantedBugs } from './storage/options.js';
+import { KausalError } from './core/errors.js';
 import { NodeVfs } from './vfs/node-vfs.js';
 import { joinPath, type Vfs } from './vfs/vfs.js';
 import { manifestFileName } from './storage/manifest/manifest.js';
@@ -75,6 +76,20 @@ export class Database {
       lockOwner: processDescription(),
     });
     return new Database(engine);
+  }
+
+  /**
+   * A read-only view of the existing database in `directory`, opened without its lock, for
+   * reading while another process holds it (see StorageEngine.openSnapshot): every batch
+   * acknowledged before the call, never part of one. Writes throw UNSUPPORTED; close() releases
+   * its files. Throws NOT_FOUND when there is no database.
+   */
+  static openSnapshot(directory: string, options: DatabaseOptions = {}): Database {
+    const { vfs = new NodeVfs(), ...rest } = options;
+    if (!Database.exists(directory, vfs)) {
+      throw new KausalError('NOT_FOUND', `no database at ${directory}`);
+    }
+    return new Database(StorageEngine.openSnapshot(directory, { ...rest, vfs }));
   }
 
   /** True when `directory` holds a database (its manifest), without opening or creating it. */

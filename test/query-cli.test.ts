@@ -271,11 +271,12 @@ describe('kausal query commands', () => {
     assert.match(empty.stderr, /^Error: no database at /);
   });
 
-  it('says who holds the database and what to do when it stays locked', (t) => {
+  it('says who holds the database and what to do when it stays locked for a write', (t) => {
     const directory = makeTempDir(t);
     const holder = Database.open(directory); // this test process holds the lock meanwhile
     try {
-      const run = kausal(['find', '--name', 'x', '--data-dir', directory]);
+      // A query would read a snapshot (above); a write waits its turn, then gives up.
+      const run = kausal(['unlink', '--name', 'x', '--data-dir', directory]);
       assert.equal(run.code, 1);
       assert.match(run.stderr, /^Error: lock .* failed: it is in use by node .* \(pid \d+ on host /);
       assert.match(run.stderr, /wait for it to finish/);
@@ -305,6 +306,30 @@ describe('kausal query commands', () => {
     const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
     assert.equal(stderr, '', 'no stack trace, no message');
     assert.equal(code, 0);
+  });
+
+  it('answers from a snapshot while another process holds the database, and says so', () => {
+    // This test process takes the lock, as a long link in another process would, and writes a
+    // batch that only its log holds: a query must neither wait nor fail, and must see it.
+    const writer = Database.open(dataDir);
+    try {
+      const late = new GraphFixture('late');
+      late.entity({ file: 'late.py', kind: 'function', name: 'written_while_locked', line: 1 });
+      late.write(writer);
+      const run = q(['find', '--name', 'written_while_locked']);
+      assert.equal(run.code, 0, run.stderr);
+      assert.match(run.stdout, /written_while_locked +function +late\.py:1/);
+      assert.match(run.stderr, /holds the database; this answer was read from a snapshot/);
+      const json = q(['find', '--name', 'helper_function', '--json']);
+      assert.equal(json.code, 0, json.stderr);
+      assert.equal(
+        (JSON.parse(json.stdout) as { results: unknown[] }).results.length,
+        1,
+        'stdout stays JSON',
+      );
+    } finally {
+      writer.close();
+    }
   });
 
   it('rebuilds the name index on request', (t) => {

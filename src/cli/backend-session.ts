@@ -16,7 +16,7 @@ export async function withBackend<T>(
   action: (backend: Backend) => Promise<T>,
 ): Promise<T> {
   const directory = resolveDataDirectory(optionalString(parsed, 'data-dir'), context.env, context.cwd);
-  const backend = await openBackend(directory, context.env);
+  const backend = await openBackend(directory, context.env, (line) => context.io.stderr(`${line}\n`));
   try {
     return await action(backend);
   } finally {

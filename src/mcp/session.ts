@@ -40,7 +40,7 @@ export class BackendSession {
         await remote.close().catch(() => undefined);
       }
     }
-    const backend = await openBackend(this.options.dataDirectory, this.options.env);
+    const backend = await openBackend(this.options.dataDirectory, this.options.env, this.options.log);
     if (backend.mode === 'server') {
       if (this.remote === undefined && !this.closed) {
         this.remote = backend;

@@ -1,25 +1,34 @@
 // The embedded backend: each request opens the database, runs, and closes it again, so the
 // exclusive lock is held only while a command works and several CLI processes or agents can take
-// turns. A query never creates a database; only `link` does.
+// turns. A query never creates a database; only `link` does. A query that finds the lock taken
+// does not wait for it: it reads a snapshot (Database.openSnapshot), so a long link or sync in
+// another process never blocks it, and says so through `notice`.
 import { setTimeout as sleep } from 'node:timers/promises';
 import { isKausalError, KausalError } from '../core/errors.js';
 import { limits } from '../core/limits.js';
 import { Database } from '../database.js';
+import { lockHolderOf } from '../vfs/node-lock.js';
 import type { Backend, BackendRequestOptions } from './backend.js';
-import type { ParamsOf, RequestKind, ResultOf } from './requests.js';
+import { writeRequestKinds, type ParamsOf, type RequestKind, type ResultOf } from './requests.js';
 import { Service } from './service.js';
 
 export class EmbeddedBackend implements Backend {
   readonly mode = 'embedded';
 
-  constructor(readonly dataDirectory: string) {}
+  /** `notice` hears what a user should know about how an answer was read (stderr in the CLI). */
+  constructor(
+    readonly dataDirectory: string,
+    private readonly notice: (line: string) => void = () => undefined,
+  ) {}
 
   async request<K extends RequestKind>(
     kind: K,
     params: ParamsOf<K>,
     options: BackendRequestOptions = {},
   ): Promise<ResultOf<K>> {
-    const db = await openWhenFree(this.dataDirectory, kind === 'link');
+    const db = writeRequestKinds.has(kind)
+      ? await openWhenFree(this.dataDirectory, kind === 'link')
+      : this.openForQuery();
     try {
       return await new Service(db, { mode: 'embedded' }).execute(kind, params, options);
     } finally {
@@ -29,6 +38,21 @@ export class EmbeddedBackend implements Backend {
 
   async close(): Promise<void> {
     // Nothing is held between requests.
+  }
+
+  /** The database for a query: opened as usual, or a snapshot while another process holds it. */
+  private openForQuery(): Database {
+    try {
+      return openExistingDatabase(this.dataDirectory);
+    } catch (error) {
+      if (!isKausalError(error, 'LOCKED')) throw error;
+      const snapshot = Database.openSnapshot(this.dataDirectory);
+      const holder = lockHolderOf(error) ?? 'another process';
+      this.notice(
+        `note: ${holder} holds the database; this answer was read from a snapshot and shows what it had written by then`,
+      );
+      return snapshot;
+    }
   }
 }
 

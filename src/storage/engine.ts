@@ -44,7 +44,13 @@ import {
   isStrayIncomingKey,
   outgoingPrefix,
 } from './keys.js';
-import { Manifest, type ManifestState, type TableRecord } from './manifest/manifest.js';
+import {
+  Manifest,
+  manifestFileName,
+  readManifest,
+  type ManifestState,
+  type TableRecord,
+} from './manifest/manifest.js';
 import { SlabPool } from './memtable/arena.js';
 import { Memtable } from './memtable/memtable.js';
 import { newestOfRuns, mergeNewest } from './merge.js';
@@ -109,6 +115,12 @@ export interface StorageStats {
   readonly lastBackgroundError: string | undefined;
 }
 
+/** Tries at a consistent snapshot before giving up on a writer that keeps moving its log. */
+const snapshotAttemptsMax = 8;
+
+/** A snapshot takes no lock: the writer keeps its own. */
+const noLock: VfsLock = { release: () => undefined };
+
 /** Memtable growth tolerated while flushes keep failing, as a multiple of its budget. */
 const memtableOverrunFactor = 4;
 
@@ -130,6 +142,8 @@ export class StorageEngine {
   private failure: KausalError | undefined;
   private backgroundError: string | undefined;
   private closed = false;
+  /** A read-only view (openSnapshot): it never writes, flushes or removes a byte. */
+  private readOnly = false;
   /** The manifest says "not closed cleanly" and a WAL segment is open: writes may go ahead. */
   private writable = false;
   /** The WAL segment prepareForWrites starts (after every segment recovery found). */
@@ -190,6 +204,57 @@ export class StorageEngine {
       engine.releaseResources();
       throw error;
     }
+  }
+
+  /**
+   * A read-only view of the database in `directory` as it stands, without taking its lock: for
+   * reading while another process (a long link) holds it and writes. The view holds every batch
+   * acknowledged before it was opened, possibly a few later ones, and never part of one (a batch is
+   * one log frame; a frame still being appended is left out). It reads the manifest, opens the
+   * tables it names and replays the live log into a memtable of its own; if the writer retired
+   * log segments meanwhile (a flush moved the manifest's walStart) or removed a merged table
+   * before it was opened, the view could miss what moved, so it starts again. Nothing is written:
+   * writes, flush and compaction throw UNSUPPORTED, and close() only lets go of the files.
+   */
+  static openSnapshot(directory: string, storageOptions: StorageOptions): StorageEngine {
+    const options = resolveStorageOptions(storageOptions);
+    const verifyChecksums = options.plantedBugs.ignoreChecksums !== true; // false only in tests
+    for (let attempt = 1; ; attempt++) {
+      const { vfs } = options;
+      const wal = new WriteAheadLog(vfs, directory, options.walSegmentBytes, verifyChecksums);
+      const engine = new StorageEngine(directory, options, noLock, new Manifest(vfs, directory), wal);
+      engine.readOnly = true;
+      try {
+        if (engine.readSnapshot()) return engine;
+      } catch (error) {
+        // A file named by the manifest read may be gone because the writer moved on.
+        if (!(error instanceof KausalError && error.code === 'NOT_FOUND') || attempt >= snapshotAttemptsMax) {
+          engine.releaseResources();
+          throw error;
+        }
+      }
+      engine.releaseResources();
+      if (attempt >= snapshotAttemptsMax) {
+        throw new KausalError(
+          'LOCKED',
+          `the database at ${directory} changed under ${attempt} attempts to read a consistent view of it; try again`,
+        );
+      }
+    }
+  }
+
+  /** Reads the view (see openSnapshot); false when the log it read may have been retired meanwhile. */
+  private readSnapshot(): boolean {
+    const { vfs } = this.options;
+    const manifestPath = joinPath(this.directory, manifestFileName);
+    const { state } = readManifest(vfs, manifestPath);
+    for (const record of state.tables) this.tables.push(this.openTable(record));
+    const segments = this.wal.listSegments(state.walStart);
+    this.recovery = this.wal.replayReadOnly(segments, this.memtable);
+    this.lastSequence = Math.max(state.lastSequence, this.recovery.lastSequence);
+    this.nextFileNumber = state.nextFileNumber;
+    // Segments are removed only below walStart: unmoved, every one this view needed was there.
+    return readManifest(vfs, manifestPath).state.walStart === state.walStart;
   }
 
   // ---- writes -------------------------------------------------------------------------------
@@ -341,7 +406,7 @@ export class StorageEngine {
   close(options: { flush?: boolean } = {}): void {
     if (this.closed) return;
     try {
-      if (this.failure === undefined && options.flush !== false) {
+      if (this.failure === undefined && options.flush !== false && !this.readOnly) {
         this.abandonCompaction();
         this.flushMemtable();
       }
@@ -765,6 +830,9 @@ export class StorageEngine {
 
   private checkWritable(): void {
     this.checkOpen();
+    if (this.readOnly) {
+      throw new KausalError('UNSUPPORTED', `a snapshot of the database at ${this.directory} is read-only`);
+    }
     if (this.failure !== undefined) throw this.failure;
   }
 

@@ -133,7 +133,15 @@ function lockedError(path: string, holder: LockRecord): Error {
     holder.pid === process.pid && holder.hostname === hostname()
       ? 'close the other instance in this process first'
       : `wait for it to finish (one process at a time opens a database), or stop it; if it is not running any more, delete ${path}`;
-  return vfsError('LOCKED', 'lock', path, `it is in use by ${who}; ${advice}`);
+  return Object.assign(vfsError('LOCKED', 'lock', path, `it is in use by ${who}; ${advice}`), {
+    holder: who,
+  });
+}
+
+/** Who holds the lock a LOCKED error from this module is about, as its message names them. */
+export function lockHolderOf(error: unknown): string | undefined {
+  const holder = (error as { holder?: unknown } | null)?.holder;
+  return typeof holder === 'string' ? holder : undefined;
 }
 
 function removeStale(path: string): void {

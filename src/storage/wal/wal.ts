@@ -89,6 +89,22 @@ export class WriteAheadLog {
     return { lastSequence, segmentsReplayed: numbers.length, framesReplayed, tornBytesTruncated };
   }
 
+  /**
+   * Replays segments `numbers` (ascending) into `memtable` without changing a byte: for a view
+   * of a log another process may be appending to. A frame that fails its check at the end of the
+   * last segment is an append in progress (or a torn one), and the replay stops before it.
+   */
+  replayReadOnly(numbers: readonly number[], memtable: Memtable): WalRecovery {
+    let lastSequence = 0;
+    let framesReplayed = 0;
+    numbers.forEach((number, index) => {
+      const result = this.replaySegment(number, index === numbers.length - 1, memtable, true);
+      lastSequence = Math.max(lastSequence, result.lastSequence);
+      framesReplayed += result.frames;
+    });
+    return { lastSequence, segmentsReplayed: numbers.length, framesReplayed, tornBytesTruncated: 0 };
+  }
+
   /** Starts a new, empty segment and makes its directory entry durable. */
   startSegment(number: number): void {
     this.closeFile();
@@ -136,9 +152,14 @@ export class WriteAheadLog {
     file?.close();
   }
 
-  private replaySegment(number: number, isNewest: boolean, memtable: Memtable): SegmentReplay {
+  private replaySegment(
+    number: number,
+    isNewest: boolean,
+    memtable: Memtable,
+    readOnly = false,
+  ): SegmentReplay {
     const path = joinPath(this.directory, segmentName(number));
-    const file = this.vfs.open(path, isNewest ? 'readwrite' : 'read');
+    const file = this.vfs.open(path, isNewest && !readOnly ? 'readwrite' : 'read');
     try {
       const bytes = Buffer.from(file.read(0, file.size()));
       let offset = 0;
@@ -150,6 +171,7 @@ export class WriteAheadLog {
           if (!isNewest || hasValidFrameAfter(bytes, offset)) {
             throw corruption(path, offset, `write-ahead log frame fails its check (${check.kind})`);
           }
+          if (readOnly) return { lastSequence, frames, truncated: 0, empty: offset === 0 };
           // A torn final write: the batch was never acknowledged. Cut it off durably so the
           // segment is clean if a later segment follows it.
           file.truncate(offset);

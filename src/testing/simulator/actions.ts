@@ -9,6 +9,7 @@ import {
   checkOutgoing,
   checkScanBlocks,
   checkScanEdges,
+  checkSnapshot,
   fullCheckpoint,
 } from './checks.js';
 import type { Harness } from './harness.js';
@@ -78,6 +79,8 @@ export function performAction(harness: Harness, action: ActionName): void {
       harness.note('crash scheduled');
       return;
     }
+    case 'snapshot':
+      return checkSnapshot(harness);
     case 'damageTable': {
       const damage = harness.damage.damageTable(rng.chance(harness.config.damage.sectorShare));
       if (damage !== undefined) harness.note(`damage ${damage.flips.length} bit(s) of ${damage.path}`);

@@ -5,9 +5,10 @@
 // return (a scan's prefix); it never turns a check off for the reads around it.
 import type { BlockId } from '../../core/block-id.js';
 import type { BlockHeader, ContextBlock, EdgeType, StoredEdge } from '../../core/types.js';
-import type { Database } from '../../database.js';
+import { Database } from '../../database.js';
 import { blockMismatch, edgeListMismatch, headerMismatch } from './compare.js';
-import type { Harness } from './harness.js';
+import { databaseDirectory, type Harness } from './harness.js';
+import { ProcessVfs } from './process-vfs.js';
 import type { BlockVersion, World } from './world.js';
 
 export function checkedRead<T>(
@@ -92,6 +93,37 @@ export function checkScanEdges(harness: Harness): void {
     return edgeListMismatch('scanEdges', complete ? expected : expected.slice(0, items.length), items);
   });
   if (problem !== undefined) harness.fail(problem);
+  harness.counters.readsChecked += 1;
+}
+
+/**
+ * A read-only snapshot opened beside the live engine (as a query process opens one while a link
+ * holds the lock) must list exactly the model's blocks and edges, like the engine's own scans.
+ */
+export function checkSnapshot(harness: Harness): void {
+  const blocks: ContextBlock[] = [];
+  const edges: StoredEdge[] = [];
+  const result = harness.call('snapshot', () => {
+    const vfs = new ProcessVfs(harness.disk);
+    const snapshot = Database.openSnapshot(databaseDirectory, harness.databaseOptions(vfs));
+    try {
+      for (const block of snapshot.scanBlocks()) blocks.push(block);
+      for (const edge of snapshot.scanEdges()) edges.push(edge);
+    } finally {
+      snapshot.close();
+    }
+  });
+  if (result.kind === 'crashed') return;
+  if (result.kind === 'failed') {
+    harness.counters.readsFailed += 1;
+    return; // a failed open or scan: what it gathered may stop anywhere
+  }
+  const problem = harness.model.checkFiles(
+    (world) =>
+      blockListMismatch(world.sortedBlocks(), blocks, true) ??
+      edgeListMismatch('snapshot scanEdges', world.sortedEdges(), edges),
+  );
+  if (problem !== undefined) harness.fail(`snapshot: ${problem}`);
   harness.counters.readsChecked += 1;
 }
 

@@ -27,6 +27,7 @@ export const actionNames = [
   'crashNow',
   'crashSoon',
   'damageTable',
+  'snapshot',
 ] as const;
 
 export type ActionName = (typeof actionNames)[number];
@@ -147,8 +148,11 @@ export function chooseConfig(rng: Rng): SimulationConfig {
   const edgeTypes: readonly EdgeType[] = rng.chance(0.5)
     ? [...config.workload.edgeTypes, 'name_index']
     : config.workload.edgeTypes;
+  // Read-only snapshots beside the live engine, in half the runs.
+  const snapshot = rng.pick([0, 0, 0.5, 2]);
   return {
     ...config,
+    weights: { ...config.weights, snapshot },
     engine: { ...config.engine, arenaSlabBytes, tableSyncEveryBytes },
     workload: { ...config.workload, edgeTypes },
   };
@@ -182,7 +186,7 @@ function chooseWorkload(rng: Rng): WorkloadConfig {
 function chooseWeights(rng: Rng): Record<ActionName, number> {
   const optional = (): number => rng.pick([0, 1, 2, 4, 8]);
   const weights = {} as Record<ActionName, number>;
-  for (const name of actionNames) weights[name] = optional();
+  for (const name of actionNames) weights[name] = name === 'snapshot' ? 0 : optional();
   // Some writing and some reading in every run; the rest may be switched off entirely.
   weights.put = Math.max(weights.put, 4);
   weights.batch = Math.max(weights.batch, 2);

@@ -70,6 +70,22 @@ export class PossibleWorlds {
   }
 
   /**
+   * For a read of the files rather than of the engine (a snapshot): after a fail-stop the files
+   * may hold the failed batch while the engine's reads show it absent, so such a read is checked
+   * against the durable candidates and prunes nothing; before one, it is an ordinary `check`.
+   */
+  checkFiles(mismatch: (world: World) => string | undefined): string | undefined {
+    if (this.durable === undefined) return this.check(mismatch);
+    let firstProblem: string | undefined;
+    for (const world of this.durable) {
+      const problem = mismatch(world);
+      if (problem === undefined) return undefined;
+      firstProblem ??= problem;
+    }
+    return firstProblem ?? 'no world to compare with';
+  }
+
+  /**
    * Keeps the live worlds that `mismatch` accepts (returns undefined for). When none does, returns
    * the first world's complaint and keeps every world, so the caller can report it.
    */

@@ -74,4 +74,12 @@ export const regressionSeeds: readonly RegressionSeed[] = [
       'engine: after a WAL frame larger than an arena slab (given a slab of its own), the incoming-edge ' +
       'keys copied next were recorded in that slab instead of the current one: garbage keys, lost edges',
   },
+  {
+    seed: 3016488397,
+    operations: 800,
+    found:
+      'simulator: a snapshot after a fail-stop saw the failed batch in the files (appended, its fsync ' +
+      'failed) and pruned the live worlds to it, so the engine showing it absent failed (fixed: snapshots ' +
+      'are checked against the durable candidates)',
+  },
 ];

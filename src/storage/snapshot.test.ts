@@ -1,0 +1,153 @@
+// Read-only snapshots of a database another engine holds (StorageEngine.openSnapshot): what they
+// see, that they write nothing, and that a writer moving on while one opens (a flush retiring the
+// log it reads, a merge removing a table it names) makes it start again instead of missing data.
+import assert from 'node:assert/strict';
+import { readdirSync, readFileSync, unlinkSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { isKausalError, KausalError } from '../core/errors.js';
+import { limits } from '../core/limits.js';
+import { Database } from '../database.js';
+import { blockOf, idOf } from '../testing/fixtures.js';
+import { makeTempDir } from '../testing/temp-dir.js';
+import { NodeVfs } from '../vfs/node-vfs.js';
+import type { Vfs } from '../vfs/vfs.js';
+import { readManifest, manifestFileName } from './manifest/manifest.js';
+import { parseSegmentName } from './wal/wal.js';
+
+const small = { memtableBytes: limits.memtableBytesMin, tableBlockBytes: 1024 };
+
+/** A file system that runs `hook` once, before the first call of `method` (a writer moving on). */
+function vfsWithHook(method: 'list' | 'open', hook: (path: string) => void): Vfs {
+  const base = new NodeVfs();
+  let fired = false;
+  return new Proxy(base, {
+    get(target, property) {
+      const value = Reflect.get(target, property) as unknown;
+      if (typeof value !== 'function') return value;
+      if (property !== method) return value.bind(target);
+      return (path: string, ...rest: unknown[]) => {
+        if (!fired) {
+          fired = true;
+          hook(path);
+        }
+        return (value as (...args: unknown[]) => unknown).call(target, path, ...rest);
+      };
+    },
+  });
+}
+
+function contentsOf(db: Database, count: number): (string | undefined)[] {
+  return [...Array(count).keys()].map((index) => db.getBlock(idOf(index))?.content);
+}
+
+describe('Database.openSnapshot', () => {
+  it('sees tables and the live log as they stand, and nothing written after it opened', (t) => {
+    const directory = makeTempDir(t);
+    const writer = Database.open(directory, small);
+    for (let index = 0; index < 40; index++) writer.putBlock(blockOf(index, `v${index}`));
+    writer.flush();
+    for (let index = 40; index < 50; index++) writer.putBlock(blockOf(index, `v${index}`)); // log only
+    writer.deleteBlock(idOf(3));
+
+    const snapshot = Database.openSnapshot(directory);
+    const expected = [...Array(50).keys()].map((index) => (index === 3 ? undefined : `v${index}`));
+    assert.deepEqual(contentsOf(snapshot, 50), expected);
+    writer.putBlock(blockOf(50, 'later'));
+    writer.putBlock(blockOf(7, 'changed later'));
+    assert.equal(snapshot.getBlock(idOf(50)), undefined, 'a later write is not seen');
+    assert.equal(snapshot.getBlock(idOf(7))?.content, 'v7');
+    assert.equal([...snapshot.scanBlocks()].length, 49);
+    snapshot.close();
+    writer.close();
+  });
+
+  it('writes nothing: writes throw UNSUPPORTED, and close leaves every file as it was', (t) => {
+    const directory = makeTempDir(t);
+    const writer = Database.open(directory, small);
+    for (let index = 0; index < 30; index++) writer.putBlock(blockOf(index));
+    const files = (): string[] => readdirSync(directory).sort();
+    const before = files();
+    const manifest = readFileSync(join(directory, manifestFileName));
+
+    const snapshot = Database.openSnapshot(directory, small);
+    const unsupported = (error: unknown): boolean => isKausalError(error, 'UNSUPPORTED');
+    assert.throws(() => snapshot.putBlock(blockOf(100)), unsupported);
+    assert.throws(() => snapshot.flush(), unsupported);
+    assert.throws(() => snapshot.compact(), unsupported);
+    assert.throws(() => snapshot.maintenance(), unsupported);
+    snapshot.close();
+    assert.deepEqual(files(), before);
+    assert.deepEqual(readFileSync(join(directory, manifestFileName)), manifest);
+    writer.close();
+  });
+
+  it('starts again when a flush retires the log it is about to read', (t) => {
+    const directory = makeTempDir(t);
+    const writer = Database.open(directory, small);
+    for (let index = 0; index < 10; index++) writer.putBlock(blockOf(index, `v${index}`));
+    writer.flush();
+    for (let index = 10; index < 20; index++) writer.putBlock(blockOf(index, `v${index}`));
+    let lists = 0;
+    const vfs = vfsWithHook('list', () => {
+      // Between the manifest the snapshot read and its listing of the log: the writer flushes
+      // the log's data to a new table and its segments are removed at once.
+      writer.flush();
+      const { walStart } = readManifest(new NodeVfs(), join(directory, manifestFileName)).state;
+      for (const name of readdirSync(directory)) {
+        const number = parseSegmentName(name);
+        if (number !== undefined && number < walStart) unlinkSync(join(directory, name));
+      }
+    });
+    const counting = new Proxy(vfs, {
+      get(target, property) {
+        if (property === 'list') lists++;
+        return Reflect.get(target, property) as unknown;
+      },
+    });
+    const snapshot = Database.openSnapshot(directory, { vfs: counting });
+    assert.deepEqual(
+      contentsOf(snapshot, 20),
+      [...Array(20).keys()].map((index) => `v${index}`),
+      'nothing the flush moved is missing',
+    );
+    assert.ok(lists >= 2, 'it listed the log again');
+    snapshot.close();
+    writer.close();
+  });
+
+  it('starts again when a table it names is gone before it opens it', (t) => {
+    const directory = makeTempDir(t);
+    const writer = Database.open(directory, small);
+    for (let index = 0; index < 10; index++) writer.putBlock(blockOf(index, `v${index}`));
+    writer.flush();
+    writer.close();
+    let opens = 0;
+    const vfs = new Proxy(new NodeVfs(), {
+      get(target, property) {
+        const value = Reflect.get(target, property) as unknown;
+        if (typeof value !== 'function') return value;
+        if (property !== 'open') return value.bind(target);
+        return (path: string, mode: 'read' | 'readwrite') => {
+          // As if a merge had removed the table between the manifest and this open, once.
+          if (path.endsWith('.sst') && opens++ === 0) throw new KausalError('NOT_FOUND', `open ${path}`);
+          return target.open(path, mode);
+        };
+      },
+    });
+    const snapshot = Database.openSnapshot(directory, { vfs });
+    assert.deepEqual(
+      contentsOf(snapshot, 10),
+      [...Array(10).keys()].map((index) => `v${index}`),
+    );
+    assert.ok(opens >= 2);
+    snapshot.close();
+  });
+
+  it('refuses a directory without a database', (t) => {
+    assert.throws(
+      () => Database.openSnapshot(join(makeTempDir(t), 'none')),
+      (error: unknown) => isKausalError(error, 'NOT_FOUND'),
+    );
+  });
+});
