@@ -12,6 +12,9 @@ import type { Backend, BackendRequestOptions } from './backend.js';
 import { writeRequestKinds, type ParamsOf, type RequestKind, type ResultOf } from './requests.js';
 import { Service } from './service.js';
 
+/** A lock holder that is a query command of the CLI (as Database.open names its process). */
+const queryCommandHolder = /^kausal (find|show|trace|path|context|export|status) \(/;
+
 export class EmbeddedBackend implements Backend {
   readonly mode = 'embedded';
 
@@ -48,9 +51,12 @@ export class EmbeddedBackend implements Backend {
       if (!isKausalError(error, 'LOCKED')) throw error;
       const snapshot = Database.openSnapshot(this.dataDirectory);
       const holder = lockHolderOf(error) ?? 'another process';
-      this.notice(
-        `note: ${holder} holds the database; this answer was read from a snapshot and shows what it had written by then`,
-      );
+      // Another query writes nothing: its snapshot is the whole database, nothing to say.
+      if (!queryCommandHolder.test(holder)) {
+        this.notice(
+          `note: ${holder} holds the database; this answer was read from a snapshot and shows what it had written by then`,
+        );
+      }
       return snapshot;
     }
   }
