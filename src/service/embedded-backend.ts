@@ -54,7 +54,7 @@ export class EmbeddedBackend implements Backend {
       // Another query writes nothing: its snapshot is the whole database, nothing to say.
       if (!queryCommandHolder.test(holder)) {
         this.notice(
-          `note: ${holder} holds the database; this answer was read from a snapshot and shows what it had written by then`,
+          `note: ${holder} holds the database; this answer was read from a snapshot and shows what it had written by then (a workspace or name index it has not finished may be missing)`,
         );
       }
       return snapshot;
