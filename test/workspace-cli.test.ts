@@ -6,6 +6,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, it } from 'node:test';
 import { limits } from '../src/core/limits.js';
+import { Database } from '../src/database.js';
+import { pendingWritesOperations } from '../src/workspace/pending-writes.js';
 import { makeTempDir } from '../src/testing/temp-dir.js';
 import { kausal } from './helpers/kausal.js';
 
@@ -94,6 +96,35 @@ describe('kausal link / sync / status / unlink', () => {
     const unlink = kausal(['unlink', '--name', 'demo', '--data-dir', data]);
     assert.equal(unlink.code, 0, unlink.stderr);
     assert.match(kausal(['status', '--data-dir', data]).stdout, /No workspace is linked/);
+  });
+
+  it('says a workspace is syncing when another process writes it, and interrupted once that stopped', (t) => {
+    const root = makeTempDir(t);
+    cpSync(fixture, root, { recursive: true });
+    const data = makeTempDir(t);
+    assert.equal(kausal(['link', '--path', root, '--name', 'demo', '--data-dir', data]).code, 0);
+    // This process plays a sync on its way: it holds the database and has recorded what it may
+    // write (pending-writes.ts), as a running link or sync has.
+    const writer = Database.open(data);
+    let closed = false;
+    t.after(() => {
+      if (!closed) writer.close();
+    });
+    writer.write(pendingWritesOperations(writer, 'demo', { ids: [], paths: ['main.ts'], names: [] }));
+    const during = kausal(['find', '--name', 'main', '--data-dir', data]);
+    assert.equal(during.code, 0, during.stderr);
+    assert.match(during.stderr, /holds the database; this answer was read from a snapshot/);
+    assert.match(during.stdout, /freshness: demo syncing \(another process is writing it/);
+    assert.match(
+      kausal(['status', '--data-dir', data]).stdout,
+      /\n {2}syncing: a link or sync in another process/,
+    );
+    writer.close(); // the "sync" stops without finishing: its record stays
+    closed = true;
+    const after = kausal(['find', '--name', 'main', '--data-dir', data]);
+    assert.equal(after.code, 0, after.stderr);
+    assert.doesNotMatch(after.stderr, /snapshot/);
+    assert.match(after.stdout, /freshness: demo interrupted \(the last link or sync did not finish/);
   });
 
   it('reports the files it skipped and those it indexed only in part', (t) => {

@@ -81,6 +81,8 @@ function freshnessText(report: FreshnessReport): string {
       return `${workspace} unverified (synced ${synced})`;
     case 'interrupted':
       return `${workspace} INTERRUPTED (the last link or sync did not finish; call sync)`;
+    case 'syncing':
+      return `${workspace} SYNCING (another process is writing it; this answer holds part of it)`;
     case 'unknown':
       return `${workspace} unknown`;
   }
@@ -425,6 +427,9 @@ export function statusText(
       lines.push(
         '  interrupted: the last link or sync stopped before it finished, and answers may hold part of it; call sync to finish it',
       );
+    }
+    if (status.syncing === true) {
+      lines.push('  syncing: another process is writing it now; this status shows what it had written');
     }
   }
   return lines;

@@ -15,18 +15,24 @@ export interface WorkspaceFreshness {
    * `syncedAt` is '' when the workspace was never synced to the end).
    */
   readonly interrupted?: boolean;
+  /**
+   * A link or sync of the workspace is running in another process now, and this answer was read
+   * from a snapshot while it wrote: the graph holds part of it (in place of `interrupted`).
+   */
+  readonly syncing?: boolean;
 }
 
 export type FreshnessSource = (workspace: string) => WorkspaceFreshness | undefined;
 
-export type FreshnessState = 'fresh' | 'stale' | 'unverified' | 'interrupted' | 'unknown';
+export type FreshnessState = 'fresh' | 'stale' | 'unverified' | 'interrupted' | 'syncing' | 'unknown';
 
 export interface FreshnessReport {
   readonly workspace: string;
   /**
    * fresh: synced and no file changed since; stale: files changed since the sync; unverified:
    * synced, but nobody checked for changes; interrupted: the last link or sync stopped before it
-   * finished (run a sync); unknown: no sync record (or no workspace layer).
+   * finished (run a sync); syncing: a link or sync is writing it now in another process, and the
+   * answer holds what it had written; unknown: no sync record (or no workspace layer).
    */
   readonly state: FreshnessState;
   readonly syncedAt?: string | number;
@@ -35,6 +41,7 @@ export interface FreshnessReport {
 }
 
 function stateOf(freshness: WorkspaceFreshness): FreshnessState {
+  if (freshness.syncing === true) return 'syncing';
   if (freshness.interrupted === true) return 'interrupted';
   if (freshness.filesChangedSince === undefined) return 'unverified';
   return freshness.filesChangedSince > 0 ? 'stale' : 'fresh';

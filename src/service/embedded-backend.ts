@@ -29,11 +29,11 @@ export class EmbeddedBackend implements Backend {
     params: ParamsOf<K>,
     options: BackendRequestOptions = {},
   ): Promise<ResultOf<K>> {
-    const db = writeRequestKinds.has(kind)
-      ? await openWhenFree(this.dataDirectory, kind === 'link')
+    const { db, writerActive } = writeRequestKinds.has(kind)
+      ? { db: await openWhenFree(this.dataDirectory, kind === 'link'), writerActive: false }
       : this.openForQuery();
     try {
-      return await new Service(db, { mode: 'embedded' }).execute(kind, params, options);
+      return await new Service(db, { mode: 'embedded', writerActive }).execute(kind, params, options);
     } finally {
       db.close();
     }
@@ -43,21 +43,25 @@ export class EmbeddedBackend implements Backend {
     // Nothing is held between requests.
   }
 
-  /** The database for a query: opened as usual, or a snapshot while another process holds it. */
-  private openForQuery(): Database {
+  /**
+   * The database for a query: opened as usual, or a snapshot while another process holds it;
+   * `writerActive` when that process may be writing (any holder but a query command).
+   */
+  private openForQuery(): { db: Database; writerActive: boolean } {
     try {
-      return openExistingDatabase(this.dataDirectory);
+      return { db: openExistingDatabase(this.dataDirectory), writerActive: false };
     } catch (error) {
       if (!isKausalError(error, 'LOCKED')) throw error;
-      const snapshot = Database.openSnapshot(this.dataDirectory);
+      const db = Database.openSnapshot(this.dataDirectory);
       const holder = lockHolderOf(error) ?? 'another process';
       // Another query writes nothing: its snapshot is the whole database, nothing to say.
-      if (!queryCommandHolder.test(holder)) {
+      const writerActive = !queryCommandHolder.test(holder);
+      if (writerActive) {
         this.notice(
           `note: ${holder} holds the database; this answer was read from a snapshot and shows what it had written by then (a workspace or name index it has not finished may be missing)`,
         );
       }
-      return snapshot;
+      return { db, writerActive };
     }
   }
 }

@@ -50,6 +50,11 @@ export interface ServiceOptions {
    * `limits.entityCacheBytesDefault` in a server, none in an embedded command.
    */
   readonly entityCacheBytes?: number;
+  /**
+   * The database is a snapshot read while another process writes it (an embedded query during a
+   * link): a link or sync found on the way is reported as running (`syncing`), not interrupted.
+   */
+  readonly writerActive?: boolean;
 }
 
 /**
@@ -196,6 +201,7 @@ export class Service {
       dataDirectory: this.db.directory,
       workspaces: await workspaceStatuses(this.db, {
         check: params.check !== false,
+        writerActive: this.options.writerActive === true,
         ...(params.workspace === undefined ? {} : { name: params.workspace }),
       }),
       ...(params.verbose === true ? { storage: this.db.stats() } : {}),
@@ -252,7 +258,7 @@ export class Service {
   }
 
   private freshness(): FreshnessSource {
-    return this.freshnessCache?.source() ?? freshnessSource(this.db);
+    return this.freshnessCache?.source() ?? freshnessSource(this.db, this.options.writerActive === true);
   }
 }
 

@@ -55,11 +55,18 @@ type FreshnessPlan =
       readonly table: ReadonlyMap<string, FileStat>;
     };
 
-function planFreshness(db: Database, workspace: string): FreshnessPlan {
+/**
+ * `writerActive`: the database is a snapshot read while another process writes it, so a link or
+ * sync found on the way is running now, not stopped.
+ */
+function planFreshness(db: Database, workspace: string, writerActive = false): FreshnessPlan {
   const record = readWorkspaceRecord(db, workspace);
   if (record === undefined) return { done: undefined };
-  // A link or sync that stopped on the way: no stat can say how much of it the graph holds.
-  if (hasPendingWrites(db, workspace)) return { done: { syncedAt: record.syncedAt, interrupted: true } };
+  // A link or sync on the way: no stat can say how much of it the graph holds.
+  if (hasPendingWrites(db, workspace)) {
+    const state = writerActive ? { syncing: true } : { interrupted: true };
+    return { done: { syncedAt: record.syncedAt, ...state } };
+  }
   if (record.syncedAt === '') return { done: undefined };
   const base = {
     syncedAt: record.syncedAt,
@@ -72,10 +79,13 @@ function planFreshness(db: Database, workspace: string): FreshnessPlan {
   return { base, root: record.root, table };
 }
 
-/** The freshness every query answer carries: sync time, commit, and a cheap check for edits. */
-export function freshnessSource(db: Database): FreshnessSource {
+/**
+ * The freshness every query answer carries: sync time, commit, and a cheap check for edits.
+ * `writerActive`: read from a snapshot while another process writes (see planFreshness).
+ */
+export function freshnessSource(db: Database, writerActive = false): FreshnessSource {
   return (workspace) => {
-    const plan = planFreshness(db, workspace);
+    const plan = planFreshness(db, workspace, writerActive);
     if ('done' in plan) return plan.done;
     return { ...plan.base, filesChangedSince: quickModifiedCount(plan.root, plan.table) };
   };

@@ -39,11 +39,16 @@ export interface WorkspaceStatus extends WorkspaceRecord {
    * be stored, and the next sync parses and resolves every file to finish it.
    */
   readonly interrupted: boolean;
+  /**
+   * A link or sync is writing the workspace now in another process (the status was read from a
+   * snapshot): what `interrupted` would say, but running; present only then.
+   */
+  readonly syncing?: boolean;
 }
 
 export async function workspaceStatuses(
   db: Database,
-  options: { check: boolean; name?: string },
+  options: { check: boolean; name?: string; writerActive?: boolean },
 ): Promise<WorkspaceStatus[]> {
   const names = options.name === undefined ? readRegistry(db) : [options.name];
   const statuses: WorkspaceStatus[] = [];
@@ -57,7 +62,11 @@ export async function workspaceStatuses(
       rootExists,
       reparseNext: record.syncedAt !== '' && record.factsFormat !== factsFormatVersion,
       // A lookup, not a decode: a damaged record must not fail the status that reports it.
-      interrupted: hasPendingWrites(db, name),
+      ...(hasPendingWrites(db, name)
+        ? options.writerActive === true
+          ? { interrupted: false, syncing: true }
+          : { interrupted: true }
+        : { interrupted: false }),
       ...(currentCommit === undefined ? {} : { currentCommit }),
     };
     if (!options.check || !rootExists) {

@@ -55,6 +55,11 @@ function describe(status: WorkspaceStatus): string[] {
       : `  synced ${status.syncedAt}${status.commit === undefined ? '' : ` at commit ${status.commit.slice(0, 12)}`}`,
     `  ${plural(status.files, 'file')}, ${plural(status.blocks, 'block')}, ${plural(status.edges, 'edge')}, ${plural(status.unresolvedCalls, 'unresolved call site')}`,
   ];
+  if (status.syncing === true) {
+    lines.push(
+      '  syncing: a link or sync in another process is writing it now; this status shows what it had written',
+    );
+  }
   if (status.interrupted) {
     lines.push(
       `  interrupted: the last link or sync stopped before it finished, and answers may hold part of it; run 'kausal sync ${status.name}' to finish it (every file is parsed again) or 'kausal unlink --name ${status.name}'`,

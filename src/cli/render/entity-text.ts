@@ -52,6 +52,9 @@ export function honestyText(honesty: Honesty, style: Style): string {
     if (report.state === 'interrupted') {
       return `${workspace} interrupted (the last link or sync did not finish; run 'kausal sync ${workspace}')`;
     }
+    if (report.state === 'syncing') {
+      return `${workspace} syncing (another process is writing it; this answer holds part of it)`;
+    }
     const synced = report.syncedAt === undefined ? '' : ` (synced ${safe(String(report.syncedAt))})`;
     if (report.state === 'stale') {
       const changed = plural(report.filesChangedSince ?? 0, 'file');

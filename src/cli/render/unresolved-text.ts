@@ -61,6 +61,9 @@ function outdatedNote(answer: NotFoundAnswer): string {
         `note: the last sync of workspace ${workspace} did not finish; run 'kausal sync ${workspace}' and ask again`,
       ];
     }
+    if (report.state === 'syncing') {
+      return [`note: workspace ${workspace} is being synced by another process; ask again when it is done`];
+    }
     return [];
   });
   return notes.map((note) => `\n${note}`).join('');
