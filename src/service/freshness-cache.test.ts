@@ -11,7 +11,12 @@ describe('FreshnessCache', () => {
   it('reuses an answer within the TTL, then serves it while a check off the event loop replaces it', async (t) => {
     const { db, root } = await linkedTree(t, threeModules);
     let now = 0;
-    const cache = new FreshnessCache(db, 1_000, () => now);
+    const cache = new FreshnessCache(
+      db,
+      1_000,
+      () => false,
+      () => now,
+    );
     assert.equal(cache.source()('w')?.filesChangedSince, 0);
 
     writeFileSync(join(root, 'src/a.py'), 'def a():\n    return 10\n');
@@ -33,7 +38,12 @@ describe('FreshnessCache', () => {
   it('forgets its answers on a write, and drops a check that started before it', async (t) => {
     const { db, root } = await linkedTree(t, threeModules);
     let now = 0;
-    const cache = new FreshnessCache(db, 1_000, () => now);
+    const cache = new FreshnessCache(
+      db,
+      1_000,
+      () => false,
+      () => now,
+    );
     assert.equal(cache.source()('w')?.filesChangedSince, 0);
     now = 2_000;
     cache.source()('w'); // starts a check

@@ -9,7 +9,7 @@
 // the event loop.
 import type { Database } from '../database.js';
 import type { FreshnessSource, WorkspaceFreshness } from '../query/index.js';
-import { checkFreshnessOffThread, freshnessSource } from '../workspace/freshness.js';
+import { checkFreshnessOffThread, freshnessSource, type SyncingNow } from '../workspace/freshness.js';
 
 /** Past this many TTLs an answer is checked again before it is served, not after. */
 const staleAgeFactor = 5;
@@ -28,12 +28,13 @@ export class FreshnessCache {
   constructor(
     private readonly db: Database,
     private readonly ttlMs: number,
+    private readonly syncingNow: SyncingNow = () => false,
     private readonly now: () => number = Date.now,
   ) {}
 
   /** The freshness source for one query's answer. */
   source(): FreshnessSource {
-    const check = freshnessSource(this.db);
+    const check = freshnessSource(this.db, this.syncingNow);
     return (workspace) => {
       const cached = this.checked.get(workspace);
       const age = cached === undefined ? Number.POSITIVE_INFINITY : this.now() - cached.at;
@@ -61,7 +62,7 @@ export class FreshnessCache {
   private refresh(workspace: string): void {
     if (this.refreshing.has(workspace)) return;
     const generation = this.generation;
-    const landed = checkFreshnessOffThread(this.db, workspace).then(
+    const landed = checkFreshnessOffThread(this.db, workspace, this.syncingNow).then(
       (value) => {
         if (generation === this.generation) this.checked.set(workspace, { at: this.now(), value });
       },

@@ -100,3 +100,49 @@ describe('freshness of answers that found nothing', () => {
     }
   });
 });
+
+describe('freshness while a workspace is being written', () => {
+  it('says syncing to a query a server answers during its own sync, fresh once it is done', async (t) => {
+    const root = makeTempDir(t, 'kausal-service-s-');
+    writeFileSync(join(root, 'a.py'), 'def alpha():\n    return beta()\n\ndef beta():\n    return 1\n');
+    const db = Database.open(makeTempDir(t, 'kausal-service-db-'));
+    try {
+      await syncingThenFresh(db, root);
+    } finally {
+      db.close();
+    }
+  });
+});
+
+/** A server links `root`, syncs a new file into it, and asks meanwhile and after. */
+async function syncingThenFresh(db: Database, root: string): Promise<void> {
+  const service = new Service(db, { mode: 'server', parseWorkers: 0, freshnessTtlMs: 60_000 });
+  await service.execute('link', { root, name: 'w' });
+  // A new file: its blocks are not in the file table yet, so the sync records them as pending
+  // writes before it writes any (pending-writes.ts), which a stopped sync would leave behind.
+  writeFileSync(join(root, 'b.py'), 'def gamma():\n    return 3\n');
+  // A query arrives while the sync writes.
+  let during: Promise<{ honesty: { freshness: readonly { state: string }[] } }> | undefined;
+  await service.execute(
+    'sync',
+    { names: ['w'] },
+    {
+      onProgress: (event) => {
+        if (event.phase === 'write' && during === undefined) {
+          during = service.execute('find', { name: 'alpha' });
+        }
+      },
+    },
+  );
+  assert.ok(during !== undefined, 'the sync reported its write phase');
+  assert.deepEqual(
+    (await during).honesty.freshness.map((report) => report.state),
+    ['syncing'],
+    'a running sync, not an interrupted one',
+  );
+  const after = await service.execute('find', { name: 'alpha' });
+  assert.deepEqual(
+    after.honesty.freshness.map((report) => report.state),
+    ['fresh'],
+  );
+}

@@ -79,6 +79,15 @@ export class Service {
   private readonly handlers: { readonly [K in RequestKind]: Handler<K> };
   /** Entities decoded by earlier queries; writes to the database make it forget what they change. */
   private readonly entities: SharedEntityCache | undefined;
+  /** Workspaces a link, sync or unlink of this service is writing now, with how many do. */
+  private readonly writing = new Map<string, number>();
+  /**
+   * Whether a write of `workspace` runs now: its pending writes are then work under way, not a
+   * stopped sync (freshness `syncing`, not `interrupted`). On a snapshot read while another
+   * process writes, any workspace may be.
+   */
+  private readonly syncingNow = (workspace: string): boolean =>
+    this.options.writerActive === true || this.writing.has(workspace);
   /** When the last query (any request that is not a write) arrived. */
   private lastQueryAt = Number.NEGATIVE_INFINITY;
   /**
@@ -98,7 +107,8 @@ export class Service {
       options.entityCacheBytes ?? (options.mode === 'server' ? limits.entityCacheBytesDefault : 0);
     this.entities = entityCacheBytes > 0 ? SharedEntityCache.following(db, entityCacheBytes) : undefined;
     const freshnessTtlMs = options.freshnessTtlMs ?? 0;
-    this.freshnessCache = freshnessTtlMs > 0 ? new FreshnessCache(db, freshnessTtlMs) : undefined;
+    this.freshnessCache =
+      freshnessTtlMs > 0 ? new FreshnessCache(db, freshnessTtlMs, this.syncingNow) : undefined;
     this.handlers = {
       ping: async (params) => this.ping(params.echo),
       status: async (params) => this.status(params),
@@ -106,17 +116,21 @@ export class Service {
         if (!isAbsolute(params.root)) throw invalidArgument('root must be an absolute path');
         const { linkWorkspace } = await import('../workspace/sync.js');
         const workers = params.workers ?? this.options.parseWorkers;
-        return linkWorkspace(this.db, params.root, params.name, {
-          ...this.syncOptions(),
-          ...(workers === undefined ? {} : { workers }),
-          ...progressOption(params.name, onProgress),
-        });
+        return this.whileWriting([params.name], () =>
+          linkWorkspace(this.db, params.root, params.name, {
+            ...this.syncOptions(),
+            ...(workers === undefined ? {} : { workers }),
+            ...progressOption(params.name, onProgress),
+          }),
+        );
       },
       unlink: async (params) => {
-        return unlinkWorkspace(this.db, params.name, {
-          yieldEveryMs: yieldEveryMs(this.options.mode),
-          contended: this.contended,
-        });
+        return this.whileWriting([params.name], () =>
+          unlinkWorkspace(this.db, params.name, {
+            yieldEveryMs: yieldEveryMs(this.options.mode),
+            contended: this.contended,
+          }),
+        );
       },
       sync: async (params, options) => this.sync(params, options),
       reindex: async () => {
@@ -201,7 +215,7 @@ export class Service {
       dataDirectory: this.db.directory,
       workspaces: await workspaceStatuses(this.db, {
         check: params.check !== false,
-        writerActive: this.options.writerActive === true,
+        syncingNow: this.syncingNow,
         ...(params.workspace === undefined ? {} : { name: params.workspace }),
       }),
       ...(params.verbose === true ? { storage: this.db.stats() } : {}),
@@ -218,15 +232,31 @@ export class Service {
     const reports = [];
     for (const name of names) {
       reports.push(
-        await syncWorkspace(this.db, requireWorkspace(this.db, name), {
-          ...this.syncOptions(),
-          ...(params.force === undefined ? {} : { force: params.force }),
-          ...(workers === undefined ? {} : { workers }),
-          ...progressOption(name, onProgress),
-        }),
+        await this.whileWriting([name], () =>
+          syncWorkspace(this.db, requireWorkspace(this.db, name), {
+            ...this.syncOptions(),
+            ...(params.force === undefined ? {} : { force: params.force }),
+            ...(workers === undefined ? {} : { workers }),
+            ...progressOption(name, onProgress),
+          }),
+        ),
       );
     }
     return reports;
+  }
+
+  /** Runs `write` with `names` counted as being written (see `syncingNow`). */
+  private async whileWriting<T>(names: readonly string[], write: () => Promise<T>): Promise<T> {
+    for (const name of names) this.writing.set(name, (this.writing.get(name) ?? 0) + 1);
+    try {
+      return await write();
+    } finally {
+      for (const name of names) {
+        const count = (this.writing.get(name) ?? 1) - 1;
+        if (count === 0) this.writing.delete(name);
+        else this.writing.set(name, count);
+      }
+    }
   }
 
   private syncTargets(params: SyncParams): readonly string[] {
@@ -258,7 +288,7 @@ export class Service {
   }
 
   private freshness(): FreshnessSource {
-    return this.freshnessCache?.source() ?? freshnessSource(this.db, this.options.writerActive === true);
+    return this.freshnessCache?.source() ?? freshnessSource(this.db, this.syncingNow);
   }
 }
 

@@ -56,15 +56,20 @@ type FreshnessPlan =
     };
 
 /**
- * `writerActive`: the database is a snapshot read while another process writes it, so a link or
- * sync found on the way is running now, not stopped.
+ * Whether a link, sync or unlink of `workspace` is running now: one of this process's (a server
+ * answers queries while it syncs), or any, for a snapshot read while another process writes.
+ * A write found on the way is then running, not stopped.
  */
-function planFreshness(db: Database, workspace: string, writerActive = false): FreshnessPlan {
+export type SyncingNow = (workspace: string) => boolean;
+
+const noneSyncing: SyncingNow = () => false;
+
+function planFreshness(db: Database, workspace: string, syncingNow: SyncingNow): FreshnessPlan {
   const record = readWorkspaceRecord(db, workspace);
   if (record === undefined) return { done: undefined };
   // A link or sync on the way: no stat can say how much of it the graph holds.
   if (hasPendingWrites(db, workspace)) {
-    const state = writerActive ? { syncing: true } : { interrupted: true };
+    const state = syncingNow(workspace) ? { syncing: true } : { interrupted: true };
     return { done: { syncedAt: record.syncedAt, ...state } };
   }
   if (record.syncedAt === '') return { done: undefined };
@@ -79,13 +84,10 @@ function planFreshness(db: Database, workspace: string, writerActive = false): F
   return { base, root: record.root, table };
 }
 
-/**
- * The freshness every query answer carries: sync time, commit, and a cheap check for edits.
- * `writerActive`: read from a snapshot while another process writes (see planFreshness).
- */
-export function freshnessSource(db: Database, writerActive = false): FreshnessSource {
+/** The freshness every query answer carries: sync time, commit, and a cheap check for edits. */
+export function freshnessSource(db: Database, syncingNow: SyncingNow = noneSyncing): FreshnessSource {
   return (workspace) => {
-    const plan = planFreshness(db, workspace, writerActive);
+    const plan = planFreshness(db, workspace, syncingNow);
     if ('done' in plan) return plan.done;
     return { ...plan.base, filesChangedSince: quickModifiedCount(plan.root, plan.table) };
   };
@@ -99,8 +101,9 @@ export function freshnessSource(db: Database, writerActive = false): FreshnessSo
 export async function checkFreshnessOffThread(
   db: Database,
   workspace: string,
+  syncingNow: SyncingNow = noneSyncing,
 ): Promise<WorkspaceFreshness | undefined> {
-  const plan = planFreshness(db, workspace);
+  const plan = planFreshness(db, workspace, syncingNow);
   if ('done' in plan) return plan.done;
   return { ...plan.base, filesChangedSince: await modifiedCountOffThread(plan.root, plan.table) };
 }

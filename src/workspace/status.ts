@@ -6,6 +6,7 @@ import { factsFormatVersion, languageOfPath, loadProjectConfig, walkDirectory } 
 import { isProjectConfigPath } from '../ingest/project-config.js';
 import { projectConfigHash } from './config-hash.js';
 import { isDirectory, statMoved } from './file-stats.js';
+import type { SyncingNow } from './freshness.js';
 import { hasPendingWrites } from './pending-writes.js';
 import { headCommit } from './git.js';
 import {
@@ -48,7 +49,7 @@ export interface WorkspaceStatus extends WorkspaceRecord {
 
 export async function workspaceStatuses(
   db: Database,
-  options: { check: boolean; name?: string; writerActive?: boolean },
+  options: { check: boolean; name?: string; syncingNow?: SyncingNow },
 ): Promise<WorkspaceStatus[]> {
   const names = options.name === undefined ? readRegistry(db) : [options.name];
   const statuses: WorkspaceStatus[] = [];
@@ -63,7 +64,7 @@ export async function workspaceStatuses(
       reparseNext: record.syncedAt !== '' && record.factsFormat !== factsFormatVersion,
       // A lookup, not a decode: a damaged record must not fail the status that reports it.
       ...(hasPendingWrites(db, name)
-        ? options.writerActive === true
+        ? options.syncingNow?.(name) === true
           ? { interrupted: false, syncing: true }
           : { interrupted: true }
         : { interrupted: false }),
