@@ -4,7 +4,8 @@
 // hold whole batches only, a prefix of them, and every batch the child reported committed before
 // the snapshot was opened.
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcessByStdio } from 'node:child_process';
+import type { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, it } from 'node:test';
@@ -38,44 +39,58 @@ describe('Database.openSnapshot while another process writes (real processes, No
     const child = spawn(process.execPath, ['--import', 'tsx', childScript, directory], {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
-    t.after(() => child.kill('SIGKILL'));
-    let reported = -1;
-    let errors = '';
-    child.stdout.on('data', (chunk: Buffer) => {
-      for (const match of chunk.toString().matchAll(/committed (\d+)\n/g)) reported = Number(match[1]);
-    });
-    child.stderr.on('data', (chunk: Buffer) => (errors += chunk.toString()));
-    const deadline = Date.now() + 30_000;
-    while (reported < 0) {
-      assert.ok(Date.now() < deadline, `the child never wrote: ${errors}`);
-      await sleep(20);
+    const exited = new Promise((resolve) => child.once('exit', resolve));
+    try {
+      await snapshotsBeside(child, directory);
+    } finally {
+      // Before the temporary directory goes: a child still writing would refill it under rmSync.
+      child.kill('SIGKILL');
+      await exited;
     }
-    // The child holds the lock: an ordinary open is refused, a snapshot is not.
-    assert.throws(
-      () => Database.open(directory),
-      (error: unknown) => isKausalError(error, 'LOCKED'),
-    );
-    let snapshots = 0;
-    let largest = 0;
-    const until = Date.now() + 3_000;
-    while (Date.now() < until) {
-      const acknowledged = reported;
-      const db = Database.openSnapshot(directory);
-      try {
-        const batches = batchesIn(db);
-        assert.ok(batches >= acknowledged + 1, `${batches} batches, ${acknowledged + 1} acknowledged`);
-        largest = Math.max(largest, batches);
-        assert.throws(
-          () => db.putBlock({ id: 'f'.repeat(32), sourceUri: '', metadata: {}, content: '' }),
-          (error: unknown) => isKausalError(error, 'UNSUPPORTED'),
-        );
-      } finally {
-        db.close();
-      }
-      snapshots++;
-      await sleep(10); // let the child's output arrive
-    }
-    assert.ok(snapshots >= 5, `${snapshots} snapshots`);
-    assert.ok(largest > 50, `the child kept writing meanwhile (${largest} batches seen)`);
   });
 });
+
+/** Opens snapshots of `directory` for 3 s while `child` writes numbered batches into it. */
+async function snapshotsBeside(
+  child: ChildProcessByStdio<null, Readable, Readable>,
+  directory: string,
+): Promise<void> {
+  let reported = -1;
+  let errors = '';
+  child.stdout.on('data', (chunk: Buffer) => {
+    for (const match of chunk.toString().matchAll(/committed (\d+)\n/g)) reported = Number(match[1]);
+  });
+  child.stderr.on('data', (chunk: Buffer) => (errors += chunk.toString()));
+  const deadline = Date.now() + 30_000;
+  while (reported < 0) {
+    assert.ok(Date.now() < deadline, `the child never wrote: ${errors}`);
+    await sleep(20);
+  }
+  // The child holds the lock: an ordinary open is refused, a snapshot is not.
+  assert.throws(
+    () => Database.open(directory),
+    (error: unknown) => isKausalError(error, 'LOCKED'),
+  );
+  let snapshots = 0;
+  let largest = 0;
+  const until = Date.now() + 3_000;
+  while (Date.now() < until) {
+    const acknowledged = reported;
+    const db = Database.openSnapshot(directory);
+    try {
+      const batches = batchesIn(db);
+      assert.ok(batches >= acknowledged + 1, `${batches} batches, ${acknowledged + 1} acknowledged`);
+      largest = Math.max(largest, batches);
+      assert.throws(
+        () => db.putBlock({ id: 'f'.repeat(32), sourceUri: '', metadata: {}, content: '' }),
+        (error: unknown) => isKausalError(error, 'UNSUPPORTED'),
+      );
+    } finally {
+      db.close();
+    }
+    snapshots++;
+    await sleep(10); // let the child's output arrive
+  }
+  assert.ok(snapshots >= 5, `${snapshots} snapshots`);
+  assert.ok(largest > 50, `the child kept writing meanwhile (${largest} batches seen)`);
+}

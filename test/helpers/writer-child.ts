@@ -5,7 +5,9 @@ import { Database } from '../../src/database.js';
 const directory = process.argv[2];
 if (directory === undefined) throw new Error('usage: writer-child <directory>');
 const db = Database.open(directory, { memtableBytes: 256 * 1024, walSegmentBytes: 128 * 1024 });
-for (let batch = 0; batch < 1_000_000; batch++) {
+// Tests kill it long before; this bound only keeps a test that failed to from leaving it running.
+const stopAt = Date.now() + 120_000;
+for (let batch = 0; batch < 1_000_000 && Date.now() < stopAt; batch++) {
   const operations = [];
   for (let index = 0; index < 20; index++) {
     const id = (batch * 20 + index).toString(16).padStart(32, '0');
