@@ -250,7 +250,7 @@ export class StorageEngine {
     const { state } = readManifest(vfs, manifestPath);
     for (const record of state.tables) this.tables.push(this.openTable(record));
     const segments = this.wal.listSegments(state.walStart);
-    this.recovery = this.wal.replayReadOnly(segments, this.memtable);
+    this.recovery = this.wal.recover(segments, this.memtable, 'none');
     this.lastSequence = Math.max(state.lastSequence, this.recovery.lastSequence);
     this.nextFileNumber = state.nextFileNumber;
     // Segments are removed only below walStart: unmoved, every one this view needed was there.
@@ -435,7 +435,7 @@ export class StorageEngine {
     removeOrphans(vfs, this.directory, state);
     for (const record of state.tables) this.tables.push(this.openTable(record));
     const segments = this.wal.listSegments(state.walStart);
-    this.recovery = this.wal.recover(segments, this.memtable, closedCleanly);
+    this.recovery = this.wal.recover(segments, this.memtable, closedCleanly ? 'keepEmpty' : 'repair');
     this.lastSequence = Math.max(state.lastSequence, this.recovery.lastSequence);
     this.nextFileNumber = state.nextFileNumber;
     const lastSegment = segments[segments.length - 1];

@@ -21,6 +21,9 @@ export function parseSegmentName(name: string): number | undefined {
   return match ? Number(match[1]) : undefined;
 }
 
+/** What a replay may change in the log (see `WriteAheadLog.recover`). */
+export type ReplayChanges = 'repair' | 'keepEmpty' | 'none';
+
 export interface WalRecovery {
   /** Highest sequence found in the log (0 when empty). */
   readonly lastSequence: number;
@@ -70,39 +73,30 @@ export class WriteAheadLog {
   }
 
   /**
-   * Replays segments `numbers` (ascending) into `memtable`. Empty segments are removed unless
-   * `keepEmpty` (an open that may end up writing nothing leaves the directory alone).
+   * Replays segments `numbers` (ascending) into `memtable`. What it may change on the way:
+   * - 'repair': a torn final frame is cut off and empty segments are removed;
+   * - 'keepEmpty': the same, but empty segments stay (an open that may end up writing nothing
+   *   leaves the directory alone);
+   * - 'none': not a byte, for a view of a log another process may be appending to: a frame that
+   *   fails its check at the end of the last segment is an append in progress (or a torn one),
+   *   and the replay stops before it.
    */
-  recover(numbers: readonly number[], memtable: Memtable, keepEmpty = false): WalRecovery {
+  recover(numbers: readonly number[], memtable: Memtable, changes: ReplayChanges = 'repair'): WalRecovery {
     let lastSequence = 0;
     let framesReplayed = 0;
     let tornBytesTruncated = 0;
     numbers.forEach((number, index) => {
-      const result = this.replaySegment(number, index === numbers.length - 1, memtable);
+      const last = index === numbers.length - 1;
+      const result = this.replaySegment(number, last, memtable, changes === 'none');
       lastSequence = Math.max(lastSequence, result.lastSequence);
       framesReplayed += result.frames;
       tornBytesTruncated += result.truncated;
       // An empty segment holds nothing to replay; removing it keeps reopen cycles from piling
       // up files. (Its loss in a crash is harmless, so no directory sync is needed.)
-      if (result.empty && !keepEmpty) this.vfs.unlink(joinPath(this.directory, segmentName(number)));
+      if (result.empty && changes === 'repair')
+        this.vfs.unlink(joinPath(this.directory, segmentName(number)));
     });
     return { lastSequence, segmentsReplayed: numbers.length, framesReplayed, tornBytesTruncated };
-  }
-
-  /**
-   * Replays segments `numbers` (ascending) into `memtable` without changing a byte: for a view
-   * of a log another process may be appending to. A frame that fails its check at the end of the
-   * last segment is an append in progress (or a torn one), and the replay stops before it.
-   */
-  replayReadOnly(numbers: readonly number[], memtable: Memtable): WalRecovery {
-    let lastSequence = 0;
-    let framesReplayed = 0;
-    numbers.forEach((number, index) => {
-      const result = this.replaySegment(number, index === numbers.length - 1, memtable, true);
-      lastSequence = Math.max(lastSequence, result.lastSequence);
-      framesReplayed += result.frames;
-    });
-    return { lastSequence, segmentsReplayed: numbers.length, framesReplayed, tornBytesTruncated: 0 };
   }
 
   /** Starts a new, empty segment and makes its directory entry durable. */
