@@ -150,7 +150,7 @@ export class WriteAheadLog {
     number: number,
     isNewest: boolean,
     memtable: Memtable,
-    readOnly = false,
+    readOnly: boolean,
   ): SegmentReplay {
     const path = joinPath(this.directory, segmentName(number));
     const file = this.vfs.open(path, isNewest && !readOnly ? 'readwrite' : 'read');
