@@ -17,7 +17,7 @@
 //   open costs the manifest, a footer per table and a directory listing.
 import { assert } from '../core/assert.js';
 import { assertBlockId, type BlockId } from '../core/block-id.js';
-import { KausalError } from '../core/errors.js';
+import { isKausalError, KausalError } from '../core/errors.js';
 import { limits } from '../core/limits.js';
 import {
   edgeTypeToCode,
@@ -218,21 +218,22 @@ export class StorageEngine {
    */
   static openSnapshot(directory: string, storageOptions: StorageOptions): StorageEngine {
     const options = resolveStorageOptions(storageOptions);
+    const { vfs } = options;
     const verifyChecksums = options.plantedBugs.ignoreChecksums !== true; // false only in tests
     for (let attempt = 1; ; attempt++) {
-      const { vfs } = options;
       const wal = new WriteAheadLog(vfs, directory, options.walSegmentBytes, verifyChecksums);
       const engine = new StorageEngine(directory, options, noLock, new Manifest(vfs, directory), wal);
       engine.readOnly = true;
+      let consistent: boolean;
       try {
-        if (engine.readSnapshot()) return engine;
+        consistent = engine.readSnapshot();
       } catch (error) {
+        engine.releaseResources();
         // A file named by the manifest read may be gone because the writer moved on.
-        if (!(error instanceof KausalError && error.code === 'NOT_FOUND') || attempt >= snapshotAttemptsMax) {
-          engine.releaseResources();
-          throw error;
-        }
+        if (!isKausalError(error, 'NOT_FOUND') || attempt >= snapshotAttemptsMax) throw error;
+        continue;
       }
+      if (consistent) return engine;
       engine.releaseResources();
       if (attempt >= snapshotAttemptsMax) {
         throw new KausalError(
@@ -252,7 +253,6 @@ export class StorageEngine {
     const segments = this.wal.listSegments(state.walStart);
     this.recovery = this.wal.recover(segments, this.memtable, 'none');
     this.lastSequence = Math.max(state.lastSequence, this.recovery.lastSequence);
-    this.nextFileNumber = state.nextFileNumber;
     // Segments are removed only below walStart: unmoved, every one this view needed was there.
     return readManifest(vfs, manifestPath).state.walStart === state.walStart;
   }

@@ -134,7 +134,7 @@ export class TableReader {
       const index = metadata.partition(partition);
       const blockIndex = index.lowerBoundByLastKey(key);
       if (blockIndex === index.blockCount || index.compareFirstKey(blockIndex, key) > 0) return undefined;
-      const block = fillCache ? this.cachedBlock(index, blockIndex) : this.passingBlock(index, blockIndex);
+      const block = this.cachedBlock(index, blockIndex, fillCache);
       const position = block.lowerBound(key);
       if (position === block.entryCount || !block.keyEquals(position, key)) return undefined;
       return block.entry(position, key);
@@ -218,21 +218,19 @@ export class TableReader {
     this.metadata.unload();
   }
 
-  private cachedBlock(index: TableIndex, blockIndex: number): DataBlock {
+  /**
+   * The block from the cache when it is there. Otherwise it is read and cached, or, without
+   * `fillCache`, read into the cache's passing buffer and not kept.
+   */
+  private cachedBlock(index: TableIndex, blockIndex: number, fillCache = true): DataBlock {
     const key = BlockCache.keyOf(this.number, index.firstEntry + blockIndex);
     const cached = this.cache.get(key);
     if (cached !== undefined) return cached;
+    if (!fillCache) return this.readBlock(index, blockIndex, (length) => this.cache.passing(length));
     // Into memory the cache recycles from evicted blocks (see BlockCache).
     const block = this.readBlock(index, blockIndex, (length) => this.cache.acquire(length));
     this.cache.put(key, block);
     return block;
-  }
-
-  /** The block from the cache when it is there, else read into the cache's passing buffer. */
-  private passingBlock(index: TableIndex, blockIndex: number): DataBlock {
-    const cached = this.cache.get(BlockCache.keyOf(this.number, index.firstEntry + blockIndex));
-    if (cached !== undefined) return cached;
-    return this.readBlock(index, blockIndex, (length) => this.cache.passing(length));
   }
 
   /** Reads and verifies one data block, into `memory` of its length (fresh by default). */
