@@ -9,11 +9,25 @@ import { limits } from '../core/limits.js';
 import { Database } from '../database.js';
 import { lockHolderOf } from '../vfs/node-lock.js';
 import type { Backend, BackendRequestOptions } from './backend.js';
-import { writeRequestKinds, type ParamsOf, type RequestKind, type ResultOf } from './requests.js';
+import {
+  requestKinds,
+  writeRequestKinds,
+  type ParamsOf,
+  type RequestKind,
+  type ResultOf,
+} from './requests.js';
 import { Service } from './service.js';
 
-/** A lock holder that is a query command of the CLI (as Database.open names its process). */
-const queryCommandHolder = /^kausal (find|show|trace|path|context|export|status) \(/;
+/**
+ * Whether a lock owner only reads: a CLI command (Database.open names it `kausal <command>`)
+ * that runs a request which is not a write. Anything else (a link, a server, `kausal mcp`, a
+ * script) may be writing.
+ */
+function readsOnly(owner: string): boolean {
+  const command = /^kausal (\S+)$/.exec(owner)?.[1];
+  const kind = requestKinds.find((known) => known === command);
+  return kind !== undefined && !writeRequestKinds.has(kind);
+}
 
 export class EmbeddedBackend implements Backend {
   readonly mode = 'embedded';
@@ -53,12 +67,12 @@ export class EmbeddedBackend implements Backend {
     } catch (error) {
       if (!isKausalError(error, 'LOCKED')) throw error;
       const db = Database.openSnapshot(this.dataDirectory);
-      const holder = lockHolderOf(error) ?? 'another process';
+      const holder = lockHolderOf(error);
       // Another query writes nothing: its snapshot is the whole database, nothing to say.
-      const writerActive = !queryCommandHolder.test(holder);
+      const writerActive = holder === undefined || !readsOnly(holder.owner);
       if (writerActive) {
         this.notice(
-          `note: ${holder} holds the database; this answer was read from a snapshot and shows what it had written by then (a workspace or name index it has not finished may be missing)`,
+          `note: ${holder?.description ?? 'another process'} holds the database; this answer was read from a snapshot and shows what it had written by then (a workspace or name index it has not finished may be missing)`,
         );
       }
       return { db, writerActive };

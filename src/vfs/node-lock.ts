@@ -133,15 +133,22 @@ function lockedError(path: string, holder: LockRecord): Error {
     holder.pid === process.pid && holder.hostname === hostname()
       ? 'close the other instance in this process first'
       : `wait for it to finish (one process at a time opens a database), or stop it; if it is not running any more, delete ${path}`;
+  const found: LockHolder = { owner: holder.owner, description: who };
   return Object.assign(vfsError('LOCKED', 'lock', path, `it is in use by ${who}; ${advice}`), {
-    holder: who,
+    holder: found,
   });
 }
 
-/** Who holds the lock a LOCKED error from this module is about, as its message names them. */
-export function lockHolderOf(error: unknown): string | undefined {
-  const holder = (error as { holder?: unknown } | null)?.holder;
-  return typeof holder === 'string' ? holder : undefined;
+/** Who holds a lock: the owner it was taken for, and how the LOCKED message names them. */
+export interface LockHolder {
+  readonly owner: string;
+  readonly description: string;
+}
+
+/** The holder of the lock a LOCKED error from this module is about. */
+export function lockHolderOf(error: unknown): LockHolder | undefined {
+  const holder = (error as { holder?: LockHolder } | null)?.holder;
+  return typeof holder?.owner === 'string' ? holder : undefined;
 }
 
 function removeStale(path: string): void {
