@@ -58,16 +58,15 @@ export async function workspaceStatuses(
     if (record === undefined) continue;
     const rootExists = isDirectory(record.root);
     const currentCommit = rootExists ? headCommit(record.root) : undefined;
+    // A lookup, not a decode: a damaged record must not fail the status that reports it.
+    const pending = hasPendingWrites(db, name);
+    const syncing = pending && options.syncingNow?.(name) === true;
     const base = {
       ...record,
       rootExists,
       reparseNext: record.syncedAt !== '' && record.factsFormat !== factsFormatVersion,
-      // A lookup, not a decode: a damaged record must not fail the status that reports it.
-      ...(hasPendingWrites(db, name)
-        ? options.syncingNow?.(name) === true
-          ? { interrupted: false, syncing: true }
-          : { interrupted: true }
-        : { interrupted: false }),
+      interrupted: pending && !syncing,
+      ...(syncing ? { syncing } : {}),
       ...(currentCommit === undefined ? {} : { currentCommit }),
     };
     if (!options.check || !rootExists) {
