@@ -25,12 +25,18 @@ export class FreshnessCache {
   /** Moves on every write: a check that started before it must not land after it. */
   private generation = 0;
 
+  private readonly syncingNow: SyncingNow | undefined;
+  private readonly now: () => number;
+
+  /** `syncingNow`: the workspaces being written (see SyncingNow); `now`: the clock (tests). */
   constructor(
     private readonly db: Database,
     private readonly ttlMs: number,
-    private readonly syncingNow: SyncingNow = () => false,
-    private readonly now: () => number = Date.now,
-  ) {}
+    options: { readonly syncingNow?: SyncingNow; readonly now?: () => number } = {},
+  ) {
+    this.syncingNow = options.syncingNow;
+    this.now = options.now ?? Date.now;
+  }
 
   /** The freshness source for one query's answer. */
   source(): FreshnessSource {

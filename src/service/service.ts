@@ -108,7 +108,9 @@ export class Service {
     this.entities = entityCacheBytes > 0 ? SharedEntityCache.following(db, entityCacheBytes) : undefined;
     const freshnessTtlMs = options.freshnessTtlMs ?? 0;
     this.freshnessCache =
-      freshnessTtlMs > 0 ? new FreshnessCache(db, freshnessTtlMs, this.syncingNow) : undefined;
+      freshnessTtlMs > 0
+        ? new FreshnessCache(db, freshnessTtlMs, { syncingNow: this.syncingNow })
+        : undefined;
     this.handlers = {
       ping: async (params) => this.ping(params.echo),
       status: async (params) => this.status(params),
