@@ -17,22 +17,18 @@ import { parseSegmentName } from './wal/wal.js';
 
 const small = { memtableBytes: limits.memtableBytesMin, tableBlockBytes: 1024 };
 
-/** A file system that runs `hook` once, before the first call of `method` (a writer moving on). */
-function vfsWithHook(method: 'list' | 'open', hook: (path: string) => void): Vfs {
-  const base = new NodeVfs();
-  let fired = false;
-  return new Proxy(base, {
+/**
+ * A file system whose `method` calls go through `around`, which may act first (a writer moving
+ * on, a file gone) and calls `proceed` for the real call.
+ */
+function vfsAround(method: 'list' | 'open', around: (path: string, proceed: () => unknown) => unknown): Vfs {
+  return new Proxy(new NodeVfs(), {
     get(target, property) {
       const value = Reflect.get(target, property) as unknown;
       if (typeof value !== 'function') return value;
       if (property !== method) return value.bind(target);
-      return (path: string, ...rest: unknown[]) => {
-        if (!fired) {
-          fired = true;
-          hook(path);
-        }
-        return (value as (...args: unknown[]) => unknown).call(target, path, ...rest);
-      };
+      return (path: string, ...rest: unknown[]) =>
+        around(path, () => (value as (...args: unknown[]) => unknown).call(target, path, ...rest));
     },
   });
 }
@@ -89,23 +85,20 @@ describe('Database.openSnapshot', () => {
     writer.flush();
     for (let index = 10; index < 20; index++) writer.putBlock(blockOf(index, `v${index}`));
     let lists = 0;
-    const vfs = vfsWithHook('list', () => {
-      // Between the manifest the snapshot read and its listing of the log: the writer flushes
-      // the log's data to a new table and its segments are removed at once.
-      writer.flush();
-      const { walStart } = readManifest(new NodeVfs(), join(directory, manifestFileName)).state;
-      for (const name of readdirSync(directory)) {
-        const number = parseSegmentName(name);
-        if (number !== undefined && number < walStart) unlinkSync(join(directory, name));
+    const vfs = vfsAround('list', (_path, proceed) => {
+      if (lists++ === 0) {
+        // Between the manifest the snapshot read and its listing of the log: the writer flushes
+        // the log's data to a new table and its segments are removed at once.
+        writer.flush();
+        const { walStart } = readManifest(new NodeVfs(), join(directory, manifestFileName)).state;
+        for (const name of readdirSync(directory)) {
+          const number = parseSegmentName(name);
+          if (number !== undefined && number < walStart) unlinkSync(join(directory, name));
+        }
       }
+      return proceed();
     });
-    const counting = new Proxy(vfs, {
-      get(target, property) {
-        if (property === 'list') lists++;
-        return Reflect.get(target, property) as unknown;
-      },
-    });
-    const snapshot = Database.openSnapshot(directory, { vfs: counting });
+    const snapshot = Database.openSnapshot(directory, { vfs });
     assert.deepEqual(
       contentsOf(snapshot, 20),
       [...Array(20).keys()].map((index) => `v${index}`),
@@ -123,17 +116,10 @@ describe('Database.openSnapshot', () => {
     writer.flush();
     writer.close();
     let opens = 0;
-    const vfs = new Proxy(new NodeVfs(), {
-      get(target, property) {
-        const value = Reflect.get(target, property) as unknown;
-        if (typeof value !== 'function') return value;
-        if (property !== 'open') return value.bind(target);
-        return (path: string, mode: 'read' | 'readwrite') => {
-          // As if a merge had removed the table between the manifest and this open, once.
-          if (path.endsWith('.sst') && opens++ === 0) throw new KausalError('NOT_FOUND', `open ${path}`);
-          return target.open(path, mode);
-        };
-      },
+    const vfs = vfsAround('open', (path, proceed) => {
+      // As if a merge had removed the table between the manifest and this open, once.
+      if (path.endsWith('.sst') && opens++ === 0) throw new KausalError('NOT_FOUND', `open ${path}`);
+      return proceed();
     });
     const snapshot = Database.openSnapshot(directory, { vfs });
     assert.deepEqual(
