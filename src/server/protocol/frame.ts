@@ -46,16 +46,15 @@ export interface Frame {
 
 /** The header of a frame whose payload of `payloadBytes` is written apart (see Connection). */
 export function frameHeader(type: MessageTypeCode, requestId: number, payloadBytes: number): Buffer {
-  return frameWithHeader(type, requestId, payloadBytes, frameHeaderBytes);
+  return withHeader(Buffer.allocUnsafe(frameHeaderBytes), type, requestId, payloadBytes);
 }
 
-function frameWithHeader(
-  type: MessageTypeCode,
-  requestId: number,
-  payloadBytes: number,
-  frameBytes = frameHeaderBytes + payloadBytes,
-): Buffer {
-  const frame = Buffer.allocUnsafe(frameBytes);
+/** A frame with its header written and room for a payload of `payloadBytes` after it. */
+function frameWithHeader(type: MessageTypeCode, requestId: number, payloadBytes: number): Buffer {
+  return withHeader(Buffer.allocUnsafe(frameHeaderBytes + payloadBytes), type, requestId, payloadBytes);
+}
+
+function withHeader(frame: Buffer, type: MessageTypeCode, requestId: number, payloadBytes: number): Buffer {
   frameMagic.copy(frame, 0);
   frame.writeUInt8(protocolVersion, 4);
   frame.writeUInt8(type, 5);
