@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { tmpdir } from 'node:os';
+import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { Database } from '../src/database.js';
@@ -92,6 +92,7 @@ describe('kausal query commands', () => {
       'suggestions',
       'total',
       'truncated',
+      'workspacesLinked',
     ]);
     const csv = q(['find', '--name', 'main', '--format', 'csv']);
     assert.equal(
@@ -332,6 +333,33 @@ describe('kausal query commands', () => {
     }
   });
 
+  it('adds no note to an answer read from a snapshot while another query holds the database', () => {
+    // A query only reads, so what it holds is what a snapshot shows: saying so would be noise. The
+    // lock file names a live process (this one) as \`kausal find\`, as a concurrent query's would.
+    const lock = join(dataDir, 'LOCK');
+    const record = {
+      pid: process.pid,
+      hostname: hostname(),
+      owner: 'kausal find',
+      acquiredAt: new Date().toISOString(),
+    };
+    writeFileSync(lock, JSON.stringify(record));
+    try {
+      const run = q(['find', '--name', 'helper_function']);
+      assert.equal(run.code, 0, run.stderr);
+      assert.match(run.stdout, /✓ Found 1 entity/);
+      assert.equal(run.stderr, '');
+      // Had the lock read as stale, the query would have taken it (and rewritten the file).
+      assert.deepEqual(
+        JSON.parse(readFileSync(lock, 'utf8')),
+        record,
+        'read from a snapshot, not under the lock',
+      );
+    } finally {
+      rmSync(lock, { force: true });
+    }
+  });
+
   it('rebuilds the name index on request', (t) => {
     const root = makeTempDir(t);
     const db = Database.open(root);
@@ -351,7 +379,16 @@ describe('kausal query commands', () => {
     });
     db.close();
     const before = kausal(['find', '--name', 'lonely', '--data-dir', root]);
-    assert.match(before.stdout, /no name index; run 'kausal reindex'/);
+    assert.match(
+      before.stdout,
+      /No workspace is linked in this database and it has no name index; run 'kausal link --path <dir>' \(or 'kausal reindex' if its blocks were written through the library\)\./,
+    );
+    const show = kausal(['show', '--relation', 'callers', '--target', 'lonely', '--data-dir', root]);
+    assert.equal(show.code, 1);
+    assert.match(
+      show.stderr,
+      /^Error: nothing matches 'lonely': no workspace is linked in this database and it has no name index/,
+    );
     const reindex = kausal(['reindex', '--data-dir', root]);
     assert.equal(reindex.code, 0, reindex.stderr);
     assert.match(reindex.stdout, /^✓ Indexed 1 entities/);

@@ -2,7 +2,12 @@
 // unresolved call sites in scope, a summary line, then one line per item — `name  kind  file:line
 // [provenance]` — and, when a page was cut, the offset to ask for next. Every string that came
 // from the codebase is shown with control characters escaped.
-import type { AmbiguousAnswer, NotFoundAnswer, UnresolvedTarget } from '../query/answer.js';
+import {
+  unsearchableReason,
+  type AmbiguousAnswer,
+  type NotFoundAnswer,
+  type UnresolvedTarget,
+} from '../query/answer.js';
 import type { ContextAnswer } from '../query/context.js';
 import type { Entity } from '../query/entity.js';
 import type { FindAnswer } from '../query/find.js';
@@ -152,11 +157,8 @@ export function findText(answer: FindAnswer, page: Page, reachable: number): str
   if (query.workspace !== undefined) filters.push(`workspace ${quoted(query.workspace)}`);
   if (query.language !== undefined) filters.push(`language ${quoted(query.language)}`);
   const about = `${quoted(query.name)} (${filters.join(', ')})`;
-  if (!answer.indexPresent) {
-    return [
-      `nothing matches ${about}: this database has no name index; run 'kausal reindex' (or sync the workspace again)`,
-    ];
-  }
+  const reason = unsearchableReason(answer);
+  if (reason !== undefined) return [`nothing matches ${about}: ${reason}`];
   if (answer.total === 0) {
     const suggestions =
       answer.suggestions.length === 0
@@ -357,11 +359,8 @@ function ambiguousText(answer: AmbiguousAnswer, parameter: string): string[] {
 }
 
 function notFoundText(answer: NotFoundAnswer, parameter: string): string[] {
-  if (!answer.indexPresent) {
-    return [
-      `nothing matches ${parameter} ${quoted(answer.target)}: this database has no name index; run 'kausal reindex' (or sync the workspace again)`,
-    ];
-  }
+  const reason = unsearchableReason(answer);
+  if (reason !== undefined) return [`nothing matches ${parameter} ${quoted(answer.target)}: ${reason}`];
   const suggestions =
     answer.suggestions.length === 0
       ? ''

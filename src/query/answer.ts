@@ -48,7 +48,30 @@ export interface NotFoundAnswer {
   readonly suggestions: readonly string[];
   /** False when the database has no name index at all: re-sync, or rebuild the index. */
   readonly indexPresent: boolean;
+  /** How many workspaces are linked, when the workspace layer said (see `unsearchableReason`). */
+  readonly workspacesLinked?: number;
   readonly honesty: Honesty;
 }
 
 export type UnresolvedTarget = AmbiguousAnswer | NotFoundAnswer;
+
+/** The answer field saying how many workspaces are linked, when the workspace layer supplied them. */
+export function linkedCount(context: QueryContext): { workspacesLinked?: number } {
+  return context.workspaces === undefined ? {} : { workspacesLinked: context.workspaces.length };
+}
+
+/**
+ * Why nothing could have matched, when the database itself is the reason (it has no name index),
+ * as the advice every interface gives; undefined when a search really ran. Without any workspace
+ * linked either, the database is new or a first link is still writing it (a query reading its
+ * snapshot): linking is the advice, unless its blocks were written through the library.
+ */
+export function unsearchableReason(answer: {
+  readonly indexPresent: boolean;
+  readonly workspacesLinked?: number;
+}): string | undefined {
+  if (answer.indexPresent) return undefined;
+  return answer.workspacesLinked === 0
+    ? "no workspace is linked in this database and it has no name index; run 'kausal link --path <dir>' (or 'kausal reindex' if its blocks were written through the library)"
+    : "this database has no name index; run 'kausal reindex' (or sync the workspace again)";
+}

@@ -3,7 +3,7 @@
 // qualified name and id. Only the returned page is read from blocks.
 import { invalidArgument } from '../core/errors.js';
 import { limits } from '../core/limits.js';
-import type { QueryContext } from './answer.js';
+import { linkedCount, type QueryContext } from './answer.js';
 import { compareText, type Entity } from './entity.js';
 import { EntityCache } from './graph-reader.js';
 import { HonestyTally, type Honesty } from './honesty.js';
@@ -50,6 +50,8 @@ export interface FindAnswer {
   readonly suggestions: readonly string[];
   /** False when the database has no name index: nothing can be found until it is built. */
   readonly indexPresent: boolean;
+  /** How many workspaces are linked, when the workspace layer said (see `unsearchableReason`). */
+  readonly workspacesLinked?: number;
   readonly honesty: Honesty;
 }
 
@@ -161,6 +163,7 @@ export function find(context: QueryContext, request: FindRequest): FindAnswer {
     truncated: results.length < candidates.length,
     suggestions,
     indexPresent: nameIndexPresent(context.graph),
+    ...linkedCount(context),
     honesty: honesty.finish(context.freshness),
   };
 }

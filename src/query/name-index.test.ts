@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { isKausalError } from '../core/errors.js';
 import { GraphFixture, acceptanceGraph, openMemoryDatabase } from '../testing/graph-fixture.js';
+import { unsearchableReason } from './answer.js';
 import { find } from './find.js';
 import { nameIndexOperations, nameIndexPresent } from './name-index.js';
 import { rebuildNameIndex } from './name-index-rebuild.js';
@@ -151,6 +152,15 @@ describe('name index rebuild', () => {
     );
     assert.equal(nameIndexPresent(db), false);
     assert.equal(find({ graph: db }, { name: 'main' }).indexPresent, false);
+    // What a user is told depends on whether any workspace is linked (a first link still writing).
+    const reasonWith = (workspaces: string[] | undefined): string | undefined =>
+      unsearchableReason(find({ graph: db, ...(workspaces && { workspaces }) }, { name: 'main' }));
+    assert.match(reasonWith(['demo']) ?? '', /^this database has no name index; run 'kausal reindex'/);
+    assert.match(reasonWith(undefined) ?? '', /^this database has no name index/);
+    assert.match(
+      reasonWith([]) ?? '',
+      /^no workspace is linked in this database and it has no name index; run 'kausal link/,
+    );
     // A stale entry: an index edge to an entity that does not exist.
     db.putEdge({
       source: simpleNameKey('ghost'),
@@ -163,6 +173,7 @@ describe('name index rebuild', () => {
     assert.equal(summary.entities, 7); // two modules, five functions
     assert.equal(summary.edgesRemoved, 1);
     assert.ok(nameIndexPresent(db));
+    assert.equal(reasonWith([]), undefined, 'with an index, a search ran: no reason to give');
     assert.deepEqual(names(db, 'helper_function'), ['helper_function']);
     assert.equal(db.outgoingEdges(simpleNameKey('ghost'), { type: nameIndexEdgeType }).length, 0);
   });

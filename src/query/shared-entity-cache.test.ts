@@ -100,7 +100,7 @@ describe('shared entity cache', () => {
       const { fixture, ids } = acceptanceGraph('demo');
       fixture.write(db);
       const service = new Service(db, { mode: 'server' });
-      const uncached = { graph: db };
+      const uncached = { graph: db, workspaces: [] }; // as the service reads it: none linked
       const rng = new SeededRng(11);
       const names = Object.keys(ids);
       const deleted = new Map<BlockId, Parameters<typeof db.putBlock>[0]>();

@@ -8,7 +8,13 @@
 // `HashMap(…)`): the name means the type, whose callers include its constructors' anyway.
 import { isBlockId, type BlockId } from '../core/block-id.js';
 import { limits } from '../core/limits.js';
-import type { AmbiguousAnswer, Candidate, NotFoundAnswer, QueryContext } from './answer.js';
+import {
+  linkedCount,
+  type AmbiguousAnswer,
+  type Candidate,
+  type NotFoundAnswer,
+  type QueryContext,
+} from './answer.js';
 import { compareEntities, type Entity } from './entity.js';
 import type { EntityCache } from './graph-reader.js';
 import { typeKinds } from './constructors.js';
@@ -152,6 +158,7 @@ function notFound(
     target: text,
     suggestions: suggestNames(context.graph, selector.name),
     indexPresent: nameIndexPresent(context.graph),
+    ...linkedCount(context),
     honesty: honesty.finish(context.freshness),
   };
 }

@@ -272,7 +272,7 @@ export class Service {
     throw invalidArgument(`several workspaces are linked (${linked.join(', ')}); name one or pass --all`);
   }
 
-  /** The context of a query: the graph, and freshness when workspaces are linked. */
+  /** The context of a query: the graph, the linked workspaces, and their freshness when there are some. */
   private queryContext(params: { readonly workspace?: string | undefined }): QueryContext & {
     readonly graph: Database;
   } {
@@ -285,7 +285,8 @@ export class Service {
       );
     }
     const entities = this.entities === undefined ? {} : { entities: this.entities };
-    if (linked.length === 0) return { graph: this.db, ...entities };
+    // With none linked, answers still say so (see unsearchableReason), and need no freshness.
+    if (linked.length === 0) return { graph: this.db, workspaces: linked, ...entities };
     return { graph: this.db, freshness: this.freshness(), workspaces: linked, ...entities };
   }
 

@@ -1,4 +1,5 @@
 // find as text: one aligned row per entity, the workspace shown when the rows span several.
+import { unsearchableReason } from '../../query/answer.js';
 import type { FindAnswer } from '../../query/find.js';
 import { printable } from '../../core/printable.js';
 import { honestyText, locationText, plural } from './entity-text.js';
@@ -11,10 +12,9 @@ export function findText(answer: FindAnswer, style: Style): string {
       answer.suggestions.length === 0
         ? ''
         : ` Did you mean ${answer.suggestions.map((s) => `'${safe(s)}'`).join(', ')}?`;
-    const index = answer.indexPresent
-      ? ''
-      : "\nThis database has no name index; run 'kausal reindex' (or re-sync the workspace).";
-    return `No entities match ${name} (${answer.query.match}).${hint}${index}\n${honestyText(answer.honesty, style)}`;
+    const reason = unsearchableReason(answer);
+    const why = reason === undefined ? '' : `\n${reason[0]?.toUpperCase()}${reason.slice(1)}.`;
+    return `No entities match ${name} (${answer.query.match}).${hint}${why}\n${honestyText(answer.honesty, style)}`;
   }
   const workspaces = new Set(answer.results.map((result) => result.entity.workspace));
   const nameWidth = Math.min(

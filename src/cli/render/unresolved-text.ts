@@ -2,7 +2,12 @@
 // that select it, or the names that come close. Exit code 1 either way; with --json the answer
 // object goes to stdout so scripts can pick a candidate.
 import type { CliIo } from '../io.js';
-import type { AmbiguousAnswer, NotFoundAnswer, UnresolvedTarget } from '../../query/answer.js';
+import {
+  unsearchableReason,
+  type AmbiguousAnswer,
+  type NotFoundAnswer,
+  type UnresolvedTarget,
+} from '../../query/answer.js';
 import { jsonText, type OutputFormat } from '../output-format.js';
 import { printable } from '../../core/printable.js';
 import { locationText, plural } from './entity-text.js';
@@ -33,9 +38,8 @@ function ambiguousText(answer: AmbiguousAnswer, option: string): string {
 
 function notFoundText(answer: NotFoundAnswer): string {
   const name = `'${printable(answer.target)}'`;
-  if (!answer.indexPresent) {
-    return `Error: nothing matches ${name}: this database has no name index; run 'kausal reindex' (or re-sync the workspace)`;
-  }
+  const reason = unsearchableReason(answer);
+  if (reason !== undefined) return `Error: nothing matches ${name}: ${reason}`;
   const suggestions =
     answer.suggestions.length === 0
       ? ''
