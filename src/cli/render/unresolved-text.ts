@@ -18,13 +18,18 @@ function shellQuote(text: string): string {
 }
 
 function ambiguousText(answer: AmbiguousAnswer, option: string): string {
-  const lines = answer.candidates.map((candidate) => {
+  const flags = answer.candidates.map((candidate) => {
     const workspace = candidate.needsWorkspace
       ? ` --workspace ${shellQuote(candidate.entity.workspace)}`
       : '';
-    const flags = `${option} ${shellQuote(candidate.selector)}${workspace}`;
-    return `  ${safe(flags).padEnd(44)} ${candidate.entity.kind.padEnd(11)} ${locationText(candidate.entity)}`;
+    return safe(`${option} ${shellQuote(candidate.selector)}${workspace}`);
   });
+  // One column for the flags, as wide as the longest (within reason), so kinds and places align.
+  const width = Math.min(72, Math.max(...flags.map((flag) => flag.length)));
+  const lines = answer.candidates.map(
+    (candidate, index) =>
+      `  ${(flags[index] as string).padEnd(width)}  ${candidate.entity.kind.padEnd(11)} ${locationText(candidate.entity)}`,
+  );
   const more =
     answer.total > answer.candidates.length
       ? [`  … and ${answer.total - answer.candidates.length} more`]
