@@ -2,7 +2,7 @@
 // built binary answers questions about it. Run `npx tsc -p tsconfig.build.json` first.
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -307,6 +307,29 @@ describe('kausal query commands', () => {
     const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
     assert.equal(stderr, '', 'no stack trace, no message');
     assert.equal(code, 0);
+  });
+
+  it('reports a damaged table file with what to do, and no stack trace', (t) => {
+    const directory = makeTempDir(t);
+    const db = Database.open(directory);
+    const fixture = new GraphFixture('big');
+    for (let index = 0; index < 2_000; index++) {
+      fixture.entity({ file: `src/m${index}.ts`, kind: 'function', name: `f${index}`, line: 1 });
+    }
+    fixture.write(db);
+    db.close();
+    const table = readdirSync(directory).find((name) => name.endsWith('.sst'));
+    assert.ok(table !== undefined, 'closing wrote the memtable to a table');
+    const bytes = readFileSync(join(directory, table));
+    const at = bytes.length >> 2; // inside a data block: the metadata is at the end
+    bytes[at] = (bytes[at] as number) ^ 0xff;
+    writeFileSync(join(directory, table), bytes);
+    const run = kausal(['export', '--format', 'json', '--data-dir', directory]);
+    assert.equal(run.code, 1);
+    assert.match(
+      run.stderr,
+      /^Error: corrupt data in .*\.sst at offset \d+: data block checksum\nThe database files are damaged .* run 'kausal link --path <dir>' again for each workspace\.\n$/,
+    );
   });
 
   it('answers from a snapshot while another process holds the database, and says so', () => {

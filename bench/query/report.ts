@@ -153,10 +153,16 @@ function steadySection(report: Report): string {
   return `
 ## In a long-lived process: the steady state
 
-The tables above start from a freshly opened database, so most of their slow queries are first
-reads: a block read from the file into memory the process never touched costs the operating
-system a page fault per 4 KiB page, and on this VM such a block read took 80–130 µs against
-5–10 µs into reused memory (a throwaway loop over this database's table file, 2026-11-24). A server, or any
+The tables above start from a freshly opened database, so their slow queries are first reads
+and garbage collection. A block read from the file into memory the process never touched costs
+the operating system a page fault per 4 KiB page: on an AMD host of this VM such a block read took
+80–130 µs against 5–10 µs into reused memory (a throwaway loop over this database's table file,
+2026-11-24); on the Intel host of 2026-11-25, 9–10 µs against 6–14 µs. And the heap of a fresh process
+is still growing: during 1,800 fresh callers queries (throwaway run, \`node --trace-gc\`,
+2026-11-25), V8 paused for a scavenge of 1.2–5 ms about every 60 ms and for three mark-compacts of
+11–19 ms, each landing on one query, so a p99 over 1,800 queries of about a millisecond measures
+those pauses as much as the queries; the callers with the most block reads (10–20 misses) took
+1.5–3 ms. A server, or any
 process that keeps a database open, soon holds what it reads often. Here each engine first
 answers the same warm-up on ${steady.warmEntities.toLocaleString('en')} other random entities (for each: find its name,
 its callers and callees, and every tenth its depth-3 callee trace; KausalDB in

@@ -1,0 +1,15 @@
+// What a user can do about an operating error, added where the CLI and the MCP server show it.
+// Most errors say it themselves (a full disk, a held lock); a damaged file cannot know what the
+// database is for, so the advice for CORRUPTION lives here: the database is an index of source
+// code that can be built again, and the code itself is untouched.
+import type { KausalError } from '../core/errors.js';
+
+const corruptionAdvice =
+  'The database files are damaged (a disk fault, or a file changed outside KausalDB). They hold ' +
+  'an index of your code, not the code: move the data directory aside and run ' +
+  "'kausal link --path <dir>' again for each workspace.";
+
+/** The error's message with the advice that goes with its code, if any (one line each). */
+export function errorLines(error: KausalError): string[] {
+  return error.code === 'CORRUPTION' ? [error.message, corruptionAdvice] : [error.message];
+}
