@@ -21,6 +21,18 @@ function assertNoStackTrace(run: Run, label: string): void {
   assert.doesNotMatch(run.stderr, /Internal error/, `${label}: ${run.stderr.slice(0, 300)}`);
 }
 
+/** A database in `directory` of `count` one-function modules, closed (its memtable in a table). */
+function manyEntities(directory: string, count: number): string {
+  const db = Database.open(directory);
+  const fixture = new GraphFixture('big');
+  for (let index = 0; index < count; index++) {
+    fixture.entity({ file: `src/m${index}.ts`, kind: 'function', name: `f${index}`, line: 1 });
+  }
+  fixture.write(db);
+  db.close();
+  return directory;
+}
+
 describe('kausal query commands', () => {
   let dataDir = '';
   const q = (args: readonly string[]): Run => kausal([...args, '--data-dir', dataDir]);
@@ -288,14 +300,7 @@ describe('kausal query commands', () => {
   });
 
   it('stops quietly when the reader of its output goes away (kausal export | head)', async (t) => {
-    const directory = makeTempDir(t);
-    const db = Database.open(directory);
-    const fixture = new GraphFixture('big');
-    for (let index = 0; index < 3_000; index++) {
-      fixture.entity({ file: `src/m${index}.ts`, kind: 'function', name: `f${index}`, line: 1 });
-    }
-    fixture.write(db);
-    db.close();
+    const directory = manyEntities(makeTempDir(t), 3_000);
     const binary = fileURLToPath(new URL('../bin/kausal.js', import.meta.url));
     const child = spawn(process.execPath, [binary, 'export', '--format', 'json', '--data-dir', directory], {
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -310,14 +315,7 @@ describe('kausal query commands', () => {
   });
 
   it('reports a damaged table file with what to do, and no stack trace', (t) => {
-    const directory = makeTempDir(t);
-    const db = Database.open(directory);
-    const fixture = new GraphFixture('big');
-    for (let index = 0; index < 2_000; index++) {
-      fixture.entity({ file: `src/m${index}.ts`, kind: 'function', name: `f${index}`, line: 1 });
-    }
-    fixture.write(db);
-    db.close();
+    const directory = manyEntities(makeTempDir(t), 2_000);
     const table = readdirSync(directory).find((name) => name.endsWith('.sst'));
     assert.ok(table !== undefined, 'closing wrote the memtable to a table');
     const bytes = readFileSync(join(directory, table));
