@@ -198,6 +198,24 @@ export function walkSyntax<Frame>(root: Node, spec: WalkSpec, visitor: SyntaxVis
   while (stack.length > 1) close(stack.pop() as OpenNode);
 }
 
+/** What extractors return from `enter`: the work to do once the node's subtree is done. */
+export type Leave = () => void;
+
+/**
+ * `walkSyntax` for a visitor whose frames are `Leave` functions; `enter` also gets the node's
+ * type as the walk knows it (its capture's name), without asking the tree.
+ */
+export function walkLeaving(
+  root: Node,
+  spec: WalkSpec,
+  enter: (node: Node, type: string, context: WalkContext) => Leave | typeof skipChildren | undefined,
+): void {
+  walkSyntax<Leave>(root, spec, {
+    enter: (node, context) => enter(node, context.typeAbove(0) ?? node.type, context),
+    leave: (leave) => leave(),
+  });
+}
+
 /** Counts ERROR and MISSING nodes: the parts of a file the parser had to skip or invent. */
 export function countSyntaxErrors(root: Node): number {
   if (!root.hasError) return 0;

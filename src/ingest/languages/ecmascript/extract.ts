@@ -6,7 +6,7 @@ import type { Node } from 'web-tree-sitter';
 import type { ValueRef } from '../../facts.js';
 import type { FactsBuilder } from '../../parse/facts-builder.js';
 import { LocalScopes } from '../../parse/local-scopes.js';
-import { skipChildren, walkSyntax, type WalkContext, type WalkSpec } from '../../parse/syntax-walk.js';
+import { skipChildren, walkLeaving, type WalkContext, type WalkSpec } from '../../parse/syntax-walk.js';
 import { enterClass, enterClassMember, enterInterface, enterMemberSignature } from './classes.js';
 import { enterFunctionDeclaration, enterTopLevelDeclarator } from './declarations.js';
 import {
@@ -117,12 +117,9 @@ export class EcmaScriptExtractor implements EcmaState {
   constructor(readonly builder: FactsBuilder) {}
 
   run(root: Node): void {
-    walkSyntax<Leave>(root, walkSpec, {
-      enter: (node, context) => {
-        this.walk = context;
-        return this.enter(node, context.typeAbove(0) ?? node.type);
-      },
-      leave: (leave) => leave(),
+    walkLeaving(root, walkSpec, (node, type, context) => {
+      this.walk = context;
+      return this.enter(node, type);
     });
     markLocallyExported(this);
   }

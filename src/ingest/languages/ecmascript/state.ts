@@ -7,7 +7,7 @@ import type { LocalScopes } from '../../parse/local-scopes.js';
 import type { WalkContext } from '../../parse/syntax-walk.js';
 import type { ParameterList } from './expressions.js';
 
-export type Leave = () => void;
+export type { Leave } from '../../parse/syntax-walk.js';
 
 export interface EcmaState {
   readonly builder: FactsBuilder;

@@ -8,9 +8,13 @@ import type { Node } from 'web-tree-sitter';
 import type { EntityKind, ImportBinding, ParameterFact, TypeName, ValueRef } from '../../facts.js';
 import type { FactsBuilder } from '../../parse/facts-builder.js';
 import { LocalScopes } from '../../parse/local-scopes.js';
-import { skipChildren, walkSyntax, type WalkContext, type WalkSpec } from '../../parse/syntax-walk.js';
-
-type Leave = () => void;
+import {
+  skipChildren,
+  walkLeaving,
+  type WalkContext,
+  type WalkSpec,
+  type Leave,
+} from '../../parse/syntax-walk.js';
 
 const visitedTypes = new Set([
   'package_clause',
@@ -43,12 +47,9 @@ class GoExtractor {
   constructor(private readonly builder: FactsBuilder) {}
 
   run(root: Node): void {
-    walkSyntax<Leave>(root, walkSpec, {
-      enter: (node, context) => {
-        this.walk = context;
-        return this.enter(node, context.typeAbove(0) ?? node.type);
-      },
-      leave: (leave) => leave(),
+    walkLeaving(root, walkSpec, (node, type, context) => {
+      this.walk = context;
+      return this.enter(node, type);
     });
   }
 

@@ -6,9 +6,7 @@ import type { Node } from 'web-tree-sitter';
 import type { EntityKind, ImportBinding, ParameterFact, TypeName, ValueRef } from '../../facts.js';
 import type { FactsBuilder } from '../../parse/facts-builder.js';
 import { LocalScopes } from '../../parse/local-scopes.js';
-import { skipChildren, walkSyntax, type WalkSpec } from '../../parse/syntax-walk.js';
-
-type Leave = () => void;
+import { skipChildren, walkLeaving, type WalkSpec, type Leave } from '../../parse/syntax-walk.js';
 
 const typeDeclarations: Readonly<Record<string, EntityKind>> = {
   class_declaration: 'class',
@@ -46,10 +44,7 @@ class JavaExtractor {
   constructor(private readonly builder: FactsBuilder) {}
 
   run(root: Node): void {
-    walkSyntax<Leave>(root, walkSpec, {
-      enter: (node, context) => this.enter(node, context.typeAbove(0) ?? node.type),
-      leave: (leave) => leave(),
-    });
+    walkLeaving(root, walkSpec, (node, type) => this.enter(node, type));
   }
 
   private enter(node: Node, type: string): Leave | typeof skipChildren | undefined {

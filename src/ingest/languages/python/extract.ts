@@ -7,9 +7,13 @@ import type { Node } from 'web-tree-sitter';
 import type { ImportBinding, TypeName, ValueRef } from '../../facts.js';
 import type { FactsBuilder } from '../../parse/facts-builder.js';
 import { LocalScopes } from '../../parse/local-scopes.js';
-import { skipChildren, walkSyntax, type WalkContext, type WalkSpec } from '../../parse/syntax-walk.js';
-
-type Leave = () => void;
+import {
+  skipChildren,
+  walkLeaving,
+  type WalkContext,
+  type WalkSpec,
+  type Leave,
+} from '../../parse/syntax-walk.js';
 
 const visitedTypes = new Set([
   'import_statement',
@@ -46,12 +50,9 @@ class PythonExtractor {
   }
 
   run(root: Node): void {
-    walkSyntax<Leave>(root, walkSpec, {
-      enter: (node, context) => {
-        this.walk = context;
-        return this.enter(node, context.typeAbove(0) ?? node.type);
-      },
-      leave: (leave) => leave(),
+    walkLeaving(root, walkSpec, (node, type, context) => {
+      this.walk = context;
+      return this.enter(node, type);
     });
   }
 

@@ -8,10 +8,8 @@ import type { Node } from 'web-tree-sitter';
 import type { EntityKind, ImportBinding, ParameterFact, TypeName, ValueRef } from '../../facts.js';
 import type { FactsBuilder } from '../../parse/facts-builder.js';
 import { LocalScopes } from '../../parse/local-scopes.js';
-import { skipChildren, walkSyntax, type WalkSpec } from '../../parse/syntax-walk.js';
+import { skipChildren, walkLeaving, type WalkSpec, type Leave } from '../../parse/syntax-walk.js';
 import { isCrateRootFile } from './module-paths.js';
-
-type Leave = () => void;
 
 const visitedTypes = new Set([
   'use_declaration',
@@ -67,10 +65,7 @@ class RustExtractor {
   }
 
   run(root: Node): void {
-    walkSyntax<Leave>(root, walkSpec, {
-      enter: (node, context) => this.enter(node, context.typeAbove(0) ?? node.type),
-      leave: (leave) => leave(),
-    });
+    walkLeaving(root, walkSpec, (node, type) => this.enter(node, type));
   }
 
   private enter(node: Node, type: string): Leave | typeof skipChildren | undefined {

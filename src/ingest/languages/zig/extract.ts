@@ -7,9 +7,7 @@ import type { Node } from 'web-tree-sitter';
 import type { EntityKind, ParameterFact, TypeName, ValueRef } from '../../facts.js';
 import type { FactsBuilder } from '../../parse/facts-builder.js';
 import { LocalScopes } from '../../parse/local-scopes.js';
-import { walkSyntax, type WalkSpec } from '../../parse/syntax-walk.js';
-
-type Leave = () => void;
+import { walkLeaving, type WalkSpec, type Leave } from '../../parse/syntax-walk.js';
 
 const visitedTypes = new Set([
   'variable_declaration',
@@ -55,10 +53,7 @@ class ZigExtractor {
   }
 
   run(root: Node): void {
-    walkSyntax<Leave>(root, walkSpec, {
-      enter: (node, context) => this.enter(node, context.typeAbove(0) ?? node.type),
-      leave: (leave) => leave(),
-    });
+    walkLeaving(root, walkSpec, (node, type) => this.enter(node, type));
   }
 
   private enter(node: Node, type: string): Leave | undefined {
