@@ -1,7 +1,7 @@
 // Lexical scopes of local names while a plug-in walks one file. Locals shadow top-level names, so
 // a call through a local must never resolve to a same-named declaration elsewhere; what a local
 // denotes (a typed instance, a call result, an unknown closure) is kept as a ValueRef.
-import type { TypeName, ValueRef } from '../facts.js';
+import type { ParameterFact, TypeName, ValueRef } from '../facts.js';
 
 interface Scope {
   readonly values: Map<string, ValueRef>;
@@ -27,6 +27,13 @@ export class LocalScopes {
   bind(name: string, value: ValueRef): void {
     const scope = this.scopes[this.scopes.length - 1];
     if (scope !== undefined && name !== '') scope.values.set(name, value);
+  }
+
+  /** Binds each parameter: an instance of its declared type, else a local of unknown type. */
+  bindParameters(parameters: Iterable<ParameterFact>): void {
+    for (const { name, type } of parameters) {
+      this.bind(name, type === undefined ? { kind: 'local', name } : { kind: 'instance', type });
+    }
   }
 
   bindTypeParameter(name: string, constraint: TypeName | null): void {

@@ -198,14 +198,7 @@ class CFamilyExtractor {
       this.caller = this.addFunction(node, nameNode, parameters);
     this.scopes.push();
     this.functionDepth++;
-    for (const parameter of parameters) {
-      this.scopes.bind(
-        parameter.name,
-        parameter.type === undefined
-          ? { kind: 'local', name: parameter.name }
-          : { kind: 'instance', type: parameter.type },
-      );
-    }
+    this.scopes.bindParameters(parameters);
     return () => {
       this.functionDepth--;
       this.scopes.pop();

@@ -134,9 +134,7 @@ class GoExtractor {
     });
     this.scopes.push();
     this.functionDepth++;
-    for (const parameter of receiver === undefined ? parameters : [receiver, ...parameters]) {
-      this.bindParameter(parameter);
-    }
+    this.scopes.bindParameters(receiver === undefined ? parameters : [receiver, ...parameters]);
     return () => {
       this.functionDepth--;
       this.scopes.pop();
@@ -147,20 +145,11 @@ class GoExtractor {
   private enterFunctionLiteral(node: Node): Leave {
     this.scopes.push();
     this.functionDepth++;
-    for (const parameter of readParameters(node.childForFieldName('parameters')))
-      this.bindParameter(parameter);
+    this.scopes.bindParameters(readParameters(node.childForFieldName('parameters')));
     return () => {
       this.functionDepth--;
       this.scopes.pop();
     };
-  }
-
-  private bindParameter(parameter: ParameterFact): void {
-    const value: ValueRef =
-      parameter.type === undefined
-        ? { kind: 'local', name: parameter.name }
-        : { kind: 'instance', type: parameter.type };
-    this.scopes.bind(parameter.name, value);
   }
 
   private readType(spec: Node): typeof skipChildren {

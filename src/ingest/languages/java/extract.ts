@@ -187,14 +187,7 @@ class JavaExtractor {
     }
     this.scopes.push();
     this.functionDepth++;
-    for (const parameter of parameters) {
-      this.scopes.bind(
-        parameter.name,
-        parameter.type === undefined
-          ? { kind: 'local', name: parameter.name }
-          : { kind: 'instance', type: parameter.type },
-      );
-    }
+    this.scopes.bindParameters(parameters);
     return () => {
       this.functionDepth--;
       this.scopes.pop();

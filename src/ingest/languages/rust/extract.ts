@@ -286,14 +286,7 @@ class RustExtractor {
     this.scopes.push();
     this.functionDepth++;
     if (hasSelf) this.scopes.bind('self', { kind: 'this' });
-    for (const parameter of parameters) {
-      this.scopes.bind(
-        parameter.name,
-        parameter.type === undefined
-          ? { kind: 'local', name: parameter.name }
-          : { kind: 'instance', type: parameter.type },
-      );
-    }
+    this.scopes.bindParameters(parameters);
     return () => {
       this.functionDepth--;
       this.scopes.pop();

@@ -187,13 +187,7 @@ class ZigExtractor {
         ...(returns === null ? {} : { returns }),
       });
     }
-    for (const parameter of parameters) {
-      const value: ValueRef =
-        parameter.type === undefined
-          ? { kind: 'local', name: parameter.name }
-          : { kind: 'instance', type: parameter.type };
-      this.scopes.bind(parameter.name, value);
-    }
+    this.scopes.bindParameters(parameters);
     this.functionDepth++;
     return () => {
       this.functionDepth--;
