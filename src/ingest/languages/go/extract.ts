@@ -8,13 +8,8 @@ import type { Node } from 'web-tree-sitter';
 import type { EntityKind, ImportBinding, ParameterFact, TypeName, ValueRef } from '../../facts.js';
 import type { FactsBuilder } from '../../parse/facts-builder.js';
 import { LocalScopes } from '../../parse/local-scopes.js';
-import {
-  skipChildren,
-  walkLeaving,
-  type WalkContext,
-  type WalkSpec,
-  type Leave,
-} from '../../parse/syntax-walk.js';
+import type { Leave, WalkContext, WalkSpec } from '../../parse/syntax-walk.js';
+import { skipChildren, walkLeaving } from '../../parse/syntax-walk.js';
 
 const visitedTypes = new Set([
   'package_clause',

@@ -7,13 +7,8 @@ import type { Node } from 'web-tree-sitter';
 import type { ImportBinding, TypeName, ValueRef } from '../../facts.js';
 import type { FactsBuilder } from '../../parse/facts-builder.js';
 import { LocalScopes } from '../../parse/local-scopes.js';
-import {
-  skipChildren,
-  walkLeaving,
-  type WalkContext,
-  type WalkSpec,
-  type Leave,
-} from '../../parse/syntax-walk.js';
+import type { Leave, WalkContext, WalkSpec } from '../../parse/syntax-walk.js';
+import { skipChildren, walkLeaving } from '../../parse/syntax-walk.js';
 
 const visitedTypes = new Set([
   'import_statement',
