@@ -9,6 +9,7 @@ import type { FactsBuilder } from '../../parse/facts-builder.js';
 import { LocalScopes } from '../../parse/local-scopes.js';
 import type { Leave, WalkContext, WalkSpec } from '../../parse/syntax-walk.js';
 import { skipChildren, walkLeaving } from '../../parse/syntax-walk.js';
+import { instanceRef, memberRef, nameInScope, unknownRef } from '../../parse/value-refs.js';
 
 const typeSpecifiers: Readonly<Record<string, EntityKind>> = {
   struct_specifier: 'struct',
@@ -44,8 +45,6 @@ const declaratorWrappers = new Set([
   'array_declarator',
   'attributed_declarator',
 ]);
-
-const unknownRef: ValueRef = { kind: 'unknown' };
 
 class CFamilyExtractor {
   private caller = 0;
@@ -346,24 +345,22 @@ class CFamilyExtractor {
     switch (node.type) {
       case 'identifier':
       case 'field_identifier':
-        return this.scopes.lookup(node.text) ?? { kind: 'name', name: node.text };
+        return nameInScope(this.scopes, node.text);
       case 'this':
         return { kind: 'this' };
       case 'qualified_identifier':
         return nameRef(node.text.replace(/\s+/g, '').replace(/^::/, '').split('::').join('.'));
       case 'field_expression': {
-        const field = node.childForFieldName('field')?.text ?? '';
-        return {
-          kind: 'member',
-          object: this.valueRef(node.childForFieldName('argument'), depth + 1),
-          name: field,
-        };
+        return memberRef(
+          this.valueRef(node.childForFieldName('argument'), depth + 1),
+          node.childForFieldName('field')?.text ?? '',
+        );
       }
       case 'call_expression':
         return { kind: 'call', target: this.valueRef(node.childForFieldName('function'), depth + 1) };
       case 'new_expression': {
         const type = typeName(node.childForFieldName('type'));
-        return type === null ? unknownRef : { kind: 'instance', type };
+        return instanceRef(type);
       }
       case 'parenthesized_expression':
       case 'pointer_expression':

@@ -6,8 +6,7 @@ import { limits } from '../../../core/limits.js';
 import type { CallbackType, ParameterFact, TypeName, ValueRef } from '../../facts.js';
 import type { LocalScopes } from '../../parse/local-scopes.js';
 import { callbackTypeOf, isParameterNode, typeNameOf } from './type-annotations.js';
-
-const unknownRef: ValueRef = { kind: 'unknown' };
+import { nameInScope, unknownRef } from '../../parse/value-refs.js';
 
 export const functionExpressionTypes: ReadonlySet<string> = new Set([
   'arrow_function',
@@ -34,7 +33,7 @@ export function valueRefOf(node: Node | null, scopes: LocalScopes, depth = 0): V
   if (node === null || depth > limits.ingestValueRefDepthMax) return unknownRef;
   switch (node.type) {
     case 'identifier':
-      return scopes.lookup(node.text) ?? { kind: 'name', name: node.text };
+      return nameInScope(scopes, node.text);
     case 'this':
       return scopes.lookup('this') ?? { kind: 'this' };
     case 'super':

@@ -10,6 +10,7 @@ import type { FactsBuilder } from '../../parse/facts-builder.js';
 import { LocalScopes } from '../../parse/local-scopes.js';
 import type { Leave, WalkContext, WalkSpec } from '../../parse/syntax-walk.js';
 import { skipChildren, walkLeaving } from '../../parse/syntax-walk.js';
+import { instanceRef, memberRef, nameInScope, unknownRef } from '../../parse/value-refs.js';
 
 const visitedTypes = new Set([
   'package_clause',
@@ -29,8 +30,6 @@ const visitedTypes = new Set([
 ]);
 
 const walkSpec: WalkSpec = { types: visitedTypes, context: new Set(['type_declaration']) };
-
-const unknownRef: ValueRef = { kind: 'unknown' };
 
 class GoExtractor {
   private caller = 0;
@@ -277,20 +276,18 @@ class GoExtractor {
     if (node === null || depth > 8) return unknownRef;
     switch (node.type) {
       case 'identifier':
-        return this.scopes.lookup(node.text) ?? { kind: 'name', name: node.text };
+        return nameInScope(this.scopes, node.text);
       case 'selector_expression': {
-        const field = node.childForFieldName('field')?.text ?? '';
-        return {
-          kind: 'member',
-          object: this.valueRef(node.childForFieldName('operand'), depth + 1),
-          name: field,
-        };
+        return memberRef(
+          this.valueRef(node.childForFieldName('operand'), depth + 1),
+          node.childForFieldName('field')?.text ?? '',
+        );
       }
       case 'call_expression':
         return { kind: 'call', target: this.valueRef(node.childForFieldName('function'), depth + 1) };
       case 'composite_literal': {
         const type = resultType(node.childForFieldName('type'));
-        return type === null ? unknownRef : { kind: 'instance', type };
+        return instanceRef(type);
       }
       case 'unary_expression':
       case 'parenthesized_expression':

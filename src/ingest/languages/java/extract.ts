@@ -7,6 +7,7 @@ import type { EntityKind, ImportBinding, ParameterFact, TypeName, ValueRef } fro
 import type { FactsBuilder } from '../../parse/facts-builder.js';
 import { LocalScopes } from '../../parse/local-scopes.js';
 import { skipChildren, walkLeaving, type WalkSpec, type Leave } from '../../parse/syntax-walk.js';
+import { instanceRef, memberRef, nameInScope, unknownRef } from '../../parse/value-refs.js';
 
 const typeDeclarations: Readonly<Record<string, EntityKind>> = {
   class_declaration: 'class',
@@ -32,8 +33,6 @@ const visitedTypes = new Set([
 ]);
 
 const walkSpec: WalkSpec = { types: visitedTypes };
-
-const unknownRef: ValueRef = { kind: 'unknown' };
 
 class JavaExtractor {
   private caller = 0;
@@ -270,18 +269,16 @@ class JavaExtractor {
     if (node === null || depth > 8) return unknownRef;
     switch (node.type) {
       case 'identifier':
-        return this.scopes.lookup(node.text) ?? { kind: 'name', name: node.text };
+        return nameInScope(this.scopes, node.text);
       case 'this':
         return { kind: 'this' };
       case 'super':
         return { kind: 'super' };
       case 'field_access': {
-        const field = node.childForFieldName('field')?.text ?? '';
-        return {
-          kind: 'member',
-          object: this.valueRef(node.childForFieldName('object'), depth + 1),
-          name: field,
-        };
+        return memberRef(
+          this.valueRef(node.childForFieldName('object'), depth + 1),
+          node.childForFieldName('field')?.text ?? '',
+        );
       }
       case 'method_invocation': {
         const name = node.childForFieldName('name')?.text ?? '';
@@ -294,13 +291,13 @@ class JavaExtractor {
       }
       case 'object_creation_expression': {
         const type = typeName(node.childForFieldName('type'));
-        return type === null ? unknownRef : { kind: 'instance', type };
+        return instanceRef(type);
       }
       case 'parenthesized_expression':
         return this.valueRef(node.firstNamedChild, depth + 1);
       case 'cast_expression': {
         const type = typeName(node.childForFieldName('type'));
-        return type === null ? unknownRef : { kind: 'instance', type };
+        return instanceRef(type);
       }
       default:
         return unknownRef;

@@ -9,6 +9,7 @@ import type { FactsBuilder } from '../../parse/facts-builder.js';
 import { LocalScopes } from '../../parse/local-scopes.js';
 import type { Leave, WalkContext, WalkSpec } from '../../parse/syntax-walk.js';
 import { skipChildren, walkLeaving } from '../../parse/syntax-walk.js';
+import { memberRef, nameInScope, unknownRef } from '../../parse/value-refs.js';
 
 const visitedTypes = new Set([
   'import_statement',
@@ -29,8 +30,6 @@ const walkSpec: WalkSpec = {
   types: visitedTypes,
   context: new Set(['decorated_definition', 'expression_statement']),
 };
-
-const unknownRef: ValueRef = { kind: 'unknown' };
 
 class PythonExtractor {
   private caller = 0;
@@ -327,14 +326,12 @@ class PythonExtractor {
     if (node === null || depth > 8) return unknownRef;
     switch (node.type) {
       case 'identifier':
-        return this.scopes.lookup(node.text) ?? { kind: 'name', name: node.text };
+        return nameInScope(this.scopes, node.text);
       case 'attribute': {
-        const attribute = node.childForFieldName('attribute')?.text ?? '';
-        return {
-          kind: 'member',
-          object: this.valueRef(node.childForFieldName('object'), depth + 1),
-          name: attribute,
-        };
+        return memberRef(
+          this.valueRef(node.childForFieldName('object'), depth + 1),
+          node.childForFieldName('attribute')?.text ?? '',
+        );
       }
       case 'call': {
         const callee = node.childForFieldName('function');

@@ -10,6 +10,7 @@ import type { FactsBuilder } from '../../parse/facts-builder.js';
 import { LocalScopes } from '../../parse/local-scopes.js';
 import { skipChildren, walkLeaving, type WalkSpec, type Leave } from '../../parse/syntax-walk.js';
 import { isCrateRootFile } from './module-paths.js';
+import { instanceRef, memberRef, nameInScope, unknownRef } from '../../parse/value-refs.js';
 
 const visitedTypes = new Set([
   'use_declaration',
@@ -43,8 +44,6 @@ const itemKinds: Readonly<Record<string, EntityKind>> = {
 
 /** Path roots that name modules of this crate rather than external crates. */
 const moduleRoots = new Set(['crate', 'self', 'super']);
-
-const unknownRef: ValueRef = { kind: 'unknown' };
 
 class RustExtractor {
   private caller = 0;
@@ -350,7 +349,7 @@ class RustExtractor {
     if (node === null || depth > 8) return unknownRef;
     switch (node.type) {
       case 'identifier':
-        return this.scopes.lookup(node.text) ?? { kind: 'name', name: node.text };
+        return nameInScope(this.scopes, node.text);
       case 'self':
         return { kind: 'this' };
       case 'crate':
@@ -372,18 +371,16 @@ class RustExtractor {
       case 'generic_function':
         return this.valueRef(node.childForFieldName('function'), depth + 1);
       case 'field_expression': {
-        const field = node.childForFieldName('field')?.text ?? '';
-        return {
-          kind: 'member',
-          object: this.valueRef(node.childForFieldName('value'), depth + 1),
-          name: field,
-        };
+        return memberRef(
+          this.valueRef(node.childForFieldName('value'), depth + 1),
+          node.childForFieldName('field')?.text ?? '',
+        );
       }
       case 'call_expression':
         return { kind: 'call', target: this.valueRef(node.childForFieldName('function'), depth + 1) };
       case 'struct_expression': {
         const type = this.typeName(node.childForFieldName('name'));
-        return type === null ? unknownRef : { kind: 'instance', type };
+        return instanceRef(type);
       }
       case 'reference_expression':
       case 'try_expression':

@@ -8,6 +8,7 @@ import type { EntityKind, ParameterFact, TypeName, ValueRef } from '../../facts.
 import type { FactsBuilder } from '../../parse/facts-builder.js';
 import { LocalScopes } from '../../parse/local-scopes.js';
 import { walkLeaving, type WalkSpec, type Leave } from '../../parse/syntax-walk.js';
+import { instanceRef, nameInScope, unknownRef } from '../../parse/value-refs.js';
 
 const visitedTypes = new Set([
   'variable_declaration',
@@ -30,8 +31,6 @@ const containerKinds: Readonly<Record<string, EntityKind>> = {
   union_declaration: 'union',
   opaque_declaration: 'struct',
 };
-
-const unknownRef: ValueRef = { kind: 'unknown' };
 
 interface Container {
   readonly entity: number;
@@ -269,7 +268,7 @@ class ZigExtractor {
         const container = this.container;
         if (container !== undefined && container.selfNames.has(node.text))
           return { kind: 'name', name: container.typeName };
-        return this.scopes.lookup(node.text) ?? { kind: 'name', name: node.text };
+        return nameInScope(this.scopes, node.text);
       }
       case 'field_expression': {
         const member = node.childForFieldName('member')?.text;
@@ -281,7 +280,7 @@ class ZigExtractor {
         return { kind: 'call', target: this.valueRef(node.childForFieldName('function'), depth + 1) };
       case 'struct_initializer': {
         const type = this.typeName(node.firstNamedChild);
-        return type === null ? unknownRef : { kind: 'instance', type };
+        return instanceRef(type);
       }
       case 'try_expression':
       case 'parenthesized_expression':
