@@ -2,7 +2,7 @@
 // 1 on a runtime error (a message a user can act on), 2 on a usage error (with the hint to run
 // `kausal help`). Bad input never produces a stack trace.
 import { isKausalError } from '../core/errors.js';
-import { errorLines } from '../service/error-advice.js';
+import { withAdvice } from '../service/error-advice.js';
 import type { CommandContext } from './command.js';
 import { commands } from './commands/index.js';
 import { processIo, type CliIo } from './io.js';
@@ -81,7 +81,7 @@ function report(error: unknown, io: CliIo): number {
     return 2;
   }
   if (isKausalError(error)) {
-    io.stderr(`Error: ${errorLines(error).join('\n')}\n`);
+    io.stderr(`Error: ${withAdvice(error)}\n`);
     return 1;
   }
   // A bug, not bad input: say so plainly, without a stack trace unless asked for.

@@ -12,7 +12,7 @@ import { kindFilters } from '../query/kinds.js';
 import { matchModes, type MatchMode } from '../query/name-match.js';
 import { relationNames, type RelationName } from '../query/relations.js';
 import type { Backend } from '../service/backend.js';
-import { errorLines } from '../service/error-advice.js';
+import { withAdvice } from '../service/error-advice.js';
 import type { ProgressEvent } from '../service/requests.js';
 import {
   contextText,
@@ -107,7 +107,7 @@ export function registerTools(server: McpServer, environment: ToolEnvironment): 
     } catch (error) {
       if (isKausalError(error)) {
         environment.log(`${tool}: ${error.code}: ${error.message}`);
-        return errorResult(`Error [${error.code}]: ${errorLines(error).join('\n')}`);
+        return errorResult(`Error [${error.code}]: ${withAdvice(error)}`);
       }
       const detail = error instanceof Error ? (error.stack ?? error.message) : String(error);
       environment.log(`${tool}: internal error: ${detail}`);

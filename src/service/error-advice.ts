@@ -9,7 +9,7 @@ const corruptionAdvice =
   'an index of your code, not the code: move the data directory aside and run ' +
   "'kausal link --path <dir>' again for each workspace.";
 
-/** The error's message with the advice that goes with its code, if any (one line each). */
-export function errorLines(error: KausalError): string[] {
-  return error.code === 'CORRUPTION' ? [error.message, corruptionAdvice] : [error.message];
+/** The error's message, followed on a line of its own by the advice for its code, if any. */
+export function withAdvice(error: KausalError): string {
+  return error.code === 'CORRUPTION' ? `${error.message}\n${corruptionAdvice}` : error.message;
 }
