@@ -41,24 +41,23 @@ export interface AmbiguousAnswer {
   readonly honesty: Honesty;
 }
 
-export interface NotFoundAnswer {
+/** What an answer that searched by name says of the database searched (see `unsearchableReason`). */
+export interface SearchedDatabase {
+  /** False when the database has no name index at all: nothing can be found until it is built. */
+  readonly indexPresent: boolean;
+  /** How many workspaces are linked, when the workspace layer supplied them. */
+  readonly workspacesLinked?: number;
+}
+
+export interface NotFoundAnswer extends SearchedDatabase {
   readonly status: 'not_found';
   readonly target: string;
   /** Close names, when there are any (a typo, a case difference). */
   readonly suggestions: readonly string[];
-  /** False when the database has no name index at all: re-sync, or rebuild the index. */
-  readonly indexPresent: boolean;
-  /** How many workspaces are linked, when the workspace layer said (see `unsearchableReason`). */
-  readonly workspacesLinked?: number;
   readonly honesty: Honesty;
 }
 
 export type UnresolvedTarget = AmbiguousAnswer | NotFoundAnswer;
-
-/** The answer field saying how many workspaces are linked, when the workspace layer supplied them. */
-export function linkedCount(context: QueryContext): { workspacesLinked?: number } {
-  return context.workspaces === undefined ? {} : { workspacesLinked: context.workspaces.length };
-}
 
 /**
  * Why nothing could have matched, when the database itself is the reason (it has no name index),
@@ -66,10 +65,7 @@ export function linkedCount(context: QueryContext): { workspacesLinked?: number 
  * linked either, the database is new or a first link is still writing it (a query reading its
  * snapshot): linking is the advice, unless its blocks were written through the library.
  */
-export function unsearchableReason(answer: {
-  readonly indexPresent: boolean;
-  readonly workspacesLinked?: number;
-}): string | undefined {
+export function unsearchableReason(answer: SearchedDatabase): string | undefined {
   if (answer.indexPresent) return undefined;
   return answer.workspacesLinked === 0
     ? "no workspace is linked in this database and it has no name index; run 'kausal link --path <dir>' (or 'kausal reindex' if its blocks were written through the library)"

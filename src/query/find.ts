@@ -3,12 +3,12 @@
 // qualified name and id. Only the returned page is read from blocks.
 import { invalidArgument } from '../core/errors.js';
 import { limits } from '../core/limits.js';
-import { linkedCount, type QueryContext } from './answer.js';
+import type { QueryContext, SearchedDatabase } from './answer.js';
 import { compareText, type Entity } from './entity.js';
 import { EntityCache } from './graph-reader.js';
 import { HonestyTally, type Honesty } from './honesty.js';
 import { kindsOf, type KindFilter } from './kinds.js';
-import { nameIndexPresent } from './name-index.js';
+import { searchedDatabase } from './name-index.js';
 import { matchName, suggestNames, type MatchMode, type ScoredHit } from './name-match.js';
 import { parseNameSelector } from './name-selector.js';
 
@@ -30,7 +30,7 @@ export interface FindResult {
   readonly score: number;
 }
 
-export interface FindAnswer {
+export interface FindAnswer extends SearchedDatabase {
   readonly status: 'ok';
   readonly query: {
     readonly name: string;
@@ -48,10 +48,6 @@ export interface FindAnswer {
   readonly truncated: boolean;
   /** Close names when nothing matched (a typo, a case difference, a partial name). */
   readonly suggestions: readonly string[];
-  /** False when the database has no name index: nothing can be found until it is built. */
-  readonly indexPresent: boolean;
-  /** How many workspaces are linked, when the workspace layer said (see `unsearchableReason`). */
-  readonly workspacesLinked?: number;
   readonly honesty: Honesty;
 }
 
@@ -162,8 +158,7 @@ export function find(context: QueryContext, request: FindRequest): FindAnswer {
     complete: !outcome.capped,
     truncated: results.length < candidates.length,
     suggestions,
-    indexPresent: nameIndexPresent(context.graph),
-    ...linkedCount(context),
+    ...searchedDatabase(context),
     honesty: honesty.finish(context.freshness),
   };
 }

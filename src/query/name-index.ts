@@ -16,6 +16,7 @@ import { limits } from '../core/limits.js';
 import type { GraphEdge, JsonObject, WriteOperation } from '../core/types.js';
 import type { Steps } from '../core/yield-budget.js';
 import { isEntityMetadata } from './entity.js';
+import type { QueryContext, SearchedDatabase } from './answer.js';
 import type { GraphReader } from './graph-reader.js';
 import {
   nameIndexEdgeType,
@@ -339,6 +340,14 @@ function vocabularyOperations(
 }
 
 /** True when an index of this version was written to the database. */
+/** The database a search by name ran on: whether it has a name index, how many workspaces are linked. */
+export function searchedDatabase(context: QueryContext): SearchedDatabase {
+  const indexPresent = nameIndexPresent(context.graph);
+  return context.workspaces === undefined
+    ? { indexPresent }
+    : { indexPresent, workspacesLinked: context.workspaces.length };
+}
+
 export function nameIndexPresent(reader: Pick<GraphReader, 'outgoingEdges'>): boolean {
   const edges = reader.outgoingEdges(nameIndexRoot, { type: nameIndexEdgeType });
   return edges.some(

@@ -8,18 +8,12 @@
 // `HashMap(…)`): the name means the type, whose callers include its constructors' anyway.
 import { isBlockId, type BlockId } from '../core/block-id.js';
 import { limits } from '../core/limits.js';
-import {
-  linkedCount,
-  type AmbiguousAnswer,
-  type Candidate,
-  type NotFoundAnswer,
-  type QueryContext,
-} from './answer.js';
+import { type AmbiguousAnswer, type Candidate, type NotFoundAnswer, type QueryContext } from './answer.js';
 import { compareEntities, type Entity } from './entity.js';
 import type { EntityCache } from './graph-reader.js';
 import { typeKinds } from './constructors.js';
 import { HonestyTally } from './honesty.js';
-import { nameIndexPresent } from './name-index.js';
+import { searchedDatabase } from './name-index.js';
 import { matchName, suggestNames } from './name-match.js';
 import {
   checkQueryText,
@@ -157,8 +151,7 @@ function notFound(
     status: 'not_found',
     target: text,
     suggestions: suggestNames(context.graph, selector.name),
-    indexPresent: nameIndexPresent(context.graph),
-    ...linkedCount(context),
+    ...searchedDatabase(context),
     honesty: honesty.finish(context.freshness),
   };
 }
