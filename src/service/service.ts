@@ -286,8 +286,8 @@ export class Service {
     }
     const entities = this.entities === undefined ? {} : { entities: this.entities };
     // With none linked, answers still say so (see unsearchableReason), and need no freshness.
-    if (linked.length === 0) return { graph: this.db, workspaces: linked, ...entities };
-    return { graph: this.db, freshness: this.freshness(), workspaces: linked, ...entities };
+    const freshness = linked.length === 0 ? {} : { freshness: this.freshness() };
+    return { graph: this.db, ...freshness, workspaces: linked, ...entities };
   }
 
   private freshness(): FreshnessSource {
