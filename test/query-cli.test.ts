@@ -4,10 +4,11 @@ import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { hostname, tmpdir } from 'node:os';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { Database } from '../src/database.js';
+import { acquireLockFile } from '../src/vfs/node-lock.js';
 import { GraphFixture, acceptanceGraph } from '../src/testing/graph-fixture.js';
 import { makeTempDir } from '../src/testing/temp-dir.js';
 import { kausal, type KausalRun } from './helpers/kausal.js';
@@ -355,29 +356,20 @@ describe('kausal query commands', () => {
   });
 
   it('adds no note to an answer read from a snapshot while another query holds the database', () => {
-    // A query only reads, so what it holds is what a snapshot shows: saying so would be noise. The
-    // lock file names a live process (this one) as \`kausal find\`, as a concurrent query's would.
-    const lock = join(dataDir, 'LOCK');
-    const record = {
-      pid: process.pid,
-      hostname: hostname(),
-      owner: 'kausal find',
-      acquiredAt: new Date().toISOString(),
-    };
-    writeFileSync(lock, JSON.stringify(record));
+    // A query only reads, so what it holds is what a snapshot shows: saying so would be noise. This
+    // process takes the lock in the name \`kausal find\`, as a concurrent query's would be.
+    const lockPath = join(dataDir, 'LOCK');
+    const lock = acquireLockFile(lockPath, 'kausal find');
+    const record = readFileSync(lockPath, 'utf8');
     try {
       const run = q(['find', '--name', 'helper_function']);
       assert.equal(run.code, 0, run.stderr);
       assert.match(run.stdout, /✓ Found 1 entity/);
       assert.equal(run.stderr, '');
       // Had the lock read as stale, the query would have taken it (and rewritten the file).
-      assert.deepEqual(
-        JSON.parse(readFileSync(lock, 'utf8')),
-        record,
-        'read from a snapshot, not under the lock',
-      );
+      assert.equal(readFileSync(lockPath, 'utf8'), record, 'read from a snapshot, not under the lock');
     } finally {
-      rmSync(lock, { force: true });
+      lock.release();
     }
   });
 
