@@ -34,6 +34,17 @@ function vfsAround(method: 'list' | 'open', around: (path: string, proceed: () =
   });
 }
 
+/** Puts blocks `from` to `to` - 1, each with the content `v<index>`. */
+function putNumbered(db: Database, from: number, to: number): void {
+  for (let index = from; index < to; index++) db.putBlock(blockOf(index, `v${index}`));
+}
+
+/** The log segments below the manifest's walStart: retired, their removal left to the background. */
+function retiredSegments(directory: string): string[] {
+  const { walStart } = readManifest(new NodeVfs(), join(directory, manifestFileName)).state;
+  return readdirSync(directory).filter((name) => (parseSegmentName(name) ?? walStart) < walStart);
+}
+
 function contentsOf(db: Database, count: number): (string | undefined)[] {
   return [...Array(count).keys()].map((index) => db.getBlock(idOf(index))?.content);
 }
@@ -42,9 +53,9 @@ describe('Database.openSnapshot', () => {
   it('sees tables and the live log as they stand, and nothing written after it opened', (t) => {
     const directory = makeTempDir(t);
     const writer = Database.open(directory, small);
-    for (let index = 0; index < 40; index++) writer.putBlock(blockOf(index, `v${index}`));
+    putNumbered(writer, 0, 40);
     writer.flush();
-    for (let index = 40; index < 50; index++) writer.putBlock(blockOf(index, `v${index}`)); // log only
+    putNumbered(writer, 40, 50); // log only
     writer.deleteBlock(idOf(3));
 
     const snapshot = Database.openSnapshot(directory);
@@ -62,13 +73,11 @@ describe('Database.openSnapshot', () => {
   it('writes nothing: writes throw UNSUPPORTED, and close leaves every file as it was', async (t) => {
     const directory = makeTempDir(t);
     const writer = Database.open(directory, small);
-    for (let index = 0; index < 30; index++) writer.putBlock(blockOf(index));
+    putNumbered(writer, 0, 30);
     const files = (): string[] => readdirSync(directory).sort();
     // The writer's flushes retire log segments with unlinks that land in the background: the
     // listing to compare is the one after they have (a CI run once caught one landing midway).
-    const { walStart } = readManifest(new NodeVfs(), join(directory, manifestFileName)).state;
-    const retired = (name: string): boolean => (parseSegmentName(name) ?? walStart) < walStart;
-    for (let waits = 0; files().some(retired) && waits < 400; waits++) await delay(5);
+    for (let waits = 0; retiredSegments(directory).length > 0 && waits < 400; waits++) await delay(5);
     const before = files();
     const manifest = readFileSync(join(directory, manifestFileName));
 
@@ -87,20 +96,16 @@ describe('Database.openSnapshot', () => {
   it('starts again when a flush retires the log it is about to read', (t) => {
     const directory = makeTempDir(t);
     const writer = Database.open(directory, small);
-    for (let index = 0; index < 10; index++) writer.putBlock(blockOf(index, `v${index}`));
+    putNumbered(writer, 0, 10);
     writer.flush();
-    for (let index = 10; index < 20; index++) writer.putBlock(blockOf(index, `v${index}`));
+    putNumbered(writer, 10, 20);
     let lists = 0;
     const vfs = vfsAround('list', (_path, proceed) => {
       if (lists++ === 0) {
         // Between the manifest the snapshot read and its listing of the log: the writer flushes
         // the log's data to a new table and its segments are removed at once.
         writer.flush();
-        const { walStart } = readManifest(new NodeVfs(), join(directory, manifestFileName)).state;
-        for (const name of readdirSync(directory)) {
-          const number = parseSegmentName(name);
-          if (number !== undefined && number < walStart) unlinkSync(join(directory, name));
-        }
+        for (const name of retiredSegments(directory)) unlinkSync(join(directory, name));
       }
       return proceed();
     });
@@ -118,7 +123,7 @@ describe('Database.openSnapshot', () => {
   it('starts again when a table it names is gone before it opens it', (t) => {
     const directory = makeTempDir(t);
     const writer = Database.open(directory, small);
-    for (let index = 0; index < 10; index++) writer.putBlock(blockOf(index, `v${index}`));
+    putNumbered(writer, 0, 10);
     writer.flush();
     writer.close();
     let opens = 0;
