@@ -118,7 +118,7 @@ export class Service {
         if (!isAbsolute(params.root)) throw invalidArgument('root must be an absolute path');
         const { linkWorkspace } = await import('../workspace/sync.js');
         const workers = params.workers ?? this.options.parseWorkers;
-        return this.whileWriting([params.name], () =>
+        return this.whileWriting(params.name, () =>
           linkWorkspace(this.db, params.root, params.name, {
             ...this.syncOptions(),
             ...(workers === undefined ? {} : { workers }),
@@ -127,7 +127,7 @@ export class Service {
         );
       },
       unlink: async (params) => {
-        return this.whileWriting([params.name], () =>
+        return this.whileWriting(params.name, () =>
           unlinkWorkspace(this.db, params.name, {
             yieldEveryMs: yieldEveryMs(this.options.mode),
             contended: this.contended,
@@ -234,7 +234,7 @@ export class Service {
     const reports = [];
     for (const name of names) {
       reports.push(
-        await this.whileWriting([name], () =>
+        await this.whileWriting(name, () =>
           syncWorkspace(this.db, requireWorkspace(this.db, name), {
             ...this.syncOptions(),
             ...(params.force === undefined ? {} : { force: params.force }),
@@ -247,17 +247,15 @@ export class Service {
     return reports;
   }
 
-  /** Runs `write` with `names` counted as being written (see `syncingNow`). */
-  private async whileWriting<T>(names: readonly string[], write: () => Promise<T>): Promise<T> {
-    for (const name of names) this.writing.set(name, (this.writing.get(name) ?? 0) + 1);
+  /** Runs `write` with `workspace` counted as being written (see `syncingNow`). */
+  private async whileWriting<T>(workspace: string, write: () => Promise<T>): Promise<T> {
+    this.writing.set(workspace, (this.writing.get(workspace) ?? 0) + 1);
     try {
       return await write();
     } finally {
-      for (const name of names) {
-        const count = (this.writing.get(name) ?? 1) - 1;
-        if (count === 0) this.writing.delete(name);
-        else this.writing.set(name, count);
-      }
+      const count = (this.writing.get(workspace) ?? 1) - 1;
+      if (count === 0) this.writing.delete(workspace);
+      else this.writing.set(workspace, count);
     }
   }
 
