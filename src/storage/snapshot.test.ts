@@ -39,6 +39,14 @@ function putNumbered(db: Database, from: number, to: number): void {
   for (let index = from; index < to; index++) db.putBlock(blockOf(index, `v${index}`));
 }
 
+/** A writer on `directory` whose blocks 0 to `count` - 1 (see putNumbered) are flushed to a table. */
+function flushedWriter(directory: string, count: number): Database {
+  const writer = Database.open(directory, small);
+  putNumbered(writer, 0, count);
+  writer.flush();
+  return writer;
+}
+
 /** The log segments below the manifest's walStart: retired, their removal left to the background. */
 function retiredSegments(directory: string): string[] {
   const { walStart } = readManifest(new NodeVfs(), join(directory, manifestFileName)).state;
@@ -52,9 +60,7 @@ function contentsOf(db: Database, count: number): (string | undefined)[] {
 describe('Database.openSnapshot', () => {
   it('sees tables and the live log as they stand, and nothing written after it opened', (t) => {
     const directory = makeTempDir(t);
-    const writer = Database.open(directory, small);
-    putNumbered(writer, 0, 40);
-    writer.flush();
+    const writer = flushedWriter(directory, 40);
     putNumbered(writer, 40, 50); // log only
     writer.deleteBlock(idOf(3));
 
@@ -95,9 +101,7 @@ describe('Database.openSnapshot', () => {
 
   it('starts again when a flush retires the log it is about to read', (t) => {
     const directory = makeTempDir(t);
-    const writer = Database.open(directory, small);
-    putNumbered(writer, 0, 10);
-    writer.flush();
+    const writer = flushedWriter(directory, 10);
     putNumbered(writer, 10, 20);
     let lists = 0;
     const vfs = vfsAround('list', (_path, proceed) => {
@@ -122,9 +126,7 @@ describe('Database.openSnapshot', () => {
 
   it('starts again when a table it names is gone before it opens it', (t) => {
     const directory = makeTempDir(t);
-    const writer = Database.open(directory, small);
-    putNumbered(writer, 0, 10);
-    writer.flush();
+    const writer = flushedWriter(directory, 10);
     writer.close();
     let opens = 0;
     const vfs = vfsAround('open', (path, proceed) => {
