@@ -16,6 +16,7 @@ import {
   type EdgeQuery,
   type ReadOptions,
   type StorageStats,
+  type WriteOptions,
   type WriteResult,
 } from './storage/engine.js';
 import type { PlantedBugs } from './storage/options.js';
@@ -135,10 +136,18 @@ export class Database {
     return this.engine.incomingEdges(id, query);
   }
 
-  /** Applies every operation or none, durably, with one fsync. */
-  write(operations: readonly WriteOperation[]): WriteResult {
+  /**
+   * Applies every operation or none, durably with one fsync; with `{ durable: false }` the fsync
+   * waits for the next durable write, sync() or close() (see WriteOptions).
+   */
+  write(operations: readonly WriteOperation[], options?: WriteOptions): WriteResult {
     for (const listener of this.writeListeners) listener(operations);
-    return this.engine.write(operations);
+    return this.engine.write(operations, options);
+  }
+
+  /** Makes every deferred write so far durable. */
+  sync(): void {
+    this.engine.sync();
   }
 
   /**

@@ -16,7 +16,7 @@ export {
   type StoredEdge,
   type WriteOperation,
 } from './core/types.js';
-export type { EdgeQuery, ReadOptions, WriteResult } from './storage/engine.js';
+export type { EdgeQuery, ReadOptions, WriteOptions, WriteResult } from './storage/engine.js';
 export type { Vfs, VfsFile, VfsLock, VfsStat } from './vfs/vfs.js';
 export { NodeVfs } from './vfs/node-vfs.js';
 export { KausalServer, type ServerOptions } from './server/server.js';

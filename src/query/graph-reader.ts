@@ -25,7 +25,8 @@ export interface GraphScanner extends GraphReader {
 }
 
 export interface GraphWriter extends GraphScanner {
-  write(operations: readonly WriteOperation[]): unknown;
+  /** `durable: false` defers the fsync to the next durable write (Database.write). */
+  write(operations: readonly WriteOperation[], options?: { readonly durable?: boolean }): unknown;
 }
 
 /**

@@ -51,9 +51,10 @@ class BatchWriter {
     }
   }
 
+  /** Deferred: the rebuild ends with one durable write, of the version edge. */
   flush(): void {
     if (this.pending.length === 0) return;
-    this.db.write(this.pending);
+    this.db.write(this.pending, { durable: false });
     this.written += this.pending.length;
     this.pending = [];
   }
@@ -118,7 +119,9 @@ function* rebuildSteps(db: GraphWriter, sizes: RebuildSteps): Steps<RebuildSumma
   }
   indexStep();
   writer.add(vocabularyOfNames(names));
-  writer.add([{ kind: 'put_edge', edge: versionEdge }]);
   writer.flush();
+  // Last and durable: its fsync makes every deferred batch before it durable too.
+  db.write([{ kind: 'put_edge', edge: versionEdge }]);
+  writer.written += 1;
   return { entities, edgesRemoved, operationsWritten: writer.written };
 }

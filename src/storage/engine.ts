@@ -63,13 +63,24 @@ import { TableWriter } from './sstable/table-writer.js';
 import { FlushJob } from './flush-job.js';
 import { BatchEncoder } from './wal/batch-encoder.js';
 import { applyFrame } from './wal/frame-apply.js';
-import { walHeaderBytes } from './wal/wal-format.js';
+import { walDeferredTrailerBytes, walHeaderBytes } from './wal/wal-format.js';
 import { WriteAheadLog } from './wal/wal.js';
 import type { WalRecovery } from './wal/wal.js';
 
 export interface WriteResult {
   readonly firstSequence: number;
   readonly lastSequence: number;
+}
+
+export interface WriteOptions {
+  /**
+   * True by default: the batch is fsynced before write() returns. False defers the fsync: the
+   * batch is applied and visible at once, and made durable by the next durable write, sync(),
+   * close() or flush, whichever comes first. A crash before then may lose it, and every deferred
+   * batch after it, never one before it: what survives is always a prefix of the writes. For bulk
+   * loads that end in a durable commit (a sync writes thousands of batches, then its file table).
+   */
+  readonly durable?: boolean;
 }
 
 /** How a point read treats the block cache. */
@@ -259,8 +270,8 @@ export class StorageEngine {
 
   // ---- writes -------------------------------------------------------------------------------
 
-  /** Applies `operations` atomically and durably (one WAL frame, one fsync). */
-  write(operations: readonly WriteOperation[]): WriteResult {
+  /** Applies `operations` atomically, and durably unless deferred (one WAL frame, one fsync). */
+  write(operations: readonly WriteOperation[], options: WriteOptions = {}): WriteResult {
     this.checkWritable();
     validateOperations(operations);
     const jsons = this.jsonScratch;
@@ -275,17 +286,18 @@ export class StorageEngine {
       );
     }
     const firstSequence = this.lastSequence + 1;
-    const frame = this.encoder.encode(operations, jsons, firstSequence);
+    const deferred = options.durable === false;
+    const frame = this.encoder.encode(operations, jsons, firstSequence, deferred);
     this.prepareForWrites();
     try {
-      this.wal.append(frame, this.options.plantedBugs.skipWalSync !== true);
+      this.wal.append(frame, deferred, this.options.plantedBugs.skipWalSync !== true);
     } catch (error) {
       throw this.failStop(error);
     }
     applyFrame(
       frame,
       0,
-      frame.length - walHeaderBytes,
+      frame.length - walHeaderBytes - (deferred ? walDeferredTrailerBytes : 0),
       this.memtable,
       'a new batch',
       this.options.plantedBugs.mirrorOutgoingOnlyEdges === true, // test-only: as older versions wrote
@@ -293,6 +305,20 @@ export class StorageEngine {
     this.lastSequence = firstSequence + operations.length - 1;
     this.afterWrite(operations.length);
     return { firstSequence, lastSequence: this.lastSequence };
+  }
+
+  /** Makes every deferred write acknowledged so far durable (two fsyncs, none when there are none). */
+  sync(): void {
+    this.checkWritable();
+    this.syncLog();
+  }
+
+  private syncLog(): void {
+    try {
+      this.wal.makeDurable(this.lastSequence + 1);
+    } catch (error) {
+      throw this.failStop(error);
+    }
   }
 
   /** Writes the memtable to a table now. */
@@ -406,9 +432,12 @@ export class StorageEngine {
   close(options: { flush?: boolean } = {}): void {
     if (this.closed) return;
     try {
-      if (this.failure === undefined && options.flush !== false && !this.readOnly) {
-        this.abandonCompaction();
-        this.flushMemtable();
+      if (this.failure === undefined && !this.readOnly) {
+        if (options.flush !== false) {
+          // Deferred writes go into the table with the rest (the log segment rotates: synced).
+          this.abandonCompaction();
+          this.flushMemtable();
+        } else this.syncLog(); // they are durable once close returns all the same
       }
       this.markClosedCleanly();
     } finally {

@@ -1,5 +1,7 @@
 // Stopping a writer part way, as Ctrl-C, a crash or a full disk would: tests of what a link, sync,
-// unlink or graph change leaves behind after any of its write batches.
+// unlink or graph change leaves behind after any of its write batches. A crash leaves the same:
+// ingestion writes its batches deferred, and the engine keeps a prefix of them through a crash
+// (docs/fault-model.md), which is what stopping after that many batches leaves.
 import type { Database } from '../database.js';
 
 class WritesStopped extends Error {
@@ -19,9 +21,9 @@ export async function runStoppedAfter(
 ): Promise<boolean> {
   const write = db.write.bind(db);
   let left = writes;
-  db.write = (operations) => {
+  db.write = (operations, options) => {
     if (left-- <= 0) throw new WritesStopped();
-    return write(operations);
+    return write(operations, options);
   };
   try {
     await work();

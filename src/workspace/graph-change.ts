@@ -160,10 +160,15 @@ export class GraphChange {
     }
   }
 
-  /** Writes the pending operations as one batch. */
+  /**
+   * Writes the pending operations as one batch, deferred: every caller ends its change with a
+   * durable commit (the file table and record of a sync, the registry of an unlink), whose fsync
+   * makes these durable with it. A crash before it leaves the change unfinished either way, and
+   * the next sync or unlink redoes it (pending-writes.ts).
+   */
   private flush(): void {
     if (this.pending.length === 0) return;
-    this.db.write(this.pending);
+    this.db.write(this.pending, { durable: false });
     this.pending = [];
   }
 

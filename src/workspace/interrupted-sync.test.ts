@@ -99,6 +99,28 @@ describe('interrupted link and sync', () => {
     assert.ok(partial >= 3, `only ${partial} stops fell inside the link`);
   });
 
+  it('a link and an unlink write their bulk batches deferred and end with a durable commit', async (t) => {
+    // So a crash can only take back a suffix of them (docs/fault-model.md): the stops above.
+    const root = makeTempDir(t);
+    writeProject(root);
+    const db = openMemoryDatabase();
+    const durable: boolean[] = [];
+    const write = db.write.bind(db);
+    db.write = (operations, writeOptions) => {
+      durable.push(writeOptions?.durable !== false);
+      return write(operations, writeOptions);
+    };
+    for (const work of [
+      () => linkWorkspace(db, root, 'w', options),
+      () => unlinkWorkspace(db, 'w', options),
+    ]) {
+      durable.length = 0;
+      await work();
+      assert.ok(durable.filter((flag) => !flag).length >= 3, `deferred: ${durable.join(' ')}`);
+      assert.equal(durable[durable.length - 1], true, 'the last write is durable');
+    }
+  });
+
   it('an unlink after a link stopped anywhere leaves what unlinking a clean link leaves', async (t) => {
     const root = makeTempDir(t);
     writeProject(root);

@@ -48,7 +48,10 @@ export function estimatedBlockBytes(block: Pick<BlockInput, 'content'>): number 
   return block.content.length * 3 + 1024;
 }
 
-/** Writes `operations` in batches bounded by count and estimated size, yielding between them. */
+/**
+ * Writes `operations` in batches bounded by count and estimated size, yielding between them. The
+ * batches are deferred: the caller's next durable write (its commit) makes them durable.
+ */
 export function writeChunked(
   db: Database,
   operations: readonly WriteOperation[],
@@ -66,7 +69,7 @@ function* writeChunkedSteps(
   for (const chunk of chunksOf(operations, sizes.operations, sizes.bytes, estimatedBytes)) {
     if (!first) yield;
     first = false;
-    db.write(chunk);
+    db.write(chunk, { durable: false });
   }
 }
 

@@ -16,5 +16,7 @@ export function kausal(args: readonly string[], env: Record<string, string> = {}
     env: { ...process.env, NO_COLOR: '1', ...env },
     ...(cwd === undefined ? {} : { cwd }),
   });
-  return { code: result.status ?? -1, stdout: result.stdout, stderr: result.stderr };
+  // A process killed by a signal has no status: say which, where assertions print stderr.
+  const killed = result.signal === null ? '' : `[kausal was killed by ${result.signal}]`;
+  return { code: result.status ?? -1, stdout: result.stdout, stderr: result.stderr + killed };
 }

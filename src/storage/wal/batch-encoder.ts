@@ -1,5 +1,7 @@
 // Encodes a validated batch of write operations into one WAL frame, in a buffer reused across
-// batches (it grows to the largest batch seen, bounded by limits.batchBytesMax).
+// batches (it grows to the largest batch seen, bounded by limits.batchBytesMax). The log seals the
+// frame (magic, checksums, a deferred frame's trailer) as it appends it: only it knows how much of
+// its segment is synced.
 import { limitExceeded } from '../../core/errors.js';
 import { limits } from '../../core/limits.js';
 import type { GraphEdge, WriteOperation } from '../../core/types.js';
@@ -11,9 +13,9 @@ import {
   opDeleteEdge,
   opPutBlock,
   opPutEdge,
+  walDeferredTrailerBytes,
   walHeaderBytes,
   walPayloadPrefixBytes,
-  writeFrameHeader,
   writeU64,
 } from './wal-format.js';
 
@@ -25,11 +27,18 @@ export class BatchEncoder {
   private buffer = Buffer.allocUnsafeSlow(1 << 20);
 
   /**
-   * Encodes validated operations; `jsons[i]` is operation i's metadata or properties JSON.
-   * Returns the frame (a view of the reused buffer, valid until the next encode).
+   * Encodes validated operations; `jsons[i]` is operation i's metadata or properties JSON. Returns
+   * the unsealed frame, with room for the trailer when `deferred` (a view of the reused buffer,
+   * valid until the next encode).
    */
-  encode(operations: readonly WriteOperation[], jsons: readonly string[], firstSequence: number): Buffer {
-    this.reserve(walHeaderBytes + walPayloadPrefixBytes + estimateBytes(operations, jsons));
+  encode(
+    operations: readonly WriteOperation[],
+    jsons: readonly string[],
+    firstSequence: number,
+    deferred: boolean,
+  ): Buffer {
+    const trailer = deferred ? walDeferredTrailerBytes : 0;
+    this.reserve(walHeaderBytes + walPayloadPrefixBytes + estimateBytes(operations, jsons) + trailer);
     const frame = this.buffer;
     let offset = walHeaderBytes;
     writeU64(frame, offset, firstSequence);
@@ -38,8 +47,7 @@ export class BatchEncoder {
     for (let index = 0; index < operations.length; index++) {
       offset = encodeOperation(frame, offset, operations[index] as WriteOperation, jsons[index] as string);
     }
-    writeFrameHeader(frame, offset - walHeaderBytes);
-    return frame.subarray(0, offset);
+    return frame.subarray(0, offset + trailer);
   }
 
   private reserve(bytes: number): void {

@@ -4,13 +4,21 @@ import { SlabPool } from '../memtable/arena.js';
 import { Memtable } from '../memtable/memtable.js';
 import { BatchEncoder } from './batch-encoder.js';
 import { applyFrame } from './frame-apply.js';
-import { checkFrame, walHeaderBytes } from './wal-format.js';
+import {
+  checkFrame,
+  sealFrame,
+  walDeferredMagic,
+  walDeferredTrailerBytes,
+  walHeaderBytes,
+  walMagic,
+} from './wal-format.js';
 import { blockKey, outgoingKey, incomingKey } from '../keys.js';
 import { idOf } from '../../testing/fixtures.js';
 import type { WriteOperation } from '../../core/types.js';
 import { validateOperation } from '../../core/validate.js';
 
-function sampleFrame(): Buffer {
+/** The sample batch as a frame: durable, or deferred with `syncedBefore` in its trailer. */
+function sampleFrame(syncedBefore?: number): Buffer {
   const encoder = new BatchEncoder();
   const operations: WriteOperation[] = [
     {
@@ -21,8 +29,10 @@ function sampleFrame(): Buffer {
     { kind: 'put_edge', edge: { source: idOf(1), target: idOf(3), type: 'calls', properties: { line: 7 } } },
     { kind: 'delete_edge', edge: { source: idOf(1), target: idOf(4), type: 'imports' } },
   ];
-  const frame = encoder.encode(operations, operations.map(validateOperation), 41);
-  return Buffer.from(frame);
+  const deferred = syncedBefore !== undefined;
+  const frame = Buffer.from(encoder.encode(operations, operations.map(validateOperation), 41, deferred));
+  sealFrame(frame, syncedBefore);
+  return frame;
 }
 
 describe('WAL frames', () => {
@@ -65,15 +75,43 @@ describe('WAL frames', () => {
     );
   });
 
-  it('detects a change to any single byte of the frame', () => {
-    const frame = sampleFrame();
-    for (let offset = 0; offset < frame.length; offset++) {
-      for (const mask of [0x01, 0x80, 0xff]) {
-        const copy = Buffer.from(frame);
-        copy[offset] = (copy[offset] as number) ^ mask;
-        assert.notEqual(checkFrame(copy, 0).kind, 'ok', `byte ${offset} mask ${mask} went undetected`);
+  it('detects a change to any single byte of a durable or a deferred frame', () => {
+    for (const frame of [sampleFrame(), sampleFrame(0)]) {
+      for (let offset = 0; offset < frame.length; offset++) {
+        for (const mask of [0x01, 0x80, 0xff]) {
+          const copy = Buffer.from(frame);
+          copy[offset] = (copy[offset] as number) ^ mask;
+          assert.notEqual(checkFrame(copy, 0).kind, 'ok', `byte ${offset} mask ${mask} went undetected`);
+        }
       }
     }
+  });
+
+  it('tells how much of the segment a frame vouches for: a durable one all before it', () => {
+    const durable = sampleFrame();
+    const deferred = sampleFrame(100);
+    assert.equal(deferred.length, durable.length + walDeferredTrailerBytes);
+    assert.equal(deferred.readUInt32LE(0), walDeferredMagic);
+    // Recovery searches for frames by the three bytes the two magics share (wal.ts).
+    assert.equal(walMagic & 0xffffff, walDeferredMagic & 0xffffff);
+    const at = 300;
+    const segment = Buffer.concat([Buffer.alloc(at), durable, deferred]);
+    const first = checkFrame(segment, at);
+    const second = checkFrame(segment, at + durable.length);
+    assert.ok(first.kind === 'ok' && second.kind === 'ok');
+    assert.deepEqual(
+      [first.syncedBefore, first.frameLength, first.payloadLength],
+      [at, durable.length, durable.length - walHeaderBytes],
+    );
+    // The deferred one: its trailer, and the operations without it (as applyFrame reads them).
+    assert.deepEqual(
+      [second.syncedBefore, second.frameLength, second.payloadLength],
+      [100, deferred.length, durable.length - walHeaderBytes],
+    );
+    // A trailer past the frame's own start vouches for no more than the bytes before it.
+    const boastful = Buffer.concat([Buffer.alloc(at), sampleFrame(at + 5000)]);
+    const check = checkFrame(boastful, at);
+    assert.ok(check.kind === 'ok' && check.syncedBefore === at);
   });
 
   it('reports a frame cut anywhere as short', () => {

@@ -215,7 +215,7 @@ function cuttableFrame(
   flips: readonly BitFlip[],
 ): CuttableFrame | undefined {
   const original = view.get(path);
-  if (!(original instanceof Uint8Array) || newestSegment(view.keys()) !== path) return undefined;
+  if (!(original instanceof Uint8Array) || newestSegment(view) !== path) return undefined;
   const frames = validFrames(original);
   const last = frames[frames.length - 1];
   const offset = flips[0]?.byteOffset;

@@ -19,6 +19,15 @@ import { Workload } from './workload.js';
 
 export const databaseDirectory = '/db';
 
+/** True when the engine has fail-stopped, or is closed (a close that threw may have failed a sync). */
+function failedStop(db: Database): boolean {
+  try {
+    return db.stats().failed;
+  } catch {
+    return true;
+  }
+}
+
 export type CallResult<T> =
   | { readonly kind: 'ok'; readonly value: T }
   | { readonly kind: 'failed'; readonly excuse: Excuse; readonly message: string }
@@ -38,6 +47,10 @@ export class Harness {
   readonly workload: Workload;
   /** Drives the simulator's own choices (actions, targets); other streams are forked apart. */
   readonly rng: Rng;
+  /** Decides which writes are deferred (forked last, so older seeds keep their other streams). */
+  readonly durability: Rng;
+  /** Share of writes issued deferred (WriteOptions.durable false): none in half the runs. */
+  readonly deferredShare: number;
   db: Database | undefined;
   scan: OpenScan | undefined;
   step = 0;
@@ -65,6 +78,8 @@ export class Harness {
     this.workload = new Workload(seedRng.fork(), config.workload);
     this.faults = new FaultController(this.disk, seedRng.fork(), config.faults);
     this.damage = new DamageLedger(this.disk, seedRng.fork());
+    this.durability = seedRng.fork();
+    this.deferredShare = this.durability.pick([0, 0, 0.5, 0.9]);
   }
 
   get traceHash(): number {
@@ -114,6 +129,8 @@ export class Harness {
     }
     if (thrown === undefined) return { kind: 'ok', value: value as T };
     const judgement = judgeError(thrown.error, evidence, (message) => this.damage.namesDamagedFile(message));
+    // A failed fsync may have been the one deferred writes waited for.
+    if (failedStop(db)) this.model.syncFailed();
     if ('problem' in judgement) this.fail(`${what}: ${judgement.problem}`);
     if (judgement.excuse === 'corruption') this.counters.corruptionReported += 1;
     const message = thrown.error instanceof Error ? thrown.error.message : String(thrown.error);

@@ -34,6 +34,8 @@ export function closeDatabase(harness: Harness, reason: string): void {
   const result = harness.call(`close (${reason}, flush ${flush})`, (db) => db.close({ flush }));
   // A failed close still closes; a crash inside it has already dropped the process.
   if (result.kind !== 'crashed') harness.db = undefined;
+  // A close that returned made every deferred write durable.
+  if (result.kind === 'ok') harness.model.synced();
 }
 
 /**

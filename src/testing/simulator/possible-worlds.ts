@@ -1,6 +1,9 @@
 // The model under uncertainty: the set of states the engine may legitimately be in. Usually one.
 //
 // - An acknowledged batch is applied to every world: it must be visible and durable.
+// - An acknowledged deferred batch must be visible, but is durable only from the next durable
+//   write or sync on: until then a crash may take it back, with every deferred batch after it
+//   and none before (the durable candidates are the prefixes of the unsynced run).
 // - A batch whose write threw while the engine fail-stopped, or that was in flight at a crash, may
 //   or may not have happened: every world splits in two (without it, with it).
 // - Every read keeps only the worlds it agrees with; a read that agrees with none is a failure. So
@@ -21,6 +24,11 @@ export class PossibleWorlds {
   private live: World[] = [new World()];
   /** Durable candidates frozen at a fail-stop or crash; undefined while live and durable agree. */
   private durable: World[] | undefined;
+  /**
+   * Deferred batches acknowledged since the last durable point, and clones of the live worlds
+   * from before the first of them: a crash may leave any prefix of the run.
+   */
+  private unsynced: { readonly bases: World[]; readonly batches: (readonly WriteOperation[])[] } | undefined;
   private widest = 1;
 
   get worlds(): readonly World[] {
@@ -40,21 +48,69 @@ export class PossibleWorlds {
     return this.durable !== undefined;
   }
 
-  acknowledge(batch: readonly WriteOperation[]): void {
+  /** A durable write fsyncs every deferred one before it; a deferred one waits for that. */
+  acknowledge(batch: readonly WriteOperation[], deferred = false): void {
     assert(this.durable === undefined, 'acknowledged write after a fail-stop');
+    if (deferred && batch.length > 0) {
+      this.unsynced ??= { bases: this.live.map((world) => world.clone()), batches: [] };
+      this.unsynced.batches.push(batch);
+    } else if (!deferred) this.unsynced = undefined;
     for (const world of this.live) world.apply(batch);
+  }
+
+  /** Deferred batches acknowledged since the last durable point. */
+  get unsyncedBatches(): number {
+    return this.unsynced?.batches.length ?? 0;
+  }
+
+  /** sync() returned: every deferred batch so far is durable. */
+  synced(): void {
+    this.unsynced = undefined;
+  }
+
+  /**
+   * An fsync failed (the engine fail-stopped, or a close failed): deferred batches may stay
+   * visible without ever becoming durable, so a reopen may find any prefix of their run.
+   */
+  syncFailed(): void {
+    if (this.unsynced === undefined) return;
+    this.durable = this.widen([
+      ...(this.durable ?? this.live.map((world) => world.clone())),
+      ...this.unsyncedPrefixes(),
+    ]);
+    this.unsynced = undefined;
   }
 
   /** The write threw and the engine fail-stopped: the batch may be visible, and may be durable. */
   failStopped(batch: readonly WriteOperation[] | undefined): void {
     const base = this.durable ?? this.live;
-    this.durable = this.widen(split(base, batch));
+    this.durable = this.widen([...split(base, batch), ...this.unsyncedPrefixes()]);
     this.live = this.widen(split(this.live, batch));
+    this.unsynced = undefined;
   }
 
   /** The machine crashed; `batch` (if any) was in flight. Only durable candidates matter now. */
   crashed(batch: readonly WriteOperation[] | undefined): void {
-    this.durable = this.widen(split(this.durable ?? this.live, batch));
+    // The batch in flight lands only on top of every deferred one (a durable append fsyncs them
+    // first; a deferred frame after a lost one is cut with it).
+    this.durable = this.widen([...split(this.durable ?? this.live, batch), ...this.unsyncedPrefixes()]);
+    this.unsynced = undefined;
+  }
+
+  /** The states without the last 1..n batches of the unsynced run (the full run is `live`). */
+  private unsyncedPrefixes(): World[] {
+    const run = this.unsynced;
+    if (run === undefined) return [];
+    const prefixes: World[] = [];
+    for (const base of run.bases) {
+      let world = base.clone();
+      prefixes.push(world.clone());
+      for (const batch of run.batches.slice(0, -1)) {
+        world = world.apply(batch);
+        prefixes.push(world.clone());
+      }
+    }
+    return prefixes;
   }
 
   /** What a reopen may find: the durable candidates. */
@@ -67,6 +123,7 @@ export class PossibleWorlds {
     assert(worlds.length > 0, 'settle needs at least one world');
     this.live = this.widen(worlds);
     this.durable = undefined;
+    this.unsynced = undefined;
   }
 
   /**

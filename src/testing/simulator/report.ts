@@ -6,6 +6,8 @@ export interface SimulationCounters {
   steps: number;
   batchesAcknowledged: number;
   operationsAcknowledged: number;
+  /** Acknowledged batches written deferred (durable only from the next durable write or sync). */
+  batchesDeferred: number;
   /** Writes that threw and provably had no effect (the engine kept accepting writes). */
   writesRejected: number;
   /** Writes that threw with a fail-stop, or were in flight at a crash: they may or may not exist. */
@@ -75,6 +77,7 @@ export function emptyCounters(): SimulationCounters {
     steps: 0,
     batchesAcknowledged: 0,
     operationsAcknowledged: 0,
+    batchesDeferred: 0,
     writesRejected: 0,
     writesUncertain: 0,
     readsChecked: 0,

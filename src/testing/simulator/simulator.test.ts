@@ -28,8 +28,16 @@ describe('runSimulation', () => {
     assert.ok(readsChecked > 100 && fullCheckpoints >= 3 && batchesAcknowledged > 10 && reopens >= 3);
   });
 
-  it('over a handful of seeds, exercises crashes, recovery crashes, faults, damage and torn writes', () => {
-    const totals = { crashes: 0, duringRecovery: 0, faults: 0, damage: 0, torn: 0, interleaved: 0 };
+  it('over a handful of seeds, exercises crashes, recovery crashes, faults, damage, torn and deferred writes', () => {
+    const totals = {
+      crashes: 0,
+      duringRecovery: 0,
+      faults: 0,
+      damage: 0,
+      torn: 0,
+      interleaved: 0,
+      deferred: 0,
+    };
     for (const seed of [3, 12, 13, 16, 20, 24, 29, 30]) {
       const report = runSimulation({ seed, operations: 400 });
       assert.ok(report.ok, `seed ${seed}: ${report.failure?.message}`);
@@ -39,6 +47,7 @@ describe('runSimulation', () => {
       totals.damage += report.disk.bitsFlipped + report.disk.sectorsCorrupted;
       totals.torn += report.disk.sectorsTorn + report.disk.partialWrites;
       totals.interleaved += report.counters.interleavedScans;
+      totals.deferred += report.counters.batchesDeferred;
     }
     for (const [what, count] of Object.entries(totals)) assert.ok(count > 0, `no ${what} in eight seeds`);
   });

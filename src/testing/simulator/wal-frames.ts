@@ -21,21 +21,29 @@ export function validFrames(bytes: Uint8Array): FrameSpan[] {
   for (let guard = 0; offset < buffer.length && guard <= buffer.length; guard += 1) {
     const check = checkFrame(buffer, offset);
     if (check.kind !== 'ok') break;
-    const end = offset + walHeaderBytes + check.payloadLength;
+    const end = offset + check.frameLength;
     frames.push({ start: offset, end, firstSequence: readU64(buffer, offset + walHeaderBytes) });
     offset = end;
   }
   return frames;
 }
 
-/** The newest segment path among `paths` (highest number), if any. */
-export function newestSegment(paths: Iterable<string>): string | undefined {
-  let newest: { path: string; number: number } | undefined;
-  for (const path of paths) {
+/**
+ * The newest segment among `files` (highest number) that holds any bytes, or the newest when none
+ * does: recovery does not count empty segments after it (wal.ts, newestWithBytes).
+ */
+export function newestSegment(files: ReadonlyMap<string, Uint8Array | 'directory'>): string | undefined {
+  let newest: { path: string; number: number; empty: boolean } | undefined;
+  for (const [path, bytes] of files) {
     const match = segmentPattern.exec(path);
     if (match === null) continue;
     const number = Number(match[1]);
-    if (newest === undefined || number > newest.number) newest = { path, number };
+    const empty = !(bytes instanceof Uint8Array) || bytes.length === 0;
+    const better =
+      newest === undefined ||
+      (newest.empty && (!empty || number > newest.number)) ||
+      (!empty && number > newest.number);
+    if (better) newest = { path, number, empty };
   }
   return newest?.path;
 }

@@ -8,11 +8,19 @@
 import type { WriteOperation } from '../../core/types.js';
 import type { Harness } from './harness.js';
 
+/** Longest run of deferred batches before a durable one is forced: the model tracks each prefix. */
+const unsyncedRunMax = 12;
+
 export function issueWrite(harness: Harness, batch: readonly WriteOperation[], label: string): void {
   const db = harness.db;
   if (db === undefined) return;
   const failedBefore = db.stats().failed;
-  const result = harness.call(`write ${label} (${batch.length} ops)`, (open) => open.write(batch), batch);
+  const deferred =
+    harness.deferredShare > 0 &&
+    harness.model.unsyncedBatches < unsyncedRunMax &&
+    harness.durability.chance(harness.deferredShare);
+  const what = `write ${label} (${batch.length} ops${deferred ? ', deferred' : ''})`;
+  const result = harness.call(what, (open) => open.write(batch, { durable: !deferred }), batch);
   if (result.kind === 'crashed') return; // Harness.call made the batch uncertain
   if (result.kind === 'ok') {
     if (failedBefore) harness.fail(`write ${label}: acknowledged by a fail-stopped engine`);
@@ -23,11 +31,13 @@ export function issueWrite(harness: Harness, batch: readonly WriteOperation[], l
         : `write ${label}: got sequences ${firstSequence}..${lastSequence}, expected ${world.nextSequence}.. for ${batch.length} ops`,
     );
     if (problem !== undefined) harness.fail(problem);
-    harness.model.acknowledge(batch);
+    harness.model.acknowledge(batch, deferred);
     harness.counters.batchesAcknowledged += 1;
     harness.counters.operationsAcknowledged += batch.length;
+    if (deferred) harness.counters.batchesDeferred += 1;
     harness.note(`write ${label} acknowledged at ${firstSequence}`);
     observeScan(harness, batch);
+    if (deferred && harness.durability.chance(0.05)) syncDeferred(harness);
     return;
   }
   if (failedBefore) {
@@ -47,4 +57,10 @@ export function issueWrite(harness: Harness, batch: readonly WriteOperation[], l
 
 function observeScan(harness: Harness, batch: readonly WriteOperation[]): void {
   harness.scan?.observe(batch, harness.model.worlds);
+}
+
+/** Makes the deferred writes durable with sync(): afterwards no crash may take them back. */
+function syncDeferred(harness: Harness): void {
+  const result = harness.call('sync', (open) => open.sync());
+  if (result.kind === 'ok') harness.model.synced();
 }
