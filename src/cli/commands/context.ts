@@ -1,9 +1,10 @@
 import { limits } from '../../core/limits.js';
 import type { Command } from '../command.js';
-import { flag, integerOption, parseOptions } from '../options.js';
-import { jsonText, optionalText, outputFormat, queryOptions, requiredText } from '../output-format.js';
+import { integerOption, parseOptions } from '../options.js';
+import { outputFormat, requiredText } from '../output-format.js';
 import { queryRequest } from '../backend-session.js';
 import { reportUnresolved } from '../render/unresolved-text.js';
+import { printAnswer, queryScope, targetQueryOptions } from './query-output.js';
 
 export const contextCommand: Command = {
   name: 'context',
@@ -24,10 +25,9 @@ left out. Tokens are estimated as characters / ${limits.contextCharsPerToken}.
 `,
   async run(args, context) {
     const parsed = parseOptions(args, {
-      ...queryOptions,
+      ...targetQueryOptions,
       target: { type: 'string' },
       'budget-tokens': { type: 'string' },
-      all: { type: 'boolean' },
     });
     const target = requiredText(parsed, 'target');
     const budgetTokens = integerOption(
@@ -37,17 +37,17 @@ left out. Tokens are estimated as characters / ${limits.contextCharsPerToken}.
       limits.contextBudgetTokensMin,
       limits.contextBudgetTokensMax,
     );
-    const workspace = optionalText(parsed, 'workspace');
     const format = outputFormat(parsed, ['text', 'json']);
     const answer = await queryRequest(parsed, context, 'context', {
       target,
       budgetTokens,
-      all: flag(parsed, 'all'),
-      ...(workspace === undefined ? {} : { workspace }),
+      ...queryScope(parsed),
     });
     if (answer.status !== 'ok') return reportUnresolved(answer, format, context.io, 'kausal.context/1');
     // The bundle is Markdown for a model, not terminal text: it is printed as built, uncoloured.
-    context.io.stdout(format === 'json' ? jsonText({ schema: 'kausal.context/1', ...answer }) : answer.text);
-    return 0;
+    return printAnswer(answer, format, context, {
+      schema: 'kausal.context/1',
+      text: (bundle) => bundle.text,
+    });
   },
 };

@@ -1,12 +1,11 @@
 import { limits } from '../../core/limits.js';
 import type { Command } from '../command.js';
-import { colourEnabled } from '../io.js';
-import { flag, integerOption, parseOptions } from '../options.js';
-import { jsonText, optionalText, outputFormat, queryOptions, requiredText } from '../output-format.js';
+import { integerOption, parseOptions } from '../options.js';
+import { outputFormat, requiredText } from '../output-format.js';
 import { queryRequest } from '../backend-session.js';
 import { pathText } from '../render/path-text.js';
-import { makeStyle } from '../render/style.js';
 import { reportUnresolved } from '../render/unresolved-text.js';
+import { printAnswer, queryScope, targetQueryOptions } from './query-output.js';
 import { missingRequired } from './required.js';
 
 export const pathCommand: Command = {
@@ -28,33 +27,28 @@ Every path listed has the minimal length. "No call path … within depth N" is a
 `,
   async run(args, context) {
     const parsed = parseOptions(args, {
-      ...queryOptions,
+      ...targetQueryOptions,
       from: { type: 'string' },
       to: { type: 'string' },
       'max-depth': { type: 'string' },
       'max-paths': { type: 'string' },
-      all: { type: 'boolean' },
     });
     missingRequired(parsed, ['from', 'to']);
     const from = requiredText(parsed, 'from');
     const to = requiredText(parsed, 'to');
     const maxDepth = integerOption(parsed, 'max-depth', limits.pathDepthDefault, 1, limits.traceDepthMax);
     const maxPaths = integerOption(parsed, 'max-paths', limits.pathCountDefault, 1, limits.pathCountMax);
-    const workspace = optionalText(parsed, 'workspace');
     const format = outputFormat(parsed, ['text', 'json']);
     const answer = await queryRequest(parsed, context, 'path', {
       from,
       to,
       maxDepth,
       maxPaths,
-      all: flag(parsed, 'all'),
-      ...(workspace === undefined ? {} : { workspace }),
+      ...queryScope(parsed),
     });
     if (answer.status !== 'ok') {
       return reportUnresolved(answer, format, context.io, 'kausal.path/1', `--${answer.side}`);
     }
-    if (format === 'json') context.io.stdout(jsonText({ schema: 'kausal.path/1', ...answer }));
-    else context.io.stdout(pathText(answer, makeStyle(colourEnabled(context.io, context.env))));
-    return 0;
+    return printAnswer(answer, format, context, { schema: 'kausal.path/1', text: pathText });
   },
 };

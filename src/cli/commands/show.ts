@@ -1,20 +1,12 @@
 import { limits } from '../../core/limits.js';
 import { relationNames, relations } from '../../query/relations.js';
 import type { Command } from '../command.js';
-import { colourEnabled } from '../io.js';
-import { choiceOption, flag, integerOption, parseOptions } from '../options.js';
-import {
-  csvText,
-  jsonText,
-  optionalText,
-  outputFormat,
-  queryOptions,
-  requiredText,
-} from '../output-format.js';
+import { choiceOption, integerOption, parseOptions } from '../options.js';
+import { outputFormat, requiredText } from '../output-format.js';
 import { queryRequest } from '../backend-session.js';
 import { showCsvHeader, showCsvRows, showText } from '../render/show-text.js';
-import { makeStyle } from '../render/style.js';
 import { reportUnresolved } from '../render/unresolved-text.js';
+import { printAnswer, queryScope, targetQueryOptions } from './query-output.js';
 import { missingRequired } from './required.js';
 
 const relationLines = relationNames
@@ -42,12 +34,11 @@ ambiguous / unknown target, 2 usage error.
 `,
   async run(args, context) {
     const parsed = parseOptions(args, {
-      ...queryOptions,
+      ...targetQueryOptions,
       relation: { type: 'string' },
       target: { type: 'string' },
       'max-depth': { type: 'string' },
       'max-results': { type: 'string' },
-      all: { type: 'boolean' },
     });
     missingRequired(parsed, ['relation', 'target']);
     const relation = choiceOption(parsed, 'relation', relationNames, 'callers');
@@ -60,20 +51,19 @@ ambiguous / unknown target, 2 usage error.
       1,
       limits.resultCountMax,
     );
-    const workspace = optionalText(parsed, 'workspace');
     const format = outputFormat(parsed, ['text', 'json', 'csv']);
     const answer = await queryRequest(parsed, context, 'show', {
       target,
       relation,
       maxDepth,
       maxResults,
-      all: flag(parsed, 'all'),
-      ...(workspace === undefined ? {} : { workspace }),
+      ...queryScope(parsed),
     });
     if (answer.status !== 'ok') return reportUnresolved(answer, format, context.io, 'kausal.show/1');
-    if (format === 'json') context.io.stdout(jsonText({ schema: 'kausal.show/1', ...answer }));
-    else if (format === 'csv') context.io.stdout(csvText(showCsvHeader, showCsvRows(answer)));
-    else context.io.stdout(showText(answer, makeStyle(colourEnabled(context.io, context.env))));
-    return 0;
+    return printAnswer(answer, format, context, {
+      schema: 'kausal.show/1',
+      text: showText,
+      csv: { header: showCsvHeader, rows: showCsvRows },
+    });
   },
 };

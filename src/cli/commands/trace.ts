@@ -1,20 +1,12 @@
 import { limits } from '../../core/limits.js';
 import type { TraceDirection } from '../../query/trace.js';
 import type { Command } from '../command.js';
-import { colourEnabled } from '../io.js';
 import { choiceOption, flag, integerOption, parseOptions } from '../options.js';
-import {
-  csvText,
-  jsonText,
-  optionalText,
-  outputFormat,
-  queryOptions,
-  requiredText,
-} from '../output-format.js';
+import { outputFormat, requiredText } from '../output-format.js';
 import { queryRequest } from '../backend-session.js';
-import { makeStyle } from '../render/style.js';
 import { traceCsvHeader, traceCsvRows, traceText } from '../render/trace-text.js';
 import { reportUnresolved } from '../render/unresolved-text.js';
+import { printAnswer, queryScope, targetQueryOptions } from './query-output.js';
 import { missingRequired } from './required.js';
 
 const directions: readonly TraceDirection[] = ['callers', 'callees'];
@@ -40,14 +32,13 @@ marked "(expanded elsewhere)". Caps that were hit are reported below the tree.
 `,
   async run(args, context) {
     const parsed = parseOptions(args, {
-      ...queryOptions,
+      ...targetQueryOptions,
       direction: { type: 'string' },
       target: { type: 'string' },
       depth: { type: 'string' },
       'all-paths': { type: 'boolean' },
       'max-results': { type: 'string' },
       'max-fan-out': { type: 'string' },
-      all: { type: 'boolean' },
     });
     missingRequired(parsed, ['direction', 'target']);
     const direction = choiceOption(parsed, 'direction', directions, 'callees');
@@ -61,7 +52,6 @@ marked "(expanded elsewhere)". Caps that were hit are reported below the tree.
       1,
       limits.resultCountMax,
     );
-    const workspace = optionalText(parsed, 'workspace');
     const format = outputFormat(parsed, ['text', 'json', 'csv']);
     const answer = await queryRequest(parsed, context, 'trace', {
       target,
@@ -70,13 +60,13 @@ marked "(expanded elsewhere)". Caps that were hit are reported below the tree.
       maxNodes,
       maxFanOut,
       allPaths: flag(parsed, 'all-paths'),
-      all: flag(parsed, 'all'),
-      ...(workspace === undefined ? {} : { workspace }),
+      ...queryScope(parsed),
     });
     if (answer.status !== 'ok') return reportUnresolved(answer, format, context.io, 'kausal.trace/1');
-    if (format === 'json') context.io.stdout(jsonText({ schema: 'kausal.trace/1', ...answer }));
-    else if (format === 'csv') context.io.stdout(csvText(traceCsvHeader, traceCsvRows(answer)));
-    else context.io.stdout(traceText(answer, makeStyle(colourEnabled(context.io, context.env))));
-    return 0;
+    return printAnswer(answer, format, context, {
+      schema: 'kausal.trace/1',
+      text: traceText,
+      csv: { header: traceCsvHeader, rows: traceCsvRows },
+    });
   },
 };
