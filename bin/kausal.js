@@ -7,4 +7,4 @@ import { URL } from 'node:url';
 const bundled = new URL('../dist/cli-bundle/main.js', import.meta.url);
 const { main } = await import(existsSync(bundled) ? bundled.href : '../dist/cli/main.js');
 
-process.exitCode = await main(process.argv.slice(2));
+process.exitCode = await main(process.argv.slice(2), undefined, undefined, undefined, { relaunch: true });

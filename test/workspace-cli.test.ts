@@ -1,6 +1,6 @@
 // Black-box tests of link, sync, status and unlink through the real binary.
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { cpSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -178,6 +178,48 @@ describe('kausal link / sync / status / unlink', () => {
       data,
     ]);
     assert.equal(callers.code, 0, callers.stderr);
+  });
+
+  it("runs a link again with a larger heap when Node's runs short, and finishes it", (t) => {
+    // About 36,000 entities and 108,000 edges: several times what a 64 MiB heap holds.
+    const root = makeTempDir(t);
+    for (let file = 0; file < 300; file++) {
+      const lines: string[] = [];
+      for (let fn = 0; fn < 120; fn++) {
+        lines.push(
+          `def f${file}_${fn}(x):\n    return f${file}_${(fn + 1) % 120}(x) + g${(file + 1) % 300}(x)\n`,
+        );
+      }
+      lines.push(`def g${file}(x):\n    return x\n`);
+      writeFileSync(join(root, `m${file}.py`), lines.join('\n'));
+    }
+    const data = makeTempDir(t);
+    const run = spawnSync(
+      process.execPath,
+      [
+        '--max-old-space-size=64',
+        binary,
+        'link',
+        '--path',
+        root,
+        '--name',
+        'big',
+        '--json',
+        '--data-dir',
+        data,
+      ],
+      { encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } },
+    );
+    assert.equal(run.status, 0, run.stderr);
+    assert.match(run.stderr, /heap of \d+ MiB is too small for this; running it again with \d+ MiB/);
+    const report = JSON.parse(run.stdout) as { files: { total: number }; blocks: { total: number } };
+    assert.equal(report.files.total, 300);
+    assert.equal(report.blocks.total, 300 * 122);
+    const status = kausal(['status', '--json', '--data-dir', data]);
+    const [workspace] = (
+      JSON.parse(status.stdout) as { workspaces: { name: string; interrupted: boolean }[] }
+    ).workspaces;
+    assert.deepEqual([workspace?.name, workspace?.interrupted], ['big', false]);
   });
 
   it('counts one file, block or edge in the singular', (t) => {

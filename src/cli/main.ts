@@ -9,11 +9,21 @@ import { processIo, type CliIo } from './io.js';
 import { printable } from '../core/printable.js';
 import { UsageError, usageHint } from './usage-error.js';
 
+export interface MainOptions {
+  /**
+   * Whether a command that ran out of heap may be run again by starting this script in a Node
+   * with a larger heap (larger-heap.ts): true for the `kausal` launcher, not for a caller in
+   * process.
+   */
+  readonly relaunch?: boolean;
+}
+
 export async function main(
   argv: readonly string[],
   io: CliIo = processIo,
   env: Readonly<Record<string, string | undefined>> = process.env,
   cwd: string = process.cwd(),
+  options: MainOptions = {},
 ): Promise<number> {
   const context: CommandContext = { io, env, cwd };
   try {
@@ -30,6 +40,12 @@ export async function main(
     }
     return await command.run(first === undefined ? [] : rest, context);
   } catch (error) {
+    if (options.relaunch === true && isKausalError(error, 'LIMIT_EXCEEDED')) {
+      // Loaded only then: queries do not pay for child_process.
+      const { rerunWithLargerHeap } = await import('./larger-heap.js');
+      const code = rerunWithLargerHeap(error, argv, io, env);
+      if (code !== undefined) return code;
+    }
     return report(error, io);
   }
 }

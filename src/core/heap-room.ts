@@ -29,14 +29,28 @@ function oldGenerationLimit(use: HeapUse): number {
   return Math.max(use.limit / 2, use.limit - limits.heapYoungGenerationBytes);
 }
 
-/** Throws LIMIT_EXCEEDED when `use` is past `limits.heapUsedShareMax` of the old generation's limit. */
+/**
+ * LIMIT_EXCEEDED for a heap that ran short: the command line runs the command again with a larger
+ * heap when the machine has the memory (src/cli/larger-heap.ts).
+ */
+export class HeapLimitError extends KausalError {
+  constructor(
+    message: string,
+    /** The heap limit the work ran into, in bytes. */
+    readonly limitBytes: number,
+  ) {
+    super('LIMIT_EXCEEDED', message);
+  }
+}
+
+/** Throws HeapLimitError when `use` is past `limits.heapUsedShareMax` of the old generation's limit. */
 export function checkHeapRoom(work: string, use: HeapUse = heapUse()): void {
   if (use.used <= oldGenerationLimit(use) * limits.heapUsedShareMax) return;
   const larger = Math.max(4096, Math.ceil((mib(use.limit) * 2) / 1024) * 1024);
-  throw new KausalError(
-    'LIMIT_EXCEEDED',
+  throw new HeapLimitError(
     `${work} needs more memory than this process may use (${mib(use.used)} of ${mib(use.limit)} MiB of heap in use): ` +
       `link a smaller directory (a subdirectory as a workspace of its own), or give Node a larger heap, ` +
       `e.g. NODE_OPTIONS=--max-old-space-size=${larger}`,
+    use.limit,
   );
 }
