@@ -30,6 +30,7 @@ import {
   type CodeModel,
 } from './query/graph-model.js';
 import { currentLoad, loadKausal, openKausal } from './query/kausal-store.js';
+import { readIntoPageCache } from './query/page-cache.js';
 import { renderReport, type CliRow, type GraphShape, type QueryRow } from './query/report.js';
 import { drawSamples, type Samples } from './query/samples.js';
 import { loadSqlite, openSqlite, sqliteQueries, type SqliteQueries } from './query/sqlite-store.js';
@@ -330,6 +331,7 @@ function sqliteSide(
     } else {
       seconds = (JSON.parse(readFileSync(marker, 'utf8')) as { seconds: number }).seconds;
     }
+    readIntoPageCache(directory);
     const queries = sqliteQueries(openSqlite(module, directory, cacheBytes));
     log('sqlite: measuring ...');
     const timings = measureSqlite(queries, inputs);
@@ -388,6 +390,7 @@ function main(): void {
   };
   const kausal = prepareKausal(model, ids);
 
+  readIntoPageCache(kausal.directory);
   const db = openKausal(kausal.directory, cacheBytes);
   const tables = db.stats().tables;
   log('kausaldb: measuring ...');
