@@ -63,7 +63,7 @@ import { TableWriter } from './sstable/table-writer.js';
 import { FlushJob } from './flush-job.js';
 import { BatchEncoder } from './wal/batch-encoder.js';
 import { applyFrame } from './wal/frame-apply.js';
-import { walDeferredTrailerBytes, walHeaderBytes } from './wal/wal-format.js';
+import { sealedOperationsLength } from './wal/wal-format.js';
 import { WriteAheadLog } from './wal/wal.js';
 import type { WalRecovery } from './wal/wal.js';
 
@@ -297,7 +297,7 @@ export class StorageEngine {
     applyFrame(
       frame,
       0,
-      frame.length - walHeaderBytes - (deferred ? walDeferredTrailerBytes : 0),
+      sealedOperationsLength(frame),
       this.memtable,
       'a new batch',
       this.options.plantedBugs.mirrorOutgoingOnlyEdges === true, // test-only: as older versions wrote

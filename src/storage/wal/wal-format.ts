@@ -39,6 +39,12 @@ export function sealFrame(frame: Buffer, syncedBefore?: number): void {
   frame.writeUInt32LE(crc32(frame.subarray(0, 12)), 12);
 }
 
+/** The operations' part of a sealed frame's payload: its length without a deferred trailer. */
+export function sealedOperationsLength(frame: Buffer): number {
+  const trailer = frame.readUInt32LE(0) === walDeferredMagic ? walDeferredTrailerBytes : 0;
+  return frame.readUInt32LE(4) - trailer;
+}
+
 export type FrameCheck =
   | {
       readonly kind: 'ok';

@@ -133,7 +133,7 @@ export class WriteAheadLog {
   }
 
   /** True while deferred frames of the current segment wait for an fsync. */
-  get hasUnsynced(): boolean {
+  private get hasUnsynced(): boolean {
     return this.syncedSize < this.segmentSize;
   }
 
@@ -182,13 +182,13 @@ export class WriteAheadLog {
   }
 
   /**
-   * As syncPending, and then appends (and fsyncs) an empty durable frame that vouches for them, so
-   * that damage to them at rest is reported as corruption rather than cut as an unsynced tail.
-   * `nextSequence` is the sequence the next batch will take (the empty frame takes none).
+   * Makes the deferred frames of the current segment durable with an empty durable frame after
+   * them: appending it fsyncs them first (see append), and it then vouches for them, so damage to
+   * them at rest is reported as corruption rather than cut as an unsynced tail. `nextSequence` is
+   * the sequence the next batch will take (the empty frame takes none).
    */
   makeDurable(nextSequence: number): void {
     if (!this.hasUnsynced) return;
-    this.syncCurrent();
     const marker = Buffer.alloc(walHeaderBytes + walPayloadPrefixBytes);
     writeU64(marker, walHeaderBytes, nextSequence);
     this.append(marker, false);
