@@ -129,8 +129,9 @@ export class Harness {
     }
     if (thrown === undefined) return { kind: 'ok', value: value as T };
     const judgement = judgeError(thrown.error, evidence, (message) => this.damage.namesDamagedFile(message));
-    // A failed fsync may have been the one deferred writes waited for.
-    if (failedStop(db)) this.model.syncFailed();
+    // A failed fsync may have been the one deferred writes waited for. A write's own failure is
+    // left to issueWrite, whose failStopped keeps that batch off the states a lost run leaves.
+    if (inFlight === undefined && failedStop(db)) this.model.syncFailed();
     if ('problem' in judgement) this.fail(`${what}: ${judgement.problem}`);
     if (judgement.excuse === 'corruption') this.counters.corruptionReported += 1;
     const message = thrown.error instanceof Error ? thrown.error.message : String(thrown.error);

@@ -73,33 +73,32 @@ export class PossibleWorlds {
    * visible without ever becoming durable, so a reopen may find any prefix of their run.
    */
   syncFailed(): void {
-    if (this.unsynced === undefined) return;
-    this.durable = this.widen([
-      ...(this.durable ?? this.live.map((world) => world.clone())),
-      ...this.unsyncedPrefixes(),
-    ]);
-    this.unsynced = undefined;
+    const prefixes = this.endUnsyncedRun();
+    if (prefixes.length === 0) return;
+    this.durable = this.widen([...(this.durable ?? this.live.map((world) => world.clone())), ...prefixes]);
   }
 
   /** The write threw and the engine fail-stopped: the batch may be visible, and may be durable. */
   failStopped(batch: readonly WriteOperation[] | undefined): void {
     const base = this.durable ?? this.live;
-    this.durable = this.widen([...split(base, batch), ...this.unsyncedPrefixes()]);
+    this.durable = this.widen([...split(base, batch), ...this.endUnsyncedRun()]);
     this.live = this.widen(split(this.live, batch));
-    this.unsynced = undefined;
   }
 
   /** The machine crashed; `batch` (if any) was in flight. Only durable candidates matter now. */
   crashed(batch: readonly WriteOperation[] | undefined): void {
     // The batch in flight lands only on top of every deferred one (a durable append fsyncs them
     // first; a deferred frame after a lost one is cut with it).
-    this.durable = this.widen([...split(this.durable ?? this.live, batch), ...this.unsyncedPrefixes()]);
-    this.unsynced = undefined;
+    this.durable = this.widen([...split(this.durable ?? this.live, batch), ...this.endUnsyncedRun()]);
   }
 
-  /** The states without the last 1..n batches of the unsynced run (the full run is `live`). */
-  private unsyncedPrefixes(): World[] {
+  /**
+   * Ends the unsynced run (a crash or a failed fsync decided it) and returns the states without
+   * its last 1..n batches (the full run is `live`).
+   */
+  private endUnsyncedRun(): World[] {
     const run = this.unsynced;
+    this.unsynced = undefined;
     if (run === undefined) return [];
     const prefixes: World[] = [];
     for (const base of run.bases) {

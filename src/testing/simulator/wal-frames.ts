@@ -33,17 +33,12 @@ export function validFrames(bytes: Uint8Array): FrameSpan[] {
  * does: recovery does not count empty segments after it (wal.ts, newestWithBytes).
  */
 export function newestSegment(files: ReadonlyMap<string, Uint8Array | 'directory'>): string | undefined {
-  let newest: { path: string; number: number; empty: boolean } | undefined;
-  for (const [path, bytes] of files) {
-    const match = segmentPattern.exec(path);
-    if (match === null) continue;
-    const number = Number(match[1]);
-    const empty = !(bytes instanceof Uint8Array) || bytes.length === 0;
-    const better =
-      newest === undefined ||
-      (newest.empty && (!empty || number > newest.number)) ||
-      (!empty && number > newest.number);
-    if (better) newest = { path, number, empty };
-  }
-  return newest?.path;
+  const segments = [...files]
+    .flatMap(([path, bytes]) => {
+      const match = segmentPattern.exec(path);
+      const empty = !(bytes instanceof Uint8Array) || bytes.length === 0;
+      return match === null ? [] : [{ path, number: Number(match[1]), empty }];
+    })
+    .sort((left, right) => right.number - left.number);
+  return (segments.find((segment) => !segment.empty) ?? segments[0])?.path;
 }
