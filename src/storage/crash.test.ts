@@ -44,7 +44,7 @@ const options = (vfs: SimVfs): DatabaseOptions => ({
   tableBlockBytes: 512,
 });
 
-/** Which batches are written deferred: runs of them, each ended by a durable one. */
+/** Which batches are written deferred: each with chance `deferredShare`, drawn from the seed. */
 function deferredMarks(rng: Rng, count: number, deferredShare: number): boolean[] {
   return Array.from({ length: count }, () => rng.chance(deferredShare));
 }
