@@ -51,12 +51,19 @@ class BatchWriter {
     }
   }
 
-  /** Deferred: the rebuild ends with one durable write, of the version edge. */
+  /** Deferred: the rebuild ends with one durable write (`finish`). */
   flush(): void {
     if (this.pending.length === 0) return;
     this.db.write(this.pending, { durable: false });
     this.written += this.pending.length;
     this.pending = [];
+  }
+
+  /** Writes what is pending, then `last` durably: its fsync makes every batch before it durable. */
+  finish(last: readonly WriteOperation[]): void {
+    this.flush();
+    this.db.write(last);
+    this.written += last.length;
   }
 }
 
@@ -119,9 +126,6 @@ function* rebuildSteps(db: GraphWriter, sizes: RebuildSteps): Steps<RebuildSumma
   }
   indexStep();
   writer.add(vocabularyOfNames(names));
-  writer.flush();
-  // Last and durable: its fsync makes every deferred batch before it durable too.
-  db.write([{ kind: 'put_edge', edge: versionEdge }]);
-  writer.written += 1;
+  writer.finish([{ kind: 'put_edge', edge: versionEdge }]);
   return { entities, edgesRemoved, operationsWritten: writer.written };
 }
